@@ -1,0 +1,104 @@
+namespace FleetMarket.Domain.Devices;
+
+/// <summary>An owner's device offered to the marketplace, and its pairing with the FleetMarket Worker.</summary>
+public sealed class Device
+{
+    public static readonly TimeSpan PairingCodeLifetime = TimeSpan.FromMinutes(15);
+
+    private Device()
+    {
+    }
+
+    public Device(string ownerId, string name, DeviceKind kind, string accelerator, int memoryMb, string region,
+        long askingPricePerHourMinor, string currency, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new DomainException("A device needs a name.");
+        }
+
+        if (askingPricePerHourMinor <= 0)
+        {
+            throw new DomainException("The asking price per device-hour must be above zero.");
+        }
+
+        if (memoryMb < 0)
+        {
+            throw new DomainException("Memory cannot be negative.");
+        }
+
+        Id = Guid.NewGuid();
+        OwnerId = ownerId;
+        Name = name.Trim();
+        Kind = kind;
+        Accelerator = accelerator.Trim();
+        MemoryMb = memoryMb;
+        Region = region.Trim();
+        AskingPricePerHourMinor = askingPricePerHourMinor;
+        Currency = currency;
+        Status = DeviceStatus.PendingPairing;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public string OwnerId { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public DeviceKind Kind { get; private set; }
+    public string Accelerator { get; private set; } = "";
+    public int MemoryMb { get; private set; }
+    public string Region { get; private set; } = "";
+    public long AskingPricePerHourMinor { get; private set; }
+    public string Currency { get; private set; } = "";
+    public DeviceStatus Status { get; private set; }
+    public string? ExecutionProvider { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? LastSeenAt { get; private set; }
+
+    /// <summary>SHA-256 of the one-time pairing code; the code itself is shown once and never stored.</summary>
+    public string? PairingCodeHash { get; private set; }
+    public DateTimeOffset? PairingCodeExpiresAt { get; private set; }
+
+    /// <summary>SHA-256 of the device credential issued at pairing.</summary>
+    public string? CredentialHash { get; private set; }
+
+    public void IssuePairingCode(string codeHash, DateTimeOffset now)
+    {
+        if (Status == DeviceStatus.Suspended)
+        {
+            throw new DomainException("A suspended device cannot be paired.");
+        }
+
+        PairingCodeHash = codeHash;
+        PairingCodeExpiresAt = now + PairingCodeLifetime;
+    }
+
+    public bool PairingCodeIsValid(DateTimeOffset now) =>
+        PairingCodeHash is not null && PairingCodeExpiresAt > now && Status != DeviceStatus.Suspended;
+
+    /// <summary>Consumes the pairing code (single use) and installs the new credential.</summary>
+    public void CompletePairing(string credentialHash, DateTimeOffset now)
+    {
+        if (!PairingCodeIsValid(now))
+        {
+            throw new DomainException("The pairing code is invalid or has expired.");
+        }
+
+        PairingCodeHash = null;
+        PairingCodeExpiresAt = null;
+        CredentialHash = credentialHash;
+        Status = DeviceStatus.Online;
+        LastSeenAt = now;
+    }
+
+    public void RecordPresence(DateTimeOffset seenAt, string executionProvider)
+    {
+        if (Status == DeviceStatus.Suspended)
+        {
+            return;
+        }
+
+        LastSeenAt = seenAt;
+        ExecutionProvider = executionProvider;
+        Status = DeviceStatus.Online;
+    }
+}

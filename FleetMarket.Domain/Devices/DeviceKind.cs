@@ -1,0 +1,9 @@
+namespace FleetMarket.Domain.Devices;
+
+public enum DeviceKind
+{
+    Car,
+    Pc,
+    Phone,
+    Other,
+}

@@ -1,0 +1,9 @@
+namespace FleetMarket.Domain.Devices;
+
+public enum DeviceStatus
+{
+    PendingPairing,
+    Online,
+    Offline,
+    Suspended,
+}

@@ -1,0 +1,122 @@
+namespace FleetMarket.Domain.Jobs;
+
+/// <summary>A buyer's batch: one model run over the rows of its inputs, split into work units.</summary>
+public sealed class InferenceJob
+{
+    private readonly List<WorkUnit> _units = [];
+
+    private InferenceJob()
+    {
+    }
+
+    public InferenceJob(string buyerId, string name, string modelSha256, int rowCount, long maxPricePerHourMinor,
+        string currency, DateTimeOffset now)
+    {
+        if (rowCount <= 0)
+        {
+            throw new DomainException("A job needs at least one input row.");
+        }
+
+        if (maxPricePerHourMinor <= 0)
+        {
+            throw new DomainException("The maximum price per device-hour must be above zero.");
+        }
+
+        Id = Guid.NewGuid();
+        BuyerId = buyerId;
+        Name = string.IsNullOrWhiteSpace(name) ? "Untitled job" : name.Trim();
+        ModelSha256 = modelSha256;
+        RowCount = rowCount;
+        MaxPricePerHourMinor = maxPricePerHourMinor;
+        Currency = currency;
+        Status = JobStatus.Queued;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public string BuyerId { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public string ModelSha256 { get; private set; } = "";
+    public int RowCount { get; private set; }
+    public long MaxPricePerHourMinor { get; private set; }
+    public string Currency { get; private set; } = "";
+
+    /// <summary>Money moved from the buyer's balance into escrow when the job was submitted.</summary>
+    public long HeldMinor { get; private set; }
+    public JobStatus Status { get; private set; }
+    public string? FailureReason { get; private set; }
+    public string? OutputSha256 { get; private set; }
+    public string? OutputFileName { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? CompletedAt { get; private set; }
+
+    /// <summary>Set once the unspent escrow has gone back to the buyer's balance.</summary>
+    public DateTimeOffset? EscrowReleasedAt { get; private set; }
+
+    public IReadOnlyList<WorkUnit> Units => _units;
+
+    /// <summary>The row ranges of the units, in input order, each at most <paramref name="rowsPerUnit"/> rows.</summary>
+    public IEnumerable<(int Start, int Count)> UnitRanges(int rowsPerUnit)
+    {
+        if (rowsPerUnit <= 0)
+        {
+            throw new DomainException("Rows per unit must be above zero.");
+        }
+
+        for (var start = 0; start < RowCount; start += rowsPerUnit)
+        {
+            yield return (start, Math.Min(rowsPerUnit, RowCount - start));
+        }
+    }
+
+    /// <summary>Creates the units, one per range of <see cref="UnitRanges"/>, with their stored input slices.</summary>
+    public IReadOnlyList<WorkUnit> Split(int rowsPerUnit, IReadOnlyList<string> inputSha256s)
+    {
+        if (_units.Count > 0)
+        {
+            throw new InvalidOperationException("The job is already split.");
+        }
+
+        var ranges = UnitRanges(rowsPerUnit).ToList();
+        if (ranges.Count != inputSha256s.Count)
+        {
+            throw new ArgumentException("One input slice per unit is needed.", nameof(inputSha256s));
+        }
+
+        _units.AddRange(ranges.Select((range, index) => new WorkUnit(Id, index, range.Start, range.Count, inputSha256s[index])));
+        return _units;
+    }
+
+    public void Hold(long amountMinor) => HeldMinor = amountMinor >= 0
+        ? amountMinor
+        : throw new DomainException("A hold cannot be negative.");
+
+    public void MarkRunning()
+    {
+        if (Status == JobStatus.Queued)
+        {
+            Status = JobStatus.Running;
+        }
+    }
+
+    public void MarkAssembling() => Status = JobStatus.Assembling;
+
+    public void Complete(string outputSha256, string outputFileName, DateTimeOffset now)
+    {
+        OutputSha256 = outputSha256;
+        OutputFileName = outputFileName;
+        Status = JobStatus.Completed;
+        CompletedAt = now;
+    }
+
+    public void Fail(string reason, DateTimeOffset now)
+    {
+        FailureReason = reason;
+        Status = JobStatus.Failed;
+        CompletedAt = now;
+    }
+
+    public bool IsFinished => Status.IsFinished();
+
+    public void MarkEscrowReleased(DateTimeOffset now) => EscrowReleasedAt = now;
+}

@@ -1,0 +1,51 @@
+namespace FleetMarket.Domain.Jobs;
+
+/// <summary>What one accepted work unit is worth: exactly one per unit, settled into the ledger once.</summary>
+public sealed class UsageRecord
+{
+    private UsageRecord()
+    {
+    }
+
+    public UsageRecord(WorkUnit unit, InferenceJob job, Guid deviceId, string ownerId, long pricePerHourMinor,
+        long chargeMinor, long feeMinor, DateTimeOffset now)
+    {
+        if (feeMinor < 0 || feeMinor > chargeMinor)
+        {
+            throw new DomainException("The platform fee must lie between zero and the charge.");
+        }
+
+        Id = Guid.NewGuid();
+        WorkUnitId = unit.Id;
+        JobId = job.Id;
+        BuyerId = job.BuyerId;
+        DeviceId = deviceId;
+        OwnerId = ownerId;
+        ComputeMilliseconds = unit.ComputeMilliseconds;
+        InferenceCount = unit.InferenceCount;
+        PricePerHourMinor = pricePerHourMinor;
+        ChargeMinor = chargeMinor;
+        FeeMinor = feeMinor;
+        Currency = job.Currency;
+        RecordedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid WorkUnitId { get; private set; }
+    public Guid JobId { get; private set; }
+    public string BuyerId { get; private set; } = "";
+    public Guid DeviceId { get; private set; }
+    public string OwnerId { get; private set; } = "";
+    public long ComputeMilliseconds { get; private set; }
+    public long InferenceCount { get; private set; }
+    public long PricePerHourMinor { get; private set; }
+    public long ChargeMinor { get; private set; }
+    public long FeeMinor { get; private set; }
+    public string Currency { get; private set; } = "";
+    public DateTimeOffset RecordedAt { get; private set; }
+    public DateTimeOffset? SettledAt { get; private set; }
+
+    public long OwnerShareMinor => ChargeMinor - FeeMinor;
+
+    public void MarkSettled(DateTimeOffset now) => SettledAt ??= now;
+}

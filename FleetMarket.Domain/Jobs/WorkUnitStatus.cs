@@ -1,0 +1,9 @@
+namespace FleetMarket.Domain.Jobs;
+
+public enum WorkUnitStatus
+{
+    Queued,
+    Leased,
+    Done,
+    Failed,
+}

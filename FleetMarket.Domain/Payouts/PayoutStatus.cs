@@ -1,0 +1,8 @@
+namespace FleetMarket.Domain.Payouts;
+
+public enum PayoutStatus
+{
+    PendingReview,
+    Approved,
+    Held,
+}

@@ -1,0 +1,34 @@
+namespace FleetMarket.Domain.Pricing;
+
+/// <summary>Turns metered compute time into money, in integer minor units, rounding in the owner's favour.</summary>
+public static class UsagePricing
+{
+    private const long MillisecondsPerHour = 3_600_000;
+
+    /// <summary>
+    /// The charge for <paramref name="computeMilliseconds"/> at an hourly price: rounded up to a whole minor
+    /// unit, at least one minor unit for any accepted work, never more than <paramref name="capMinor"/>.
+    /// </summary>
+    public static long Charge(long pricePerHourMinor, long computeMilliseconds, long capMinor)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(pricePerHourMinor);
+        ArgumentOutOfRangeException.ThrowIfNegative(computeMilliseconds);
+        var raw = CeilingDivide(checked(pricePerHourMinor * computeMilliseconds), MillisecondsPerHour);
+        return Math.Min(Math.Max(raw, 1), capMinor);
+    }
+
+    /// <summary>The most one unit can cost: its price for a whole lease.</summary>
+    public static long UnitCap(long maxPricePerHourMinor, TimeSpan leaseDuration) =>
+        Math.Max(1, CeilingDivide(checked(maxPricePerHourMinor * (long)leaseDuration.TotalMilliseconds), MillisecondsPerHour));
+
+    /// <summary>The platform's share of a charge, in basis points, rounded down.</summary>
+    public static long PlatformFee(long chargeMinor, int feeBasisPoints)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(chargeMinor);
+        ArgumentOutOfRangeException.ThrowIfNegative(feeBasisPoints);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(feeBasisPoints, 10_000);
+        return chargeMinor * feeBasisPoints / 10_000;
+    }
+
+    private static long CeilingDivide(long numerator, long denominator) => (numerator + denominator - 1) / denominator;
+}

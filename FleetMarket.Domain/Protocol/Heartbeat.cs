@@ -1,0 +1,13 @@
+namespace FleetMarket.Domain.Protocol;
+
+/// <summary>What the device reports about itself; null where the platform does not expose a value.</summary>
+public sealed record DeviceConditions(
+    bool IsIdle,
+    bool? IsCharging,
+    int? BatteryPercent,
+    double? TemperatureCelsius);
+
+public sealed record HeartbeatRequest(DeviceConditions Conditions, string ExecutionProvider);
+
+/// <summary>Whether the device may ask for work now, and when to beat next.</summary>
+public sealed record HeartbeatResponse(bool ShouldWork, int NextHeartbeatSeconds, string? Reason = null);

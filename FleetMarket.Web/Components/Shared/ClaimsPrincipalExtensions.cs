@@ -1,0 +1,10 @@
+using System.Security.Claims;
+
+namespace FleetMarket.Web.Components.Shared;
+
+public static class ClaimsPrincipalExtensions
+{
+    /// <summary>The signed-in user's id; pages behind [Authorize] always have one.</summary>
+    public static string UserId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("No signed-in user.");
+}

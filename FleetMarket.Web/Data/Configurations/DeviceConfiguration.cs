@@ -1,0 +1,28 @@
+using FleetMarket.Domain.Devices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FleetMarket.Web.Data.Configurations;
+
+internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
+{
+    public void Configure(EntityTypeBuilder<Device> device)
+    {
+        device.HasKey(d => d.Id);
+        device.Property(d => d.OwnerId).HasMaxLength(450).IsRequired();
+        device.Property(d => d.Name).HasMaxLength(100).IsRequired();
+        device.Property(d => d.Kind).HasConversion<string>().HasMaxLength(20);
+        device.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+        device.Property(d => d.Accelerator).HasMaxLength(100);
+        device.Property(d => d.Region).HasMaxLength(50);
+        device.Property(d => d.Currency).HasMaxLength(3).IsFixedLength();
+        device.Property(d => d.ExecutionProvider).HasMaxLength(40);
+        // The code's hash is a concurrency token: of two workers racing with one code, only one pairs.
+        device.Property(d => d.PairingCodeHash).HasMaxLength(64).IsConcurrencyToken();
+        device.Property(d => d.CredentialHash).HasMaxLength(64);
+        device.HasIndex(d => d.OwnerId);
+        device.HasIndex(d => d.PairingCodeHash).IsUnique();
+        device.HasIndex(d => d.CredentialHash).IsUnique();
+        device.HasOne<ApplicationUser>().WithMany().HasForeignKey(d => d.OwnerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,23 @@
+using FleetMarket.Domain.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FleetMarket.Web.Data.Configurations;
+
+internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageRecord>
+{
+    public void Configure(EntityTypeBuilder<UsageRecord> usage)
+    {
+        usage.HasKey(u => u.Id);
+        usage.Property(u => u.BuyerId).HasMaxLength(450).IsRequired();
+        usage.Property(u => u.OwnerId).HasMaxLength(450).IsRequired();
+        usage.Property(u => u.Currency).HasMaxLength(3).IsFixedLength();
+        usage.Ignore(u => u.OwnerShareMinor);
+
+        // One accepted unit yields exactly one usage record, however often the device completes it.
+        usage.HasIndex(u => u.WorkUnitId).IsUnique();
+        usage.HasIndex(u => u.SettledAt);
+        usage.HasIndex(u => u.OwnerId);
+        usage.HasOne<WorkUnit>().WithMany().HasForeignKey(u => u.WorkUnitId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,23 @@
+using FleetMarket.Domain.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FleetMarket.Web.Data.Configurations;
+
+internal sealed class WorkUnitConfiguration : IEntityTypeConfiguration<WorkUnit>
+{
+    public void Configure(EntityTypeBuilder<WorkUnit> unit)
+    {
+        unit.HasKey(u => u.Id);
+        unit.Property(u => u.InputSha256).HasMaxLength(64).IsRequired();
+        unit.Property(u => u.OutputSha256).HasMaxLength(64);
+        unit.Property(u => u.FailureReason).HasMaxLength(1000);
+        unit.Property(u => u.Status).HasConversion<string>().HasMaxLength(20);
+
+        // Concurrent lease attempts race on this token: only one conditional update wins a unit.
+        unit.Property(u => u.LeaseId).IsConcurrencyToken();
+        unit.HasIndex(u => new { u.JobId, u.Index }).IsUnique();
+        unit.HasIndex(u => new { u.Status, u.LeaseExpiresAt });
+        unit.HasIndex(u => u.LeaseId).IsUnique();
+    }
+}

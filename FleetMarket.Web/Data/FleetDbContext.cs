@@ -1,0 +1,32 @@
+using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Payouts;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Data;
+
+/// <summary>
+/// The one model of the marketplace. Each database provider has a subclass that owns its migration set,
+/// so both sets live side by side and are checked separately (see docs/decisions/0001).
+/// </summary>
+public abstract class FleetDbContext(DbContextOptions options)
+    : IdentityDbContext<ApplicationUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Device> Devices => Set<Device>();
+    public DbSet<InferenceJob> Jobs => Set<InferenceJob>();
+    public DbSet<WorkUnit> WorkUnits => Set<WorkUnit>();
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+    public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
+    public DbSet<Posting> Postings => Set<Posting>();
+    public DbSet<Payout> Payouts => Set<Payout>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(FleetDbContext).Assembly);
+    }
+}

@@ -1,0 +1,66 @@
+using FleetMarket.Domain;
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Web.Data;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Features.Accounts;
+
+public sealed record UserRow(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles);
+
+/// <summary>Registration (owners and buyers only) and the admin's granting of staff roles.</summary>
+public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbContext db)
+{
+    public async Task<ApplicationUser> RegisterAsync(string email, string password, string displayName, string role)
+    {
+        if (!Roles.SelfService.Contains(role))
+        {
+            throw new DomainException("You can register as an owner or a buyer.");
+        }
+
+        // One transaction: a user is never left without the role they registered for.
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var user = new ApplicationUser { UserName = email, Email = email, DisplayName = displayName.Trim() };
+        await Succeed(users.CreateAsync(user, password));
+        await Succeed(users.AddToRoleAsync(user, role));
+        await transaction.CommitAsync();
+        return user;
+    }
+
+    public async Task<IReadOnlyList<UserRow>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var roleNames = await db.UserRoles.Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new { ur.UserId, r.Name })
+            .ToListAsync(cancellationToken);
+        var all = await db.Users.OrderBy(u => u.Email).ToListAsync(cancellationToken);
+        return all.Select(u => new UserRow(u.Id, u.Email ?? "", u.DisplayName,
+            roleNames.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToList())).ToList();
+    }
+
+    public async Task SetRoleAsync(string userId, string role, bool granted)
+    {
+        if (!Roles.All.Contains(role))
+        {
+            throw new DomainException($"Unknown role '{role}'.");
+        }
+
+        var user = await users.FindByIdAsync(userId) ?? throw new DomainException("No such user.");
+        var has = await users.IsInRoleAsync(user, role);
+        if (granted && !has)
+        {
+            await Succeed(users.AddToRoleAsync(user, role));
+        }
+        else if (!granted && has)
+        {
+            await Succeed(users.RemoveFromRoleAsync(user, role));
+        }
+    }
+
+    private static async Task Succeed(Task<IdentityResult> operation)
+    {
+        var result = await operation;
+        if (!result.Succeeded)
+        {
+            throw new DomainException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+}

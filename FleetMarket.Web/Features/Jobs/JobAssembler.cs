@@ -1,0 +1,40 @@
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Web.Blobs;
+using FleetMarket.Web.Data;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Features.Jobs;
+
+/// <summary>
+/// Joins the units' outputs, in input order, into the job's download: <c>.npy</c> for one output,
+/// <c>.npz</c> for several. A Hangfire job, so a crash mid-way is retried; running it twice is harmless.
+/// </summary>
+public sealed class JobAssembler(FleetDbContext db, IBlobStore blobs, TimeProvider time)
+{
+    [AutomaticRetry(Attempts = 5)]
+    public async Task AssembleAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        var job = await db.Jobs.Include(j => j.Units).SingleAsync(j => j.Id == jobId, cancellationToken);
+        if (job.IsFinished || job.Units.Any(u => u.Status != WorkUnitStatus.Done))
+        {
+            return;
+        }
+
+        var perUnit = new List<IReadOnlyDictionary<string, NpyArray>>();
+        foreach (var unit in job.Units.OrderBy(u => u.Index))
+        {
+            perUnit.Add(Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.OutputSha256!, cancellationToken))));
+        }
+
+        var outputs = perUnit[0].Keys.ToDictionary(
+            name => name,
+            name => NpyArray.ConcatRows(perUnit.Select(unitOutputs => unitOutputs[name]).ToList()));
+        var (bytes, fileName) = outputs.Count == 1
+            ? (Npy.ToBytes(outputs.Values.Single()), "outputs.npy")
+            : (Npz.ToBytes(outputs), "outputs.npz");
+        job.Complete(await blobs.PutAsync(bytes, cancellationToken), fileName, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,105 @@
+using FleetMarket.Domain;
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Pricing;
+using FleetMarket.Domain.Settlement;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Web.Blobs;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Features.Jobs;
+
+public sealed record JobSubmission(string Name, byte[] Model, string InputsFileName, byte[] Inputs,
+    int? RowsPerUnit = null, long? MaxPricePerHourMinor = null);
+
+public sealed record JobProgress(Guid Id, string Name, JobStatus Status, int Units, int Queued, int Running, int Done,
+    int Failed, int Rows, long HeldMinor, long SpentMinor, string Currency, DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName)
+{
+    public double Percent => Units == 0 ? 0 : 100.0 * Done / Units;
+}
+
+public sealed record JobOutput(string FileName, Stream Content);
+
+/// <summary>The buyer's side of jobs. Every read is scoped to the calling buyer's own jobs.</summary>
+public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspector inspector, LedgerService ledger,
+    TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+{
+    public async Task<Guid> SubmitAsync(string buyerId, JobSubmission submission, CancellationToken cancellationToken = default)
+    {
+        var settings = marketplace.Value;
+        if (submission.Model.Length == 0 || submission.Model.Length > settings.MaxModelBytes)
+        {
+            throw new DomainException($"The model must be between 1 byte and {settings.MaxModelBytes / (1024 * 1024)} MiB.");
+        }
+
+        if (submission.Inputs.Length == 0 || submission.Inputs.Length > settings.MaxInputBytes)
+        {
+            throw new DomainException($"The inputs must be between 1 byte and {settings.MaxInputBytes / (1024 * 1024)} MiB.");
+        }
+
+        var signature = inspector.Inspect(submission.Model);
+        var (inputs, rows) = InputBinder.Bind(signature, submission.InputsFileName, submission.Inputs);
+        var now = time.GetUtcNow();
+        var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), rows,
+            submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now);
+        var rowsPerUnit = submission.RowsPerUnit ?? settings.DefaultRowsPerUnit;
+        var ranges = job.UnitRanges(rowsPerUnit).ToList();
+
+        job.Hold(ranges.Count * UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.LeaseDuration));
+        var balance = await ledger.BalanceAsync(LedgerAccounts.BuyerBalance(buyerId), job.Currency, cancellationToken);
+        if (balance < job.HeldMinor)
+        {
+            throw new DomainException(
+                $"This job needs {new Domain.Money.Money(job.HeldMinor, job.Currency)} held in escrow; the balance is {new Domain.Money.Money(balance, job.Currency)}. Top up first.");
+        }
+
+        await blobs.PutAsync(submission.Model, cancellationToken);
+        var slices = new List<string>(ranges.Count);
+        foreach (var (start, count) in ranges)
+        {
+            var slice = inputs.ToDictionary(input => input.Key, input => input.Value.SliceRows(start, count));
+            slices.Add(await blobs.PutAsync(Npz.ToBytes(slice), cancellationToken));
+        }
+
+        job.Split(rowsPerUnit, slices);
+        db.Jobs.Add(job);
+        await ledger.TryAddAsync(SettlementEntries.HoldForJob(job, now), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return job.Id;
+    }
+
+    public async Task<IReadOnlyList<JobProgress>> ListAsync(string buyerId, CancellationToken cancellationToken = default) =>
+        await Progress(db.Jobs.Where(j => j.BuyerId == buyerId)).OrderByDescending(j => j.CreatedAt).ToListAsync(cancellationToken);
+
+    public async Task<JobProgress> GetAsync(string buyerId, Guid jobId, CancellationToken cancellationToken = default) =>
+        await Progress(db.Jobs.Where(j => j.BuyerId == buyerId && j.Id == jobId)).SingleOrDefaultAsync(cancellationToken)
+        ?? throw new NotFoundException("No such job.");
+
+    public async Task<JobOutput> OpenOutputAsync(string buyerId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.BuyerId == buyerId && j.Id == jobId, cancellationToken)
+                  ?? throw new NotFoundException("No such job.");
+        if (job.Status != JobStatus.Completed || job.OutputSha256 is null)
+        {
+            throw new DomainException($"The job is {job.Status.ToString().ToLowerInvariant()}; outputs are ready once it completes.");
+        }
+
+        return new JobOutput(job.OutputFileName!, blobs.OpenRead(job.OutputSha256) ?? throw new NotFoundException("The outputs are missing."));
+    }
+
+    private IQueryable<JobProgress> Progress(IQueryable<InferenceJob> jobs) =>
+        jobs.Select(j => new JobProgress(j.Id, j.Name, j.Status,
+            j.Units.Count(),
+            j.Units.Count(u => u.Status == WorkUnitStatus.Queued),
+            j.Units.Count(u => u.Status == WorkUnitStatus.Leased),
+            j.Units.Count(u => u.Status == WorkUnitStatus.Done),
+            j.Units.Count(u => u.Status == WorkUnitStatus.Failed),
+            j.RowCount, j.HeldMinor,
+            db.UsageRecords.Where(u => u.JobId == j.Id).Sum(u => u.ChargeMinor),
+            j.Currency, j.CreatedAt, j.CompletedAt, j.FailureReason, j.OutputFileName));
+}

@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using FleetMarket.Domain.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace FleetMarket.Web.Features.Jobs;
+
+/// <summary>Buyers' programmatic access to their jobs: submit, follow, download.</summary>
+public static class JobsApi
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/api/jobs").RequireAuthorization(Roles.Buyer).WithTags("Jobs");
+        jobs.MapPost("/", SubmitAsync).DisableAntiforgery();
+        jobs.MapGet("/", ListAsync);
+        jobs.MapGet("/{jobId:guid}", GetAsync);
+        jobs.MapGet("/{jobId:guid}/outputs", OutputsAsync);
+        return app;
+    }
+
+    public static async Task<Created<JobProgress>> SubmitAsync(IFormFile model, IFormFile inputs, [FromForm] string? name,
+        [FromForm] int? rowsPerUnit, [FromForm] long? maxPricePerHourMinor, ClaimsPrincipal user, JobService jobs,
+        CancellationToken cancellationToken)
+    {
+        var submission = new JobSubmission(name ?? Path.GetFileNameWithoutExtension(model.FileName),
+            await ReadAsync(model, cancellationToken), inputs.FileName, await ReadAsync(inputs, cancellationToken),
+            rowsPerUnit, maxPricePerHourMinor);
+        var id = await jobs.SubmitAsync(BuyerId(user), submission, cancellationToken);
+        return TypedResults.Created($"/api/jobs/{id}", await jobs.GetAsync(BuyerId(user), id, cancellationToken));
+    }
+
+    public static async Task<Ok<IReadOnlyList<JobProgress>>> ListAsync(ClaimsPrincipal user, JobService jobs,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await jobs.ListAsync(BuyerId(user), cancellationToken));
+
+    public static async Task<Ok<JobProgress>> GetAsync(Guid jobId, ClaimsPrincipal user, JobService jobs,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await jobs.GetAsync(BuyerId(user), jobId, cancellationToken));
+
+    public static async Task<FileStreamHttpResult> OutputsAsync(Guid jobId, ClaimsPrincipal user, JobService jobs,
+        CancellationToken cancellationToken)
+    {
+        var output = await jobs.OpenOutputAsync(BuyerId(user), jobId, cancellationToken);
+        return TypedResults.File(output.Content, "application/octet-stream", output.FileName);
+    }
+
+    private static async Task<byte[]> ReadAsync(IFormFile file, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
+    }
+
+    private static string BuyerId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+}

@@ -1,0 +1,36 @@
+using FleetMarket.Domain.Ledger;
+using FleetMarket.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Features.Ledger;
+
+/// <summary>Reads balances from the postings; the ledger is the only record of who holds what.</summary>
+public sealed class LedgerService(FleetDbContext db)
+{
+    public Task<long> BalanceAsync(string account, string currency, CancellationToken cancellationToken = default) =>
+        db.Postings.Where(p => p.Account == account && p.Currency == currency)
+            .SumAsync(p => p.AmountMinor, cancellationToken);
+
+    /// <summary>Adds the transaction unless one with its idempotency key exists; true when it was added.</summary>
+    public async Task<bool> TryAddAsync(LedgerTransaction transaction, CancellationToken cancellationToken = default)
+    {
+        if (await db.LedgerTransactions.AnyAsync(t => t.IdempotencyKey == transaction.IdempotencyKey, cancellationToken))
+        {
+            return false;
+        }
+
+        db.LedgerTransactions.Add(transaction);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<LedgerLine>> HistoryAsync(IReadOnlyList<string> accounts, int take,
+        CancellationToken cancellationToken = default) =>
+        await db.Postings.Where(p => accounts.Contains(p.Account))
+            .Join(db.LedgerTransactions, p => p.TransactionId, t => t.Id,
+                (p, t) => new LedgerLine(t.CreatedAt, t.Cause, p.Account, p.AmountMinor, p.Currency))
+            .OrderByDescending(line => line.At)
+            .Take(take)
+            .ToListAsync(cancellationToken);
+}
+
+public sealed record LedgerLine(DateTimeOffset At, string Cause, string Account, long AmountMinor, string Currency);

@@ -1,0 +1,42 @@
+using FleetMarket.Domain;
+using FleetMarket.Domain.Payouts;
+using FleetMarket.Domain.Settlement;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Features.Payouts;
+
+public sealed record PayoutRow(Guid Id, string OwnerEmail, long AmountMinor, string Currency, PayoutStatus Status,
+    DateTimeOffset CreatedAt, string? ReviewedBy);
+
+/// <summary>Finance staff's review of payouts: approve (the ledger pays the owner out) or hold.</summary>
+public sealed class PayoutService(FleetDbContext db, LedgerService ledger, TimeProvider time)
+{
+    public async Task<IReadOnlyList<PayoutRow>> ListAsync(bool openOnly, CancellationToken cancellationToken = default) =>
+        await db.Payouts.Where(p => !openOnly || p.Status == PayoutStatus.PendingReview || p.Status == PayoutStatus.Held)
+            .Join(db.Users, p => p.OwnerId, u => u.Id, (p, u) => new PayoutRow(p.Id, u.Email ?? u.UserName ?? "", p.AmountMinor,
+                p.Currency, p.Status, p.CreatedAt, p.ReviewedBy))
+            .OrderByDescending(p => p.CreatedAt)
+            .ToListAsync(cancellationToken);
+
+    public async Task ApproveAsync(Guid payoutId, string reviewer, CancellationToken cancellationToken = default)
+    {
+        var payout = await FindAsync(payoutId, cancellationToken);
+        var now = time.GetUtcNow();
+        payout.Approve(reviewer, now);
+        await ledger.TryAddAsync(SettlementEntries.PayOut(payout, now), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public async Task HoldAsync(Guid payoutId, string reviewer, CancellationToken cancellationToken = default)
+    {
+        var payout = await FindAsync(payoutId, cancellationToken);
+        payout.Hold(reviewer, time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<Payout> FindAsync(Guid payoutId, CancellationToken cancellationToken) =>
+        await db.Payouts.SingleOrDefaultAsync(p => p.Id == payoutId, cancellationToken)
+        ?? throw new DomainException("No such payout.");
+}

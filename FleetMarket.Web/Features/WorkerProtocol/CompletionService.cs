@@ -1,0 +1,97 @@
+using FleetMarket.Domain;
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Pricing;
+using FleetMarket.Domain.Protocol;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Web.Blobs;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Jobs;
+using FleetMarket.Web.Hosting;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Features.WorkerProtocol;
+
+public sealed record UnitResult(byte[] OutputsNpz, long ComputeMilliseconds, long InferenceCount);
+
+/// <summary>
+/// Takes a device's result for a lease: checks it, stores the outputs and records usage, once. Completing
+/// the same lease again answers the same and records nothing more.
+/// </summary>
+public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeProvider time,
+    IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs)
+{
+    public async Task<CompletionResponse> CompleteAsync(Guid deviceId, Guid leaseId, UnitResult result,
+        CancellationToken cancellationToken = default)
+    {
+        var unit = await db.WorkUnits.SingleOrDefaultAsync(u => u.LeaseId == leaseId && u.DeviceId == deviceId, cancellationToken)
+                   ?? throw new NotFoundException("No such lease for this device.");
+        if (unit.Status == WorkUnitStatus.Done)
+        {
+            return new CompletionResponse(true, "Already completed.");
+        }
+
+        var now = time.GetUtcNow();
+        if (!unit.HoldsLease(leaseId, now))
+        {
+            return new CompletionResponse(false, "The lease has expired; the unit went back to the queue.");
+        }
+
+        CheckOutputs(result.OutputsNpz, unit.RowCount);
+        var job = await db.Jobs.SingleAsync(j => j.Id == unit.JobId, cancellationToken);
+        var device = await db.Devices.AsNoTracking().SingleAsync(d => d.Id == deviceId, cancellationToken);
+        var outputSha = await blobs.PutAsync(result.OutputsNpz, cancellationToken);
+
+        // Metering comes from an untrusted device: no lease can be billed for longer than it lasted.
+        var leaseMilliseconds = (long)marketplace.Value.LeaseDuration.TotalMilliseconds;
+        unit.Complete(leaseId, outputSha, Math.Min(result.ComputeMilliseconds, leaseMilliseconds), result.InferenceCount, now);
+        var charge = UsagePricing.Charge(device.AskingPricePerHourMinor, unit.ComputeMilliseconds,
+            UsagePricing.UnitCap(job.MaxPricePerHourMinor, marketplace.Value.LeaseDuration));
+        var fee = UsagePricing.PlatformFee(charge, marketplace.Value.PlatformFeeBasisPoints);
+        db.UsageRecords.Add(new UsageRecord(unit, job, device.Id, device.OwnerId, device.AskingPricePerHourMinor, charge, fee, now));
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // A concurrent completion of the same lease won; its usage record is the only one.
+            return new CompletionResponse(true, "Already completed.");
+        }
+
+        if (!await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && u.Status != WorkUnitStatus.Done, cancellationToken))
+        {
+            backgroundJobs.Enqueue<JobAssembler>(assembler => assembler.AssembleAsync(job.Id, CancellationToken.None));
+        }
+
+        return new CompletionResponse(true);
+    }
+
+    private static void CheckOutputs(byte[] outputsNpz, int expectedRows)
+    {
+        IReadOnlyDictionary<string, NpyArray> outputs;
+        try
+        {
+            outputs = Npz.Read(new MemoryStream(outputsNpz));
+        }
+        catch (Exception exception) when (exception is NpyFormatException or InvalidDataException)
+        {
+            throw new DomainException($"The outputs are not a readable .npz: {exception.Message}");
+        }
+
+        if (outputs.Count == 0)
+        {
+            throw new DomainException("The outputs hold no arrays.");
+        }
+
+        foreach (var (name, array) in outputs)
+        {
+            if (array.Shape.Length == 0 || array.RowCount != expectedRows)
+            {
+                throw new DomainException($"Output '{name}' has shape {array}; the unit has {expectedRows} rows.");
+            }
+        }
+    }
+}

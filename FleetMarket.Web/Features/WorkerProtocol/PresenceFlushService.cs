@@ -1,0 +1,58 @@
+using FleetMarket.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Features.WorkerProtocol;
+
+/// <summary>Writes batched device presence to the database every few seconds, and once more at shutdown.</summary>
+internal sealed class PresenceFlushService(DevicePresence presence, IServiceScopeFactory scopes,
+    ILogger<PresenceFlushService> logger) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await FlushAsync(CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: the final flush below keeps the last reports.
+        }
+
+        await FlushAsync(CancellationToken.None);
+    }
+
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var batch = presence.Drain();
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
+            var ids = batch.Keys.ToList();
+            var devices = await db.Devices.Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken);
+            foreach (var device in devices)
+            {
+                var report = batch[device.Id];
+                device.RecordPresence(report.SeenAt, report.ExecutionProvider);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Presence is advisory: a lost batch only delays "last seen" until the next heartbeat.
+            logger.LogWarning(exception, "Could not flush presence of {Count} devices", batch.Count);
+        }
+    }
+}

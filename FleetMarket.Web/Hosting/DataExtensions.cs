@@ -1,0 +1,46 @@
+using FleetMarket.Web.Data;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Hosting;
+
+public static class DataExtensions
+{
+    public const string SqliteFileName = "fleetmarket.db";
+
+    /// <summary>EF Core on the configured provider, data protection keys in the database, migrations at start.</summary>
+    public static WebApplicationBuilder AddFleetData(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>()
+            .BindConfiguration(DatabaseOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Provider != DatabaseProvider.SqlServer || !string.IsNullOrWhiteSpace(o.SqlServerConnectionString),
+                "Database:SqlServerConnectionString is required when Database:Provider is SqlServer.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<DataFolder>();
+
+        var provider = builder.Configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite);
+        if (provider == DatabaseProvider.SqlServer)
+        {
+            builder.Services.AddDbContext<FleetDbContext, SqlServerFleetDbContext>((services, options) =>
+                options.UseSqlServer(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.SqlServerConnectionString));
+        }
+        else
+        {
+            builder.Services.AddDbContext<FleetDbContext, SqliteFleetDbContext>((services, options) =>
+                options.UseSqlite(SqliteConnectionString(services.GetRequiredService<DataFolder>())));
+        }
+
+        // Registered before anything else that starts with the host (data protection's key ring, Hangfire),
+        // because hosted services start in order and those read tables the migration creates.
+        builder.Services.AddHostedService<DatabaseMigrator>();
+        builder.Services.AddDataProtection()
+            .SetApplicationName("FleetMarket")
+            .PersistKeysToDbContext<FleetDbContext>();
+        return builder;
+    }
+
+    public static string SqliteConnectionString(DataFolder folder) =>
+        $"Data Source={folder.File(SqliteFileName)};Cache=Shared;Default Timeout=30";
+}

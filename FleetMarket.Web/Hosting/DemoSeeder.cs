@@ -1,0 +1,44 @@
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Devices;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Balance;
+using FleetMarket.Web.Features.Devices;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Hosting;
+
+/// <summary>One account per role, a few devices and a buyer balance. Development only: see DatabaseMigrator.</summary>
+internal sealed class DemoSeeder(UserManager<ApplicationUser> users, DeviceService devices, BalanceService balances,
+    IOptions<DemoOptions> options, ILogger<DemoSeeder> logger)
+{
+    public async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(options.Value.Password) || await users.FindByEmailAsync(DemoOptions.EmailFor(Roles.Owner)) is not null)
+        {
+            return;
+        }
+
+        var accounts = new Dictionary<string, ApplicationUser>();
+        foreach (var role in Roles.All)
+        {
+            var user = new ApplicationUser
+            {
+                UserName = DemoOptions.EmailFor(role),
+                Email = DemoOptions.EmailFor(role),
+                EmailConfirmed = true,
+                DisplayName = $"Demo {role.ToLowerInvariant()}",
+            };
+            await users.CreateAsync(user, options.Value.Password);
+            await users.AddToRoleAsync(user, role);
+            accounts[role] = user;
+        }
+
+        var owner = accounts[Roles.Owner].Id;
+        await devices.AddAsync(owner, new NewDevice("Model Y (HW4)", DeviceKind.Car, "HW4 FSD computer", 16_384, "us-west", 180), cancellationToken);
+        await devices.AddAsync(owner, new NewDevice("Gaming PC", DeviceKind.Pc, "RTX 4070", 12_288, "us-west", 120), cancellationToken);
+        await devices.AddAsync(owner, new NewDevice("Pixel 9 Pro", DeviceKind.Phone, "Tensor G4 NPU", 16_384, "us-west", 40), cancellationToken);
+        await balances.SimulateTopUpAsync(accounts[Roles.Buyer].Id, 50_00, cancellationToken);
+        logger.LogInformation("Seeded demo accounts ({Domain}) with devices and a buyer balance", DemoOptions.EmailDomain);
+    }
+}

@@ -1,0 +1,47 @@
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Web.Jobs;
+using Hangfire;
+using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Hosting;
+
+public static class HangfireExtensions
+{
+    public const string DashboardPath = "/admin/jobs";
+    public const string SqliteFileName = "hangfire.db";
+
+    /// <summary>Hangfire on persistent storage (a SQLite file, or SQL Server), a server in this process, and its jobs.</summary>
+    public static WebApplicationBuilder AddFleetHangfire(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHangfire((services, configuration) =>
+        {
+            var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            configuration.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+            if (database.Provider == DatabaseProvider.SqlServer)
+            {
+                configuration.UseSqlServerStorage(database.SqlServerConnectionString);
+            }
+            else
+            {
+                // The default 15 s poll makes jobs start late and shutdown slow.
+                configuration.UseSQLiteStorage(services.GetRequiredService<DataFolder>().File(SqliteFileName),
+                    new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) });
+            }
+        });
+        builder.Services.AddHangfireServer(options => options.WorkerCount = Math.Max(2, Environment.ProcessorCount));
+
+        builder.Services.AddScoped<SettlementJob>();
+        builder.Services.AddScoped<PayoutRunJob>();
+        builder.Services.AddScoped<LeaseSweepJob>();
+        builder.Services.AddHostedService<RecurringJobRegistration>();
+        return builder;
+    }
+
+    public static WebApplication MapFleetHangfireDashboard(this WebApplication app)
+    {
+        app.MapHangfireDashboardWithAuthorizationPolicy(Roles.Admin, DashboardPath,
+            new DashboardOptions { DisplayStorageConnectionString = false, DashboardTitle = "FleetMarket jobs" });
+        return app;
+    }
+}

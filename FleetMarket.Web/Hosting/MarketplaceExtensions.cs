@@ -1,0 +1,49 @@
+using FleetMarket.Web.Blobs;
+using FleetMarket.Web.Features.Accounts;
+using FleetMarket.Web.Features.Balance;
+using FleetMarket.Web.Features.Devices;
+using FleetMarket.Web.Features.Jobs;
+using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Features.WorkerProtocol;
+
+namespace FleetMarket.Web.Hosting;
+
+public static class MarketplaceExtensions
+{
+    /// <summary>The marketplace's feature services and options.</summary>
+    public static WebApplicationBuilder AddMarketplace(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MarketplaceOptions>().BindConfiguration(MarketplaceOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache();
+
+        services.AddSingleton<IBlobStore, LocalFolderBlobStore>();
+        services.AddSingleton<ModelInspector>();
+        services.AddSingleton<DevicePresence>();
+        services.AddSingleton<DeviceCredentialCache>();
+        services.AddHostedService<PresenceFlushService>();
+
+        services.AddScoped<LedgerService>();
+        services.AddScoped<DeviceService>();
+        services.AddScoped<PairingService>();
+        services.AddScoped<DispatchService>();
+        services.AddScoped<CompletionService>();
+        services.AddScoped<JobService>();
+        services.AddScoped<JobAssembler>();
+        services.AddScoped<BalanceService>();
+        services.AddScoped<PayoutService>();
+        return builder;
+    }
+
+    public static WebApplication MapMarketplaceApis(this WebApplication app)
+    {
+        app.MapWorkerApi();
+        app.MapJobsApi();
+        app.MapAccountEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace FleetMarket.Web.Hosting;
+
+/// <summary>The marketplace's commercial and dispatch settings.</summary>
+public sealed class MarketplaceOptions
+{
+    public const string Section = "Marketplace";
+
+    [Required, StringLength(3, MinimumLength = 3)]
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>Platform fee in basis points of each charge (2000 = 20 %).</summary>
+    [Range(0, 10_000)]
+    public int PlatformFeeBasisPoints { get; set; } = 2000;
+
+    [Range(1, 1_000_000)]
+    public int DefaultRowsPerUnit { get; set; } = 4;
+
+    /// <summary>The highest hourly price a job pays when its buyer names none.</summary>
+    [Range(1, 1_000_000)]
+    public long DefaultMaxPricePerHourMinor { get; set; } = 300;
+
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    [Range(5, 3600)]
+    public int HeartbeatSeconds { get; set; } = 30;
+
+    /// <summary>A device not heard from for this long is shown offline.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(2);
+
+    [Range(1, 1024L * 1024 * 1024)]
+    public long MaxModelBytes { get; set; } = 100L * 1024 * 1024;
+
+    [Range(1, 4L * 1024 * 1024 * 1024)]
+    public long MaxInputBytes { get; set; } = 500L * 1024 * 1024;
+}

@@ -1,0 +1,41 @@
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Web.Data;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Jobs;
+
+/// <summary>
+/// Expired leases go back to the queue by themselves (see <see cref="WorkUnit.LeasableAt"/>); this sweep
+/// fails units that have used all their attempts, and the jobs they belong to, so nothing waits forever.
+/// </summary>
+public sealed class LeaseSweepJob(FleetDbContext db, TimeProvider time)
+{
+    public const string Id = "sweep-leases";
+
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var exhausted = await db.WorkUnits.Where(WorkUnit.ExhaustedAt(now)).ToListAsync(cancellationToken);
+        foreach (var unit in exhausted)
+        {
+            unit.Release(unit.LeaseId!.Value, "the lease expired");
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+
+        var failing = await db.Jobs.Include(j => j.Units)
+            .Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued)
+            .Where(j => j.Units.Any(u => u.Status == WorkUnitStatus.Failed)
+                        && !j.Units.Any(u => u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased))
+            .ToListAsync(cancellationToken);
+        foreach (var job in failing)
+        {
+            var failed = job.Units.Where(u => u.Status == WorkUnitStatus.Failed).ToList();
+            job.Fail($"{failed.Count} of {job.Units.Count} units failed; first: {failed[0].FailureReason}", now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

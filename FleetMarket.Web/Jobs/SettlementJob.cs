@@ -1,0 +1,71 @@
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Settlement;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Ledger;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Jobs;
+
+/// <summary>
+/// Settles accepted usage into the ledger (buyer escrow → owner earnings + platform fee) and returns the
+/// unspent escrow of finished jobs. Idempotent: each usage record and each release posts under a unique
+/// key in the same transaction that marks it done, so a second run, or a run on another node, adds nothing.
+/// </summary>
+public sealed class SettlementJob(FleetDbContext db, LedgerService ledger, TimeProvider time, ILogger<SettlementJob> logger)
+{
+    public const string Id = "settle-usage";
+    private const int BatchSize = 500;
+
+    [DisableConcurrentExecution(timeoutInSeconds: 60)]
+    [AutomaticRetry(Attempts = 3)]
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var settled = 0;
+        while (true)
+        {
+            var batch = await db.UsageRecords.Where(u => u.SettledAt == null)
+                .OrderBy(u => u.RecordedAt).Take(BatchSize).ToListAsync(cancellationToken);
+            if (batch.Count == 0)
+            {
+                break;
+            }
+
+            var now = time.GetUtcNow();
+            foreach (var usage in batch)
+            {
+                await ledger.TryAddAsync(SettlementEntries.SettleUsage(usage, now), cancellationToken);
+                usage.MarkSettled(now);
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            settled += batch.Count;
+        }
+
+        var released = await ReleaseFinishedJobsAsync(cancellationToken);
+        logger.LogInformation("Settled {Usage} usage records and released escrow of {Jobs} jobs", settled, released);
+    }
+
+    private async Task<int> ReleaseFinishedJobsAsync(CancellationToken cancellationToken)
+    {
+        var finished = new[] { JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled };
+        var jobs = await db.Jobs.Where(j => finished.Contains(j.Status) && j.EscrowReleasedAt == null)
+            .Where(j => !db.UsageRecords.Any(u => u.JobId == j.Id && u.SettledAt == null))
+            .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        foreach (var job in jobs)
+        {
+            var spent = await db.UsageRecords.Where(u => u.JobId == job.Id).SumAsync(u => u.ChargeMinor, cancellationToken);
+            if (job.HeldMinor > spent)
+            {
+                await ledger.TryAddAsync(SettlementEntries.ReleaseEscrow(job, job.HeldMinor - spent, now), cancellationToken);
+            }
+
+            job.MarkEscrowReleased(now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return jobs.Count;
+    }
+}

@@ -1,0 +1,31 @@
+using FleetMarket.Web.Components;
+using FleetMarket.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddFleetData();
+builder.AddFleetIdentity();
+builder.AddMarketplace();
+builder.AddFleetHangfire();
+builder.AddFleetApi();
+builder.AddFleetUi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapHealthChecks("/health");
+app.MapMarketplaceApis();
+app.MapFleetHangfireDashboard();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

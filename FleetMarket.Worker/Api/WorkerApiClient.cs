@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using FleetMarket.Domain.Protocol;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace FleetMarket.Worker.Api;
+
+/// <summary>
+/// The worker protocol (<see cref="WorkerRoutes"/>) over HTTP. Every failure surfaces as a
+/// <see cref="WorkerApiException"/>; retries of transient failures happen below, in the resilience handler.
+/// </summary>
+public sealed class WorkerApiClient(HttpClient http)
+{
+    public const string OutputsFileName = "outputs.npz";
+
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    public async Task<PairResponse> PairAsync(PairRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Pair, JsonContent.Create(request, options: Json), cancellationToken);
+        return await ReadJsonAsync<PairResponse>(response, cancellationToken);
+    }
+
+    public async Task<HeartbeatResponse> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Heartbeat, JsonContent.Create(request, options: Json), cancellationToken);
+        return await ReadJsonAsync<HeartbeatResponse>(response, cancellationToken);
+    }
+
+    /// <summary>One work unit, or null when the server has none for this device (204).</summary>
+    public async Task<WorkUnitLease?> LeaseAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(
+            HttpMethod.Post,
+            WorkerRoutes.Lease,
+            new StringContent("{}", Encoding.UTF8, "application/json"),
+            cancellationToken);
+        return response.StatusCode == HttpStatusCode.NoContent
+            ? null
+            : await ReadJsonAsync<WorkUnitLease>(response, cancellationToken);
+    }
+
+    /// <summary>A blob's bytes, unverified: the caller checks them against the hash it asked for.</summary>
+    public async Task<byte[]> GetBlobAsync(string sha256, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, WorkerRoutes.Blob(sha256), content: null, cancellationToken);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+
+    public async Task<CompletionResponse> CompleteAsync(
+        Guid leaseId,
+        byte[] outputsNpz,
+        long computeMilliseconds,
+        long inferenceCount,
+        CancellationToken cancellationToken)
+    {
+        var outputs = new ByteArrayContent(outputsNpz);
+        outputs.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var form = new MultipartFormDataContent
+        {
+            { outputs, WorkerRoutes.OutputsField, OutputsFileName },
+            { new StringContent(computeMilliseconds.ToString(CultureInfo.InvariantCulture)), WorkerRoutes.ComputeMillisecondsField },
+            { new StringContent(inferenceCount.ToString(CultureInfo.InvariantCulture)), WorkerRoutes.InferenceCountField },
+        };
+        using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Complete(leaseId), form, cancellationToken);
+        return await ReadJsonAsync<CompletionResponse>(response, cancellationToken);
+    }
+
+    public async Task ReleaseAsync(Guid leaseId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Release(leaseId), content: null, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string route, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, route) { Content = content };
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
+        {
+            throw new WorkerApiException($"{method} {route}: the server at {http.BaseAddress} could not be reached: {e.Message}", innerException: e);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await WorkerApiException.FromResponseAsync(response, cancellationToken);
+        }
+    }
+
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken)
+                ?? throw new WorkerApiException($"{response.RequestMessage?.RequestUri?.AbsolutePath} returned an empty body where a {typeof(T).Name} was expected.");
+        }
+        catch (JsonException e)
+        {
+            throw new WorkerApiException(
+                $"{response.RequestMessage?.RequestUri?.AbsolutePath} returned a body that is not a {typeof(T).Name}: {e.Message}",
+                response.StatusCode,
+                e);
+        }
+    }
+}

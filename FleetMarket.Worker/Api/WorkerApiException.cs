@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json;
+
+namespace FleetMarket.Worker.Api;
+
+/// <summary>A worker protocol call failed: the server refused it, or could not be reached at all.</summary>
+public sealed class WorkerApiException(string message, HttpStatusCode? statusCode = null, Exception? innerException = null)
+    : Exception(message, innerException)
+{
+    private const int MaxBodyInMessage = 500;
+
+    /// <summary>The server's status code; null when no response came.</summary>
+    public HttpStatusCode? StatusCode { get; } = statusCode;
+
+    /// <summary>The credential was revoked or never valid: retrying cannot help, pairing again can.</summary>
+    public bool IsCredentialRejected => StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+
+    internal static async Task<WorkerApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var request = response.RequestMessage;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        var detail = ProblemDetail(body) ?? (body.Length > MaxBodyInMessage ? body[..MaxBodyInMessage] + "…" : body).Trim();
+        var message = $"{request?.Method} {request?.RequestUri?.AbsolutePath} returned {(int)response.StatusCode} {response.ReasonPhrase}"
+            + (detail.Length > 0 ? $": {detail}" : ".");
+        return new WorkerApiException(message, response.StatusCode);
+    }
+
+    /// <summary>The server reports errors as ProblemDetails; its detail (or title) is the useful sentence.</summary>
+    private static string? ProblemDetail(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            foreach (var name in (string[])["detail", "title"])
+            {
+                if (document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+                {
+                    return value.GetString();
+                }
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

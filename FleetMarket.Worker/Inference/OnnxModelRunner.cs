@@ -1,0 +1,87 @@
+using FleetMarket.Domain.Tensors;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FleetMarket.Worker.Inference;
+
+/// <summary>
+/// Runs ONNX models on this device. Sessions are kept per model SHA-256, so a model is loaded once
+/// however many work units use it; <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
+/// is thread-safe, so so is this class.
+/// </summary>
+public sealed class OnnxModelRunner(ExecutionProviderSelector providers, int capacity = OnnxModelRunner.DefaultCapacity) : IDisposable
+{
+    /// <summary>How many models stay loaded at once.</summary>
+    public const int DefaultCapacity = 4;
+
+    private readonly SessionCache sessions = new(capacity);
+
+    /// <summary>"CUDA" or "CPU".</summary>
+    public string ExecutionProvider => providers.ProviderName;
+
+    public bool IsLoaded(string modelSha256) => sessions.Contains(modelSha256);
+
+    /// <summary>Loads the model unless it is loaded already, and returns its SHA-256 to run it by.</summary>
+    /// <exception cref="OnnxRuntimeException">The bytes are not a model ONNX Runtime can load.</exception>
+    public string LoadModel(byte[] modelBytes)
+    {
+        ArgumentNullException.ThrowIfNull(modelBytes);
+        var sha256 = ContentHash.Sha256(modelBytes);
+        if (!sessions.Contains(sha256))
+        {
+            using var options = providers.CreateSessionOptions(modelBytes.LongLength);
+            sessions.Add(sha256, new InferenceSession(modelBytes, options));
+        }
+
+        return sha256;
+    }
+
+    /// <summary>Runs the model on inputs keyed by the model's input names; returns its outputs by name.</summary>
+    /// <exception cref="ModelInputException">The inputs do not match the model's names, dtypes or shapes.</exception>
+    public IReadOnlyDictionary<string, NpyArray> Run(byte[] modelBytes, IReadOnlyDictionary<string, NpyArray> inputs, CancellationToken cancellationToken = default) =>
+        Run(LoadModel(modelBytes), inputs, cancellationToken);
+
+    /// <inheritdoc cref="Run(byte[], IReadOnlyDictionary{string, NpyArray}, CancellationToken)"/>
+    public IReadOnlyDictionary<string, NpyArray> Run(string modelSha256, IReadOnlyDictionary<string, NpyArray> inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return sessions.Use(modelSha256, session => Run(session, inputs, cancellationToken));
+    }
+
+    public void Dispose() => sessions.Dispose();
+
+    private static OrderedDictionary<string, NpyArray> Run(InferenceSession session, IReadOnlyDictionary<string, NpyArray> inputs, CancellationToken cancellationToken)
+    {
+        ModelInputValidator.Validate(session.InputMetadata, inputs);
+        var inputNames = session.InputNames;
+        var inputValues = new List<OrtValue>(inputNames.Count);
+        try
+        {
+            foreach (var name in inputNames)
+            {
+                inputValues.Add(OrtTensors.ToOrtValue(inputs[name], session.InputMetadata[name].ElementDataType));
+            }
+
+            using var runOptions = new RunOptions();
+            using var stopOnCancel = cancellationToken.Register(() => runOptions.Terminate = true);
+            cancellationToken.ThrowIfCancellationRequested();
+            using var outputValues = session.Run(runOptions, inputNames, inputValues, session.OutputNames);
+
+            var outputs = new OrderedDictionary<string, NpyArray>(StringComparer.Ordinal);
+            for (var i = 0; i < outputValues.Count; i++)
+            {
+                outputs.Add(session.OutputNames[i], OrtTensors.ToNpyArray(session.OutputNames[i], outputValues[i]));
+            }
+
+            return outputs;
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Terminate makes the run fail with a generic error; report it as the cancellation it is.
+            throw new OperationCanceledException(cancellationToken);
+        }
+        finally
+        {
+            inputValues.ForEach(value => value.Dispose());
+        }
+    }
+}

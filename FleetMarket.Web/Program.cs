@@ -13,7 +13,7 @@ builder.AddFleetUi();
 var app = builder.Build();
 
 app.UseExceptionHandler();
-app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseFleetStatusPages();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();

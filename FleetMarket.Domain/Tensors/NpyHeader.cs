@@ -36,11 +36,12 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
         };
         var fortranOrder = dict["fortran_order"] as bool?
             ?? throw new NpyFormatException($"Malformed .npy header: 'fortran_order' must be True or False, not {Describe(dict["fortran_order"])}.");
-        if (dict["shape"] is not long[] dims)
+        if (dict["shape"] is not object[] tuple || !Array.TrueForAll(tuple, item => item is long))
         {
             throw new NpyFormatException($"Malformed .npy header: 'shape' must be a tuple of integers, not {Describe(dict["shape"])}.");
         }
 
+        var dims = Array.ConvertAll(tuple, item => (long)item);
         if (Array.Exists(dims, d => d is < 0 or > int.MaxValue))
         {
             throw new NpyFormatException($"Malformed .npy header: shape ({string.Join(", ", dims)}) has a dimension outside 0..{int.MaxValue}.");
@@ -67,7 +68,8 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, int[] Shape)
     {
         string s => $"'{s}'",
         bool b => b ? "True" : "False",
-        long[] t => $"({string.Join(", ", t)})",
-        _ => value.ToString() ?? "?",
+        object[] tuple => $"({string.Join(", ", tuple.Select(Describe))})",
+        List<object> => "a list",
+        _ => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "?",
     };
 }

@@ -5,7 +5,7 @@ namespace FleetMarket.Domain.Tensors;
 
 /// <summary>
 /// Reads the small subset of Python literals a <c>.npy</c> header uses: a dict of string keys whose
-/// values are strings, True/False, integers, tuples of integers or lists. numpy itself reads it with
+/// values are strings, True/False, integers, tuples (as arrays) or lists. numpy itself reads it with
 /// <c>ast.literal_eval</c>; we never evaluate anything.
 /// </summary>
 internal sealed class PythonLiteralReader(string text)
@@ -80,13 +80,13 @@ internal sealed class PythonLiteralReader(string text)
         return value.ToString();
     }
 
-    private long[] ReadTuple()
+    private object[] ReadTuple()
     {
         Expect('(');
-        var items = new List<long>();
+        var items = new List<object>();
         while (!TryConsume(')'))
         {
-            items.Add(ReadValue() as long? ?? throw Error("tuples may hold only integers"));
+            items.Add(ReadValue());
             if (!TryConsume(','))
             {
                 Expect(')');

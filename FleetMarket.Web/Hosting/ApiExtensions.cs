@@ -3,6 +3,7 @@ using FleetMarket.Web.Features.WorkerProtocol;
 using Hangfire;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using FleetMarket.Web.Data;
+using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Hosting;
 
@@ -17,15 +18,29 @@ public static class ApiExtensions
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
 
-            // Pairing codes are short: a client gets a handful of guesses a minute.
             limiter.AddPolicy(WorkerApi.PairingRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.PairingAttemptsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                }));
         });
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<FleetDbContext>("database")
             .AddCheck<HangfireStorageHealthCheck>("hangfire");
         return builder;
+    }
+
+    /// <summary>
+    /// People get the friendly not-found page; API callers keep the bare status (a re-executed POST would
+    /// reach the page's form handling and turn a 401 into a confusing 400).
+    /// </summary>
+    public static WebApplication UseFleetStatusPages(this WebApplication app)
+    {
+        app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
+            pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        return app;
     }
 }
 

@@ -31,6 +31,10 @@ public sealed class MarketplaceOptions
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Pairing attempts one client address may make per minute: codes are short, guessing must be slow.</summary>
+    [Range(1, 10_000)]
+    public int PairingAttemptsPerMinute { get; set; } = 10;
+
     [Range(1, 1024L * 1024 * 1024)]
     public long MaxModelBytes { get; set; } = 100L * 1024 * 1024;
 

@@ -11,29 +11,36 @@ public sealed record PairCommand(Uri Server, string Code) : IWorkerCommand
 {
     public async Task<int> ExecuteAsync(TextWriter output, TextWriter error)
     {
+        WorkerSettingsStore store;
+        PairResponse paired;
         try
         {
-            var store = WorkerSettingsStore.ForCurrentUser();
+            store = WorkerSettingsStore.ForCurrentUser();
             await using var services = new ServiceCollection()
                 .AddWorkerApi(new WorkerConnection(Server, Credential: null))
                 .BuildServiceProvider();
-            var api = services.GetRequiredService<WorkerApiClient>();
             var version = typeof(PairCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-            var paired = await api.PairAsync(new PairRequest(Code, version), CancellationToken.None);
-            store.Save(new WorkerSettings(Server, paired.DeviceId, paired.DeviceName, paired.Credential));
-            await output.WriteLineAsync($"Paired with {Server} as '{paired.DeviceName}' ({paired.DeviceId}). Credential saved to {store.FilePath}.");
-            await output.WriteLineAsync("Start working with: FleetMarket.Worker run");
-            return ExitCodes.Success;
+            paired = await services.GetRequiredService<WorkerApiClient>().PairAsync(new PairRequest(Code, version), CancellationToken.None);
         }
-        catch (WorkerApiException e)
+        catch (Exception e) when (e is WorkerApiException or InvalidOperationException)
         {
             await error.WriteLineAsync($"error: pairing failed: {e.Message}");
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+
+        try
         {
-            await error.WriteLineAsync($"error: paired, but the credential could not be saved: {e.Message}");
+            store.Save(new WorkerSettings(Server, paired.DeviceId, paired.DeviceName, paired.Credential));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The code is spent by now: say so, or the owner will retry it and be told it is invalid.
+            await error.WriteLineAsync($"error: paired as '{paired.DeviceName}', but the credential could not be saved to {store.FilePath}: {e.Message}. Ask the portal for a new pairing code.");
             return ExitCodes.Failure;
         }
+
+        await output.WriteLineAsync($"Paired with {Server} as '{paired.DeviceName}' ({paired.DeviceId}). Credential saved to {store.FilePath}.");
+        await output.WriteLineAsync("Start working with: FleetMarket.Worker run");
+        return ExitCodes.Success;
     }
 }

@@ -28,7 +28,9 @@ public sealed record RunCommand(bool Once) : IWorkerCommand
         }
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ApplicationName = "FleetMarket.Worker" });
-        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
+        // Every request would otherwise log twice at Information; retries and failures still show.
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         builder.Services.AddWorker(settings);
         if (Once)
         {
@@ -39,8 +41,9 @@ public sealed record RunCommand(bool Once) : IWorkerCommand
             builder.Services.AddHostedService<LeaseLoopService>();
         }
 
-        using var host = builder.Build();
+        var host = builder.Build();
+        var exitCode = host.Services.GetRequiredService<WorkerExitCode>();
         await host.RunAsync();
-        return host.Services.GetRequiredService<WorkerExitCode>().Value;
+        return exitCode.Value;
     }
 }

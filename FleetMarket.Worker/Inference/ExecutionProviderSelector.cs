@@ -55,8 +55,9 @@ public sealed class ExecutionProviderSelector
             probe.AppendExecutionProvider_CUDA();
             return true;
         }
-        catch (OnnxRuntimeException)
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException)
         {
+            // A CPU-only build lacks the entry point; a CUDA build without CUDA's libraries fails to load them.
             return false;
         }
     }

@@ -74,7 +74,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
     }
 
     public async Task<IReadOnlyList<JobProgress>> ListAsync(string buyerId, CancellationToken cancellationToken = default) =>
-        await Progress(db.Jobs.Where(j => j.BuyerId == buyerId)).OrderByDescending(j => j.CreatedAt).ToListAsync(cancellationToken);
+        await Progress(db.Jobs.Where(j => j.BuyerId == buyerId).OrderByDescending(j => j.CreatedAt)).ToListAsync(cancellationToken);
 
     public async Task<JobProgress> GetAsync(string buyerId, Guid jobId, CancellationToken cancellationToken = default) =>
         await Progress(db.Jobs.Where(j => j.BuyerId == buyerId && j.Id == jobId)).SingleOrDefaultAsync(cancellationToken)

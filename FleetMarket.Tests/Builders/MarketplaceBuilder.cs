@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Protocol;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Web.Features.Balance;
+using FleetMarket.Web.Features.Devices;
+using FleetMarket.Web.Features.Jobs;
+using FleetMarket.Worker.Inference;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FleetMarket.Tests.Builders;
+
+public sealed record PairedDevice(TestUser Owner, Guid DeviceId, string Credential);
+
+/// <summary>Puts a marketplace into a known state through the app's own services and protocol.</summary>
+public sealed class MarketplaceBuilder(FleetApp app)
+{
+    public async Task<(TestUser Owner, PairingCode Code)> DeviceAwaitingPairingAsync(long askingPricePerHourMinor = 120)
+    {
+        var owner = await TestUsers.CreateAsync(app, Roles.Owner);
+        var code = await app.InScopeAsync(services => services.GetRequiredService<DeviceService>().AddAsync(owner.Id,
+            new NewDevice("Test car", DeviceKind.Car, "HW4", 16_384, "us-west", askingPricePerHourMinor)));
+        return (owner, code);
+    }
+
+    public async Task<PairedDevice> PairedDeviceAsync(long askingPricePerHourMinor = 120)
+    {
+        var (owner, code) = await DeviceAwaitingPairingAsync(askingPricePerHourMinor);
+        using var client = app.NewClient();
+        var response = await client.PostAsJsonAsync(WorkerRoutes.Pair, new PairRequest(code.Code));
+        response.EnsureSuccessStatusCode();
+        var paired = (await response.Content.ReadFromJsonAsync<PairResponse>())!;
+        return new PairedDevice(owner, paired.DeviceId, paired.Credential);
+    }
+
+    public HttpClient DeviceClient(PairedDevice device)
+    {
+        var client = app.NewClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", device.Credential);
+        return client;
+    }
+
+    public async Task<TestUser> BuyerWithBalanceAsync(long balanceMinor = 100_00)
+    {
+        var buyer = await TestUsers.CreateAsync(app, Roles.Buyer);
+        if (balanceMinor > 0)
+        {
+            await app.InScopeAsync(services => services.GetRequiredService<BalanceService>().SimulateTopUpAsync(buyer.Id, balanceMinor));
+        }
+
+        return buyer;
+    }
+
+    public static NpyArray SampleInputs(int rows) => ReferenceModel.SampleInputs(rows);
+
+    public Task<Guid> SubmitSampleJobAsync(TestUser buyer, int rows = 10, int rowsPerUnit = 4) =>
+        app.InScopeAsync(services => services.GetRequiredService<JobService>().SubmitAsync(buyer.Id,
+            new JobSubmission("Sample", ReferenceModel.Build(), "inputs.npy", Npy.ToBytes(SampleInputs(rows)), rowsPerUnit)));
+
+    public static async Task<WorkUnitLease?> LeaseAsync(HttpClient device)
+    {
+        var response = await device.PostAsJsonAsync(WorkerRoutes.Lease, new { });
+        response.EnsureSuccessStatusCode();
+        return response.StatusCode == System.Net.HttpStatusCode.NoContent
+            ? null
+            : await response.Content.ReadFromJsonAsync<WorkUnitLease>();
+    }
+
+    /// <summary>Does what an honest worker does: fetch the unit's input, compute the reference outputs, upload them.</summary>
+    public static async Task<HttpResponseMessage> CompleteHonestlyAsync(HttpClient device, WorkUnitLease lease) =>
+        await UploadAsync(device, lease.LeaseId, await HonestOutputsAsync(device, lease));
+
+    /// <summary>The unit's correct outputs, computed in plain C# from the input slice the device may fetch.</summary>
+    public static async Task<byte[]> HonestOutputsAsync(HttpClient device, WorkUnitLease lease)
+    {
+        var inputs = Npz.Read(new MemoryStream(await device.GetByteArrayAsync(WorkerRoutes.Blob(lease.InputSha256))));
+        return Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.OutputName] = ReferenceModel.Compute(inputs[ReferenceModel.InputName]) });
+    }
+
+    public static Task<HttpResponseMessage> UploadAsync(HttpClient device, Guid leaseId, byte[] outputsNpz, long computeMilliseconds = 1500)
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(outputsNpz), WorkerRoutes.OutputsField, "outputs.npz" },
+            { new StringContent(computeMilliseconds.ToString()), WorkerRoutes.ComputeMillisecondsField },
+            { new StringContent("4"), WorkerRoutes.InferenceCountField },
+        };
+        return device.PostAsync(WorkerRoutes.Complete(leaseId), form);
+    }
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using FleetMarket.Domain;
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Jobs;
+using FleetMarket.Worker.Inference;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FleetMarket.Tests.Integration;
+
+[Collection(AppCollection.Name)]
+public sealed class JobSubmissionTests(FleetApp app) : IClassFixture<FleetApp>
+{
+    private readonly MarketplaceBuilder _market = new(app);
+
+    [Fact]
+    public async Task Submit_InputWidthDiffersFromModel_ProblemNamesTheShapeAndNothingIsQueued()
+    {
+        var buyer = await _market.BuyerWithBalanceAsync();
+        using var client = await TestUsers.SignedInClientAsync(app, buyer);
+        var wrongWidth = NpyArray.FromFloats(new float[10 * 5], 10, 5);
+
+        var response = await client.PostAsync("/api/jobs", Form(ReferenceModel.Build(), "inputs.npy", Npy.ToBytes(wrongWidth)));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<ProblemDetails>();
+        Assert.Contains("[10, 5]", problem!.Detail);
+        Assert.Contains("features", problem.Detail);
+        Assert.Equal(0, await app.QueryAsync(db => db.Jobs.CountAsync(j => j.BuyerId == buyer.Id)));
+    }
+
+    [Fact]
+    public async Task Submit_MalformedModel_ProblemSaysOnnxRuntimeCouldNotLoadIt()
+    {
+        var buyer = await _market.BuyerWithBalanceAsync();
+        using var client = await TestUsers.SignedInClientAsync(app, buyer);
+
+        var response = await client.PostAsync("/api/jobs",
+            Form("not a model"u8.ToArray(), "inputs.npy", Npy.ToBytes(MarketplaceBuilder.SampleInputs(4))));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("could not be loaded", (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+    }
+
+    [Fact]
+    public async Task Submit_BalanceBelowTheHold_RefusedAndBalanceUntouched()
+    {
+        var buyer = await _market.BuyerWithBalanceAsync(balanceMinor: 1);
+        var jobs = app.Services.CreateScope().ServiceProvider.GetRequiredService<JobService>();
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() => _market.SubmitSampleJobAsync(buyer, rows: 40, rowsPerUnit: 1));
+
+        Assert.Contains("Top up", refused.Message);
+        Assert.Empty(await jobs.ListAsync(buyer.Id));
+        var balance = await app.InScopeAsync(s => s.GetRequiredService<Web.Features.Balance.BalanceService>().GetAsync(buyer.Id));
+        Assert.Equal(1, balance.AvailableMinor);
+        Assert.Equal(0, balance.HeldMinor);
+    }
+
+    [Fact]
+    public async Task Submit_ValidJob_SplitsRowsIntoUnitsAndHoldsEscrow()
+    {
+        var buyer = await _market.BuyerWithBalanceAsync(balanceMinor: 10_00);
+
+        var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 10, rowsPerUnit: 4);
+
+        var units = await app.QueryAsync(db => db.WorkUnits.Where(u => u.JobId == jobId).OrderBy(u => u.Index).ToListAsync());
+        Assert.Equal([(0, 4), (4, 4), (8, 2)], units.Select(u => (u.RowStart, u.RowCount)));
+        var balance = await app.InScopeAsync(s => s.GetRequiredService<Web.Features.Balance.BalanceService>().GetAsync(buyer.Id));
+        Assert.True(balance.HeldMinor > 0);
+        Assert.Equal(10_00, balance.AvailableMinor + balance.HeldMinor);
+    }
+
+    [Fact]
+    public async Task JobsApi_AnotherBuyersJob_IsNotFound()
+    {
+        var owner = await _market.BuyerWithBalanceAsync();
+        var jobId = await _market.SubmitSampleJobAsync(owner);
+        var stranger = await _market.BuyerWithBalanceAsync();
+        using var client = await TestUsers.SignedInClientAsync(app, stranger);
+
+        var status = await client.GetAsync($"/api/jobs/{jobId}");
+        var outputs = await client.GetAsync($"/api/jobs/{jobId}/outputs");
+
+        Assert.Equal(HttpStatusCode.NotFound, status.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, outputs.StatusCode);
+    }
+
+    [Fact]
+    public async Task JobsApi_SignedInAsOwner_IsForbidden_AndAnonymousIsUnauthorized()
+    {
+        var owner = await TestUsers.CreateAsync(app, Roles.Owner);
+        using var ownerClient = await TestUsers.SignedInClientAsync(app, owner);
+        using var anonymous = app.NewClient();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await ownerClient.GetAsync("/api/jobs")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/jobs")).StatusCode);
+    }
+
+    private static MultipartFormDataContent Form(byte[] model, string inputsName, byte[] inputs) => new()
+    {
+        { new ByteArrayContent(model), "model", "model.onnx" },
+        { new ByteArrayContent(inputs), "inputs", inputsName },
+    };
+}

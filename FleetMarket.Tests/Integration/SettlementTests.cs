@@ -1,0 +1,102 @@
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Payouts;
+using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FleetMarket.Tests.Integration;
+
+/// <summary>Money after work: settlement into the ledger, release of escrow, payouts. Own marketplace per test.</summary>
+[Collection(AppCollection.Name)]
+public sealed class SettlementTests : IAsyncLifetime
+{
+    private readonly FleetApp app = new();
+    private readonly MarketplaceBuilder _market;
+
+    public SettlementTests() => _market = new MarketplaceBuilder(app);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Fact]
+    public async Task Settlement_RunTwice_PostsOnceAndTheLedgerBalances()
+    {
+        var (device, buyer, jobId) = await CompletedJobAsync();
+
+        await app.RunRecurringJobAsync(SettlementJob.Id);
+        var postingsAfterFirst = await app.QueryAsync(db => db.Postings.CountAsync());
+        await app.RunRecurringJobAsync(SettlementJob.Id);
+
+        Assert.Equal(postingsAfterFirst, await app.QueryAsync(db => db.Postings.CountAsync()));
+        Assert.Equal(0, await app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
+        Assert.Equal(0, await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.SettledAt == null)));
+
+        var charges = await app.QueryAsync(db => db.UsageRecords.Where(u => u.JobId == jobId).SumAsync(u => u.ChargeMinor));
+        var ownerShare = await app.QueryAsync(db => db.UsageRecords.Where(u => u.JobId == jobId).SumAsync(u => u.ChargeMinor - u.FeeMinor));
+        Assert.Equal(ownerShare, await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id)));
+        Assert.Equal(0, await Balance(LedgerAccounts.BuyerEscrow(buyer.Id)));
+        Assert.Equal(100_00 - charges, await Balance(LedgerAccounts.BuyerBalance(buyer.Id)));
+    }
+
+    [Fact]
+    public async Task PayoutRun_RunTwice_OnePayoutForTheOwnersEarnings_ApprovalPaysItOut()
+    {
+        var (device, _, _) = await CompletedJobAsync();
+        await app.RunRecurringJobAsync(SettlementJob.Id);
+        var earnings = await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id));
+
+        await app.RunRecurringJobAsync(PayoutRunJob.Id);
+        await app.RunRecurringJobAsync(PayoutRunJob.Id);
+
+        var payout = await app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == device.Owner.Id));
+        Assert.Equal(earnings, payout.AmountMinor);
+        Assert.Equal(PayoutStatus.PendingReview, payout.Status);
+
+        var finance = await TestUsers.CreateAsync(app, Roles.Finance);
+        await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(payout.Id, finance.Email));
+
+        Assert.Equal(0, await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id)));
+        Assert.Equal(earnings, await Balance(LedgerAccounts.ExternalPayouts));
+        Assert.Equal(0, await app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
+    }
+
+    [Fact]
+    public async Task Settlement_RejectedOutputs_OwnerIsNotPaid()
+    {
+        var device = await _market.PairedDeviceAsync();
+        var buyer = await _market.BuyerWithBalanceAsync();
+        await _market.SubmitSampleJobAsync(buyer, rows: 2, rowsPerUnit: 4);
+        using var client = _market.DeviceClient(device);
+        var lease = (await MarketplaceBuilder.LeaseAsync(client))!;
+        await MarketplaceBuilder.UploadAsync(client, lease.LeaseId, "garbage"u8.ToArray());
+
+        await app.RunRecurringJobAsync(SettlementJob.Id);
+
+        Assert.Equal(0, await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id)));
+    }
+
+    private async Task<(PairedDevice Device, TestUser Buyer, Guid JobId)> CompletedJobAsync()
+    {
+        var device = await _market.PairedDeviceAsync();
+        var buyer = await _market.BuyerWithBalanceAsync(100_00);
+        var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 6, rowsPerUnit: 4);
+        using var client = _market.DeviceClient(device);
+        while (await MarketplaceBuilder.LeaseAsync(client) is { } lease)
+        {
+            (await MarketplaceBuilder.CompleteHonestlyAsync(client, lease)).EnsureSuccessStatusCode();
+        }
+
+        await Eventually.TrueAsync(
+            () => app.QueryAsync(db => db.Jobs.AnyAsync(j => j.Id == jobId && j.Status == JobStatus.Completed)),
+            TimeSpan.FromSeconds(30), "the job's outputs to be assembled");
+        return (device, buyer, jobId);
+    }
+
+    private Task<long> Balance(string account) =>
+        app.QueryAsync(db => db.Postings.Where(p => p.Account == account).SumAsync(p => p.AmountMinor));
+}

@@ -1,0 +1,77 @@
+using FleetMarket.Worker.Device;
+
+namespace FleetMarket.Tests.Unit.Worker;
+
+public sealed class DeviceConditionsProbeTests : IDisposable
+{
+    private readonly string sysClass = Path.Combine(Path.GetTempPath(), "fleetmarket-sysfs-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(sysClass))
+        {
+            Directory.Delete(sysClass, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Read_NoSysfs_ReportsIdleAndNothingElse()
+    {
+        var conditions = new DeviceConditionsProbe(sysClass).Read();
+
+        Assert.True(conditions.IsIdle);
+        Assert.Null(conditions.IsCharging);
+        Assert.Null(conditions.BatteryPercent);
+        Assert.Null(conditions.TemperatureCelsius);
+    }
+
+    [Fact]
+    public void Read_ChargingBatteryAndThermalZones_ReportsThem()
+    {
+        Attribute("power_supply/BAT0", "type", "Battery");
+        Attribute("power_supply/BAT0", "status", "Charging");
+        Attribute("power_supply/BAT0", "capacity", "83");
+        Attribute("thermal/thermal_zone0", "temp", "41500");
+        Attribute("thermal/thermal_zone1", "temp", "57250");
+        Attribute("thermal/cooling_device0", "temp", "99000");
+
+        var conditions = new DeviceConditionsProbe(sysClass).Read();
+
+        Assert.True(conditions.IsCharging);
+        Assert.Equal(83, conditions.BatteryPercent);
+        Assert.Equal(57.25, conditions.TemperatureCelsius);
+    }
+
+    [Theory]
+    [InlineData("1", "Discharging", true)]
+    [InlineData("0", "Discharging", false)]
+    [InlineData("0", "Not charging", true)]
+    public void Read_MainsAndBattery_CombineIntoIsCharging(string mainsOnline, string batteryStatus, bool expected)
+    {
+        Attribute("power_supply/AC", "type", "Mains");
+        Attribute("power_supply/AC", "online", mainsOnline);
+        Attribute("power_supply/BAT0", "type", "Battery");
+        Attribute("power_supply/BAT0", "status", batteryStatus);
+
+        Assert.Equal(expected, new DeviceConditionsProbe(sysClass).Read().IsCharging);
+    }
+
+    [Fact]
+    public void Read_MainsOnlyDesktop_ReportsPluggedInWithoutBattery()
+    {
+        Attribute("power_supply/AC", "type", "Mains");
+        Attribute("power_supply/AC", "online", "1\n");
+
+        var conditions = new DeviceConditionsProbe(sysClass).Read();
+
+        Assert.True(conditions.IsCharging);
+        Assert.Null(conditions.BatteryPercent);
+    }
+
+    private void Attribute(string device, string name, string value)
+    {
+        var folder = Path.Combine(sysClass, device);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, name), value);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Net;
+using FleetMarket.Domain.Protocol;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Worker.Inference;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FleetMarket.Tests.Unit.Worker;
+
+/// <summary>
+/// The worker protocol's server side, minimal and in memory, on a real loopback port: lets the worker
+/// be tested over HTTP without FleetMarket.Web.
+/// </summary>
+internal sealed class FakeMarketplace : IAsyncDisposable
+{
+    public const string PairingCode = "ABCD-1234";
+    public const string Credential = "test-device-credential";
+
+    public static readonly Guid DeviceId = Guid.Parse("6f1c2a50-8d1e-4e4f-9a55-1f0b6a2c7d11");
+
+    private readonly WebApplication app;
+
+    private FakeMarketplace(WebApplication app) => this.app = app;
+
+    public Uri Address => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+
+    public bool ShouldWork { get; set; } = true;
+
+    /// <summary>Runs before a blob is served; tests use it to cancel mid-unit or to serve different bytes.</summary>
+    public Func<string, Task>? BeforeBlob { get; set; }
+
+    public ConcurrentDictionary<string, byte[]> Blobs { get; } = new();
+
+    public ConcurrentQueue<WorkUnitLease> PendingLeases { get; } = new();
+
+    public ConcurrentQueue<HeartbeatRequest> Heartbeats { get; } = new();
+
+    public ConcurrentQueue<string> LeaseRequestBodies { get; } = new();
+
+    public ConcurrentQueue<Completion> Completions { get; } = new();
+
+    public ConcurrentQueue<Guid> Releases { get; } = new();
+
+    public static async Task<FakeMarketplace> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var fake = new FakeMarketplace(builder.Build());
+        fake.MapRoutes();
+        await fake.app.StartAsync();
+        return fake;
+    }
+
+    /// <summary>Queues one work unit of <paramref name="model"/> over <paramref name="features"/>.</summary>
+    public WorkUnitLease AddUnit(byte[] model, NpyArray features)
+    {
+        var modelSha = AddBlob(model);
+        var inputSha = AddBlob(Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.InputName] = features }));
+        var lease = new WorkUnitLease(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), modelSha, inputSha, features.RowCount, DateTimeOffset.UtcNow.AddMinutes(5));
+        PendingLeases.Enqueue(lease);
+        return lease;
+    }
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
+
+    private string AddBlob(byte[] bytes)
+    {
+        var sha = ContentHash.Sha256(bytes);
+        Blobs[sha] = bytes;
+        return sha;
+    }
+
+    private void MapRoutes()
+    {
+        app.MapPost(WorkerRoutes.Pair, (PairRequest request) => request.Code == PairingCode
+            ? Results.Ok(new PairResponse(DeviceId, "test car", Credential))
+            : Results.Problem(title: "Invalid pairing code", detail: "The pairing code is invalid or has expired.", statusCode: 400));
+
+        var device = app.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Request.Headers.Authorization == $"Bearer {Credential}" ? await next(context) : Results.Unauthorized());
+
+        device.MapPost(WorkerRoutes.Heartbeat, (HeartbeatRequest request) =>
+        {
+            Heartbeats.Enqueue(request);
+            return new HeartbeatResponse(ShouldWork, NextHeartbeatSeconds: 60, ShouldWork ? null : "outside the availability window");
+        });
+
+        device.MapPost(WorkerRoutes.Lease, async (HttpRequest request) =>
+        {
+            LeaseRequestBodies.Enqueue($"{request.ContentType} {await new StreamReader(request.Body).ReadToEndAsync()}");
+            return PendingLeases.TryDequeue(out var lease) ? Results.Ok(lease) : Results.NoContent();
+        });
+
+        device.MapGet(WorkerRoutes.Blob("{sha}"), async (string sha) =>
+        {
+            if (BeforeBlob is { } hook)
+            {
+                await hook(sha);
+            }
+
+            return Blobs.TryGetValue(sha, out var bytes) ? Results.Bytes(bytes) : Results.NotFound();
+        });
+
+        device.MapPost(WorkerRoutes.Prefix + "/leases/{leaseId:guid}/complete", async (Guid leaseId, HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var file = form.Files[WorkerRoutes.OutputsField]!;
+            using var stream = new MemoryStream();
+            await file.CopyToAsync(stream);
+            Completions.Enqueue(new Completion(
+                leaseId,
+                file.FileName,
+                Npz.Read(stream.ToArray()),
+                long.Parse(form[WorkerRoutes.ComputeMillisecondsField]!),
+                long.Parse(form[WorkerRoutes.InferenceCountField]!)));
+            return new CompletionResponse(Accepted: true);
+        });
+
+        device.MapPost(WorkerRoutes.Prefix + "/leases/{leaseId:guid}/release", (Guid leaseId) =>
+        {
+            Releases.Enqueue(leaseId);
+            return Results.NoContent();
+        });
+    }
+
+    public sealed record Completion(
+        Guid LeaseId,
+        string FileName,
+        IReadOnlyDictionary<string, NpyArray> Outputs,
+        long ComputeMilliseconds,
+        long InferenceCount);
+}

@@ -1,0 +1,109 @@
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Worker;
+using FleetMarket.Worker.Configuration;
+using FleetMarket.Worker.Inference;
+
+namespace FleetMarket.Tests.Unit.Worker;
+
+/// <summary>The worker as an owner runs it, through <c>Main</c>. Serial: it sets a process-wide environment variable.</summary>
+[Collection(WorkerHomeCollection.Name)]
+public sealed class WorkerProgramTests : IAsyncLifetime
+{
+    private readonly string home = Path.Combine(Path.GetTempPath(), "fleetmarket-worker-" + Guid.NewGuid().ToString("N"));
+    private FakeMarketplace marketplace = null!;
+
+    public async Task InitializeAsync()
+    {
+        Environment.SetEnvironmentVariable(WorkerSettingsStore.HomeVariable, home);
+        marketplace = await FakeMarketplace.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Environment.SetEnvironmentVariable(WorkerSettingsStore.HomeVariable, null);
+        await marketplace.DisposeAsync();
+        if (Directory.Exists(home))
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Main_PairThenRunOnce_CompletesEveryUnitAndExitsZero()
+    {
+        marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(10));
+        marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(4));
+
+        var pairExit = await WorkerProgram.Main(["pair", "--server", marketplace.Address.ToString(), "--code", FakeMarketplace.PairingCode]);
+        var runExit = await WorkerProgram.Main(["run", "--once"]);
+
+        Assert.Equal(0, pairExit);
+        Assert.Equal(0, runExit);
+        Assert.Equal([10L, 4L], marketplace.Completions.Select(c => c.InferenceCount));
+        Assert.Empty(marketplace.PendingLeases);
+        Assert.Equal(FakeMarketplace.Credential, new WorkerSettingsStore(home).Load()!.Credential);
+    }
+
+    [Fact]
+    public async Task Main_RunOnceWhenServerSaysDoNotWork_ExitsZeroWithoutLeasing()
+    {
+        marketplace.ShouldWork = false;
+        marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
+        await WorkerProgram.Main(["pair", "--server", marketplace.Address.ToString(), "--code", FakeMarketplace.PairingCode]);
+
+        Assert.Equal(0, await WorkerProgram.Main(["run", "--once"]));
+        Assert.Single(marketplace.PendingLeases);
+    }
+
+    [Fact]
+    public async Task Main_RunOnceWithBadUnit_ReleasesItAndExitsOne()
+    {
+        var lease = marketplace.AddUnit(ReferenceModel.Build(), NpyArrayOfWrongWidth());
+        await WorkerProgram.Main(["pair", "--server", marketplace.Address.ToString(), "--code", FakeMarketplace.PairingCode]);
+
+        Assert.Equal(1, await WorkerProgram.Main(["run", "--once"]));
+        Assert.Equal([lease.LeaseId], marketplace.Releases);
+    }
+
+    [Fact]
+    public async Task Main_PairWithWrongCode_ExitsOneAndSavesNothing()
+    {
+        var exit = await WorkerProgram.Main(["pair", "--server", marketplace.Address.ToString(), "--code", "WRONG"]);
+
+        Assert.Equal(1, exit);
+        Assert.False(File.Exists(new WorkerSettingsStore(home).FilePath));
+    }
+
+    [Fact]
+    public async Task Main_RunBeforePairing_ExitsOne()
+    {
+        Assert.Equal(1, await WorkerProgram.Main(["run", "--once"]));
+    }
+
+    [Fact]
+    public async Task Main_BadUsage_ExitsTwo()
+    {
+        Assert.Equal(2, await WorkerProgram.Main(["pair", "--server"]));
+    }
+
+    [Fact]
+    public async Task Main_Sample_WritesAModelAndInputsThatRun()
+    {
+        var exit = await WorkerProgram.Main(["sample", "--out", home]);
+
+        Assert.Equal(0, exit);
+        var inputs = Npy.Read(await File.ReadAllBytesAsync(Path.Combine(home, "inputs.npy")));
+        Assert.Equal([10, 4], inputs.Shape);
+        using var runner = new OnnxModelRunner(new ExecutionProviderSelector());
+        var outputs = runner.Run(await File.ReadAllBytesAsync(Path.Combine(home, "mlp.onnx")), new Dictionary<string, NpyArray> { ["features"] = inputs });
+        Assert.Equal(ReferenceModel.Compute(inputs).ToFloats(), outputs["scores"].ToFloats(), (a, b) => Math.Abs(a - b) <= 1e-5f);
+    }
+
+    private static NpyArray NpyArrayOfWrongWidth() => NpyArray.FromFloats(new float[6], 2, 3);
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class WorkerHomeCollection
+{
+    public const string Name = "Worker home environment variable";
+}

@@ -1,0 +1,62 @@
+using System.Runtime.Versioning;
+using FleetMarket.Worker.Configuration;
+
+namespace FleetMarket.Tests.Unit.Worker;
+
+public sealed class WorkerSettingsStoreTests : IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "fleetmarket-settings-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Load_NothingSaved_ReturnsNull()
+    {
+        Assert.Null(new WorkerSettingsStore(folder).Load());
+    }
+
+    [Fact]
+    public void Save_ThenLoad_RoundTrips()
+    {
+        var store = new WorkerSettingsStore(folder);
+        var settings = new WorkerSettings(new Uri("https://fleet.example/"), Guid.NewGuid(), "garage car", "secret");
+
+        store.Save(settings);
+        store.Save(settings with { Credential = "rotated" });
+
+        Assert.Equal(settings with { Credential = "rotated" }, store.Load());
+        Assert.Equal([WorkerSettingsStore.FileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+    }
+
+    [UnixFact]
+    [UnsupportedOSPlatform("windows")]
+    public void Save_OnUnix_MakesFileReadableByOwnerOnly()
+    {
+        var store = new WorkerSettingsStore(folder);
+
+        store.Save(new WorkerSettings(new Uri("https://fleet.example/"), Guid.NewGuid(), "car", "secret"));
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{\"server\": \"https://fleet.example/\"}")]
+    public void Load_InvalidFile_ThrowsSayingPairAgain(string content)
+    {
+        Directory.CreateDirectory(folder);
+        var store = new WorkerSettingsStore(folder);
+        File.WriteAllText(store.FilePath, content);
+
+        var error = Assert.Throws<InvalidDataException>(store.Load);
+
+        Assert.Contains("pair this device again", error.Message);
+    }
+}

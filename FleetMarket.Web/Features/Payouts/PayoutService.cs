@@ -15,9 +15,10 @@ public sealed class PayoutService(FleetDbContext db, LedgerService ledger, TimeP
 {
     public async Task<IReadOnlyList<PayoutRow>> ListAsync(bool openOnly, CancellationToken cancellationToken = default) =>
         await db.Payouts.Where(p => !openOnly || p.Status == PayoutStatus.PendingReview || p.Status == PayoutStatus.Held)
-            .Join(db.Users, p => p.OwnerId, u => u.Id, (p, u) => new PayoutRow(p.Id, u.Email ?? u.UserName ?? "", p.AmountMinor,
-                p.Currency, p.Status, p.CreatedAt, p.ReviewedBy))
-            .OrderByDescending(p => p.CreatedAt)
+            .Join(db.Users, p => p.OwnerId, u => u.Id, (p, u) => new { Payout = p, Email = u.Email ?? u.UserName ?? "" })
+            .OrderByDescending(x => x.Payout.CreatedAt)
+            .Select(x => new PayoutRow(x.Payout.Id, x.Email, x.Payout.AmountMinor, x.Payout.Currency, x.Payout.Status,
+                x.Payout.CreatedAt, x.Payout.ReviewedBy))
             .ToListAsync(cancellationToken);
 
     public async Task ApproveAsync(Guid payoutId, string reviewer, CancellationToken cancellationToken = default)

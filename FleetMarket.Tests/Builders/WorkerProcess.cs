@@ -1,0 +1,48 @@
+using System.Diagnostics;
+
+namespace FleetMarket.Tests.Builders;
+
+public sealed record WorkerRun(int ExitCode, string Output, string Error);
+
+/// <summary>Runs the real FleetMarket.Worker program in its own process, with its own config folder.</summary>
+public sealed class WorkerProcess : IDisposable
+{
+    /// <summary>The worker as its own build produced it, with its own dependency manifest, not a copy in the tests' folder.</summary>
+    private static readonly string WorkerAssembly = Path.GetFullPath(Path.Combine(
+        AppContext.BaseDirectory.Replace("FleetMarket.Tests", "FleetMarket.Worker"), "FleetMarket.Worker.dll"));
+
+    public string Home { get; } = Directory.CreateTempSubdirectory("fleetmarket-worker-").FullName;
+
+    public async Task<WorkerRun> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["FLEETMARKET_WORKER_HOME"] = Home },
+        };
+        start.ArgumentList.Add(WorkerAssembly);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The worker did not finish: {await output}{await error}");
+        }
+
+        return new WorkerRun(process.ExitCode, await output, await error);
+    }
+
+    public void Dispose() => Directory.Delete(Home, recursive: true);
+}

@@ -1,0 +1,76 @@
+using System.Net.Http.Json;
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Payouts;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Jobs;
+using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Jobs;
+using FleetMarket.Worker.Inference;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FleetMarket.Tests.EndToEnd;
+
+/// <summary>
+/// The whole walking path through real parts: the app on a real port with SQLite and Hangfire, the real
+/// worker program in its own process running ONNX Runtime, the buyer's HTTP API, settlement and payouts.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class WalkingPathTests(FleetApp app) : IClassFixture<FleetApp>
+{
+    private readonly MarketplaceBuilder _market = new(app);
+
+    [Fact]
+    public async Task WalkingPath_OwnerPairsWorker_BuyerJobRuns_OutputsInOrder_OwnerPayoutApproved()
+    {
+        // 1. An owner adds a device and gets a one-time pairing code.
+        var (owner, code) = await _market.DeviceAwaitingPairingAsync(askingPricePerHourMinor: 150);
+
+        // 2. The worker pairs with it.
+        using var worker = new WorkerProcess();
+        var paired = await worker.RunAsync("pair", "--server", app.BaseAddress.ToString(), "--code", code.Code);
+        Assert.True(paired.ExitCode == 0, paired.Error + paired.Output);
+
+        // 3. A buyer with a balance submits a job through the HTTP API.
+        var buyer = await _market.BuyerWithBalanceAsync(20_00);
+        using var buyerClient = await TestUsers.SignedInClientAsync(app, buyer);
+        var inputs = MarketplaceBuilder.SampleInputs(rows: 10);
+        var submitted = await buyerClient.PostAsync("/api/jobs", new MultipartFormDataContent
+        {
+            { new ByteArrayContent(ReferenceModel.Build()), "model", "mlp.onnx" },
+            { new ByteArrayContent(Npy.ToBytes(inputs)), "inputs", "inputs.npy" },
+            { new StringContent("3"), "rowsPerUnit" },
+        });
+        submitted.EnsureSuccessStatusCode();
+        var job = (await submitted.Content.ReadFromJsonAsync<JobProgress>())!;
+        Assert.Equal(4, job.Units);
+
+        // 4. The worker leases the units, runs them with ONNX Runtime and uploads the outputs.
+        var run = await worker.RunAsync("run", "--once");
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+
+        // 5. The buyer sees the job complete and downloads the outputs, rows in input order.
+        await Eventually.TrueAsync(async () => (await buyerClient.GetFromJsonAsync<JobProgress>($"/api/jobs/{job.Id}"))!.Status == JobStatus.Completed,
+            TimeSpan.FromSeconds(30), "the job to complete");
+        var outputs = Npy.Read(await buyerClient.GetByteArrayAsync($"/api/jobs/{job.Id}/outputs"));
+        var expected = ReferenceModel.Compute(inputs);
+        Assert.Equal(expected.Shape, outputs.Shape);
+        Assert.All(outputs.ToFloats().Zip(expected.ToFloats()), pair => Assert.Equal(pair.Second, pair.First, 1e-5f));
+
+        // 6. Usage is settled into the ledger and the owner's payout reaches finance, who approve it.
+        Assert.Equal(4, await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.JobId == job.Id)));
+        await app.RunRecurringJobAsync(SettlementJob.Id);
+        await app.RunRecurringJobAsync(PayoutRunJob.Id);
+        var finance = await TestUsers.CreateAsync(app, Roles.Finance);
+        var payout = await app.InScopeAsync(async s =>
+            (await s.GetRequiredService<PayoutService>().ListAsync(openOnly: true)).Single(p => p.OwnerEmail == owner.Email));
+        await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(payout.Id, finance.Email));
+
+        var approved = await app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payout.Id));
+        Assert.Equal(PayoutStatus.Approved, approved.Status);
+        Assert.True(approved.AmountMinor > 0);
+        Assert.Equal(0, await app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
+    }
+}

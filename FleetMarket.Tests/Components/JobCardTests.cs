@@ -1,0 +1,47 @@
+using Bunit;
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Web.Components.Pages.Buyer;
+using FleetMarket.Web.Features.Jobs;
+
+namespace FleetMarket.Tests.Components;
+
+public sealed class JobCardTests : MudTestContext
+{
+    [Fact]
+    public void JobCard_RunningJob_ShowsProgressAndNoDownload()
+    {
+        var card = Render<JobCard>(p => p.Add(c => c.Job, Job(JobStatus.Running, done: 1, running: 1, queued: 2)));
+
+        Assert.Contains("1 of 4 units done", card.Find("[role=progressbar]").GetAttribute("aria-label"));
+        Assert.Contains("1 done · 1 running · 2 queued", card.Markup);
+        Assert.Empty(card.FindAll("a[download]"));
+    }
+
+    [Fact]
+    public void JobCard_CompletedJob_OffersTheOutputsForDownload()
+    {
+        var job = Job(JobStatus.Completed, done: 4, running: 0, queued: 0);
+
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job));
+
+        var link = card.Find("a[download]");
+        Assert.Equal($"api/jobs/{job.Id}/outputs", link.GetAttribute("href"));
+        Assert.Contains("outputs.npy", link.TextContent);
+        Assert.Contains("USD 0.40", card.Markup);
+    }
+
+    [Fact]
+    public void JobCard_FailedJob_SaysWhy()
+    {
+        var job = Job(JobStatus.Failed, done: 3, running: 0, queued: 0) with { Failed = 1, FailureReason = "1 of 4 units failed" };
+
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job));
+
+        Assert.Contains("1 of 4 units failed", card.Find(".mud-alert").TextContent);
+    }
+
+    private static JobProgress Job(JobStatus status, int done, int running, int queued) => new(
+        Guid.NewGuid(), "Nightly scoring", status, Units: 4, Queued: queued, Running: running, Done: done, Failed: 0, Rows: 16,
+        HeldMinor: 100, SpentMinor: 40, Currency: "USD", CreatedAt: DateTimeOffset.UnixEpoch, CompletedAt: null,
+        FailureReason: null, OutputFileName: status == JobStatus.Completed ? "outputs.npy" : null);
+}

@@ -1,0 +1,19 @@
+using Bunit;
+using MudBlazor.Services;
+
+namespace FleetMarket.Tests.Components;
+
+/// <summary>bUnit with MudBlazor's services, as MudBlazor's own tests set it up.</summary>
+public abstract class MudTestContext : BunitContext, IAsyncLifetime
+{
+    protected MudTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services are async-disposable only.
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
+}

@@ -1,0 +1,40 @@
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Settlement;
+
+namespace FleetMarket.Tests.Unit.Domain;
+
+public sealed class LedgerTransactionTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Create_LegsThatDoNotSumToZero_IsRefused() =>
+        Assert.Throws<InvalidOperationException>(() => LedgerTransaction.Create("k", "cause", "USD", Now,
+            ("a", 100), ("b", -99)));
+
+    [Fact]
+    public void Create_WithoutCause_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => LedgerTransaction.Create("k", " ", "USD", Now, ("a", 1), ("b", -1)));
+
+    [Fact]
+    public void SettleUsage_ChargeSplitBetweenOwnerAndPlatform_BalancesAndNamesItsCause()
+    {
+        var job = new InferenceJob("buyer-1", "job", new string('a', 64), 4, 300, "USD", Now);
+        job.Split(4, [new string('b', 64)]);
+        var usage = new UsageRecord(job.Units[0], job, Guid.NewGuid(), "owner-1", 120, chargeMinor: 25, feeMinor: 5, Now);
+
+        var transaction = SettlementEntries.SettleUsage(usage, Now);
+
+        Assert.Equal(0, transaction.Postings.Sum(p => p.AmountMinor));
+        Assert.Equal(-25, transaction.Postings.Single(p => p.Account == LedgerAccounts.BuyerEscrow("buyer-1")).AmountMinor);
+        Assert.Equal(20, transaction.Postings.Single(p => p.Account == LedgerAccounts.OwnerEarnings("owner-1")).AmountMinor);
+        Assert.Equal(5, transaction.Postings.Single(p => p.Account == LedgerAccounts.PlatformFees).AmountMinor);
+        Assert.Equal($"usage:{usage.Id}", transaction.IdempotencyKey);
+        Assert.Contains(usage.WorkUnitId.ToString(), transaction.Cause);
+    }
+
+    [Fact]
+    public void TopUp_NonPositiveAmount_IsRefused() =>
+        Assert.Throws<FleetMarket.Domain.DomainException>(() => SettlementEntries.TopUp("b", 0, "USD", "ref", Now));
+}

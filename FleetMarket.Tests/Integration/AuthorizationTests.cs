@@ -30,6 +30,22 @@ public sealed class AuthorizationTests(FleetApp app) : IClassFixture<FleetApp>
         }
     }
 
+    [Theory]
+    [InlineData(Roles.Owner, "/owner/devices")]
+    [InlineData(Roles.Buyer, "/buyer/jobs")]
+    [InlineData(Roles.Buyer, "/buyer/balance")]
+    [InlineData(Roles.Finance, "/finance/payouts")]
+    [InlineData(Roles.Admin, "/admin/users")]
+    [InlineData(Roles.Owner, "/")]
+    public async Task RolePage_SignedInWithThatRole_Renders(string role, string path)
+    {
+        using var client = await TestUsers.SignedInClientAsync(app, await TestUsers.CreateAsync(app, role));
+
+        var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task HangfireDashboard_SignedInAsFinance_IsForbidden_AndAsAdmin_Opens()
     {

@@ -45,6 +45,7 @@ public static class IdentityExtensions
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<FleetDbContext>()
             .AddSignInManager()
+            .AddClaimsPrincipalFactory<FleetClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
 
         services.AddAuthorizationBuilder()

@@ -26,10 +26,10 @@ public sealed class LedgerService(FleetDbContext db)
     public async Task<IReadOnlyList<LedgerLine>> HistoryAsync(IReadOnlyList<string> accounts, int take,
         CancellationToken cancellationToken = default) =>
         await db.Postings.Where(p => accounts.Contains(p.Account))
-            .Join(db.LedgerTransactions, p => p.TransactionId, t => t.Id,
-                (p, t) => new LedgerLine(t.CreatedAt, t.Cause, p.Account, p.AmountMinor, p.Currency))
-            .OrderByDescending(line => line.At)
+            .Join(db.LedgerTransactions, p => p.TransactionId, t => t.Id, (p, t) => new { Posting = p, Transaction = t })
+            .OrderByDescending(x => x.Transaction.CreatedAt)
             .Take(take)
+            .Select(x => new LedgerLine(x.Transaction.CreatedAt, x.Transaction.Cause, x.Posting.Account, x.Posting.AmountMinor, x.Posting.Currency))
             .ToListAsync(cancellationToken);
 }
 

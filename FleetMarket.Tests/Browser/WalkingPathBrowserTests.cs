@@ -1,0 +1,87 @@
+using System.Net.Http.Json;
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Protocol;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Tests.Browser.Pages;
+using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Jobs;
+using FleetMarket.Worker.Inference;
+using Microsoft.Playwright;
+
+namespace FleetMarket.Tests.Browser;
+
+/// <summary>The walking path as people see it: owner pairs a device, buyer runs a job, finance approves the payout.</summary>
+[Collection(AppCollection.Name)]
+public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private readonly MarketplaceBuilder _market = new(browser.App);
+
+    [Fact]
+    public async Task WalkingPath_InThePortal_FromPairingToApprovedPayout()
+    {
+        // Owner adds a device and reads the pairing code off the dialog.
+        var owner = await TestUsers.CreateAsync(browser.App, Roles.Owner);
+        var ownerShell = await new LoginPage(await browser.NewPageAsync()).SignInAsync(owner.Email, owner.Password);
+        await ownerShell.GoToAsync("owner/devices");
+        var ownerPage = ownerShell.Page;
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Add device" }).ClickAsync();
+        await ownerPage.GetByLabel("Name").FillAsync("Model Y in the garage");
+        await ownerPage.GetByLabel("Accelerator", new() { Exact = true }).FillAsync("HW4");
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Add and get a pairing code" }).ClickAsync();
+        var codeBox = ownerPage.GetByTestId("pairing-code");
+        await Assertions.Expect(codeBox).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Z0-9]{8}$"));
+        await ownerShell.ScreenshotAsync("owner-pairing-code");
+        var code = await codeBox.InnerTextAsync();
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+
+        // The worker pairs with that code; the page shows the device online without a reload.
+        using var anonymous = browser.App.NewClient();
+        var paired = await (await anonymous.PostAsJsonAsync(WorkerRoutes.Pair, new PairRequest(code))).Content.ReadFromJsonAsync<PairResponse>();
+        using var device = _market.DeviceClient(new PairedDevice(owner, paired!.DeviceId, paired.Credential));
+        await Assertions.Expect(ownerPage.GetByRole(AriaRole.Row).Filter(new() { HasText = "Model Y in the garage" }))
+            .ToContainTextAsync("Online", new() { Timeout = 15_000 });
+        await ownerShell.ScreenshotAsync("owner-devices");
+
+        // A buyer uploads a model and inputs and follows the job to completion.
+        var buyer = await _market.BuyerWithBalanceAsync(20_00);
+        var buyerShell = await new LoginPage(await browser.NewPageAsync()).SignInAsync(buyer.Email, buyer.Password);
+        await buyerShell.GoToAsync("buyer/jobs");
+        var buyerPage = buyerShell.Page;
+        await buyerPage.GetByLabel("Name").FillAsync("Nightly scoring");
+        // Each upload keeps a fresh file input for the next choice: find them by what they accept.
+        await buyerPage.Locator("input[type=file][accept='.onnx']").Last.SetInputFilesAsync(new FilePayload { Name = "mlp.onnx", MimeType = "application/octet-stream", Buffer = ReferenceModel.Build() });
+        await buyerPage.Locator("input[type=file][accept='.npy,.npz']").Last.SetInputFilesAsync(new FilePayload
+        {
+            Name = "inputs.npy", MimeType = "application/octet-stream", Buffer = Npy.ToBytes(MarketplaceBuilder.SampleInputs(10)),
+        });
+        await buyerPage.GetByRole(AriaRole.Button, new() { Name = "Submit job" }).ClickAsync();
+        var card = buyerPage.GetByTestId("job-card").Filter(new() { HasText = "Nightly scoring" });
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await buyerShell.ScreenshotAsync("buyer-job-queued");
+
+        while (await MarketplaceBuilder.LeaseAsync(device) is { } lease)
+        {
+            (await MarketplaceBuilder.CompleteHonestlyAsync(device, lease)).EnsureSuccessStatusCode();
+        }
+
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 30_000 });
+        await Assertions.Expect(card.GetByRole(AriaRole.Link, new() { Name = "Download outputs.npy" })).ToBeVisibleAsync();
+        await buyerShell.ScreenshotAsync("buyer-job-completed");
+        await buyerPage.SetViewportSizeAsync(390, 844);
+        await buyerShell.ScreenshotAsync("buyer-jobs-narrow");
+        await buyerShell.GoToAsync("buyer/balance");
+        await buyerShell.ScreenshotAsync("buyer-balance");
+
+        // Settlement runs; finance approves the owner's payout.
+        await browser.App.RunRecurringJobAsync(SettlementJob.Id);
+        await browser.App.RunRecurringJobAsync(PayoutRunJob.Id);
+        var finance = await TestUsers.CreateAsync(browser.App, Roles.Finance);
+        var financeShell = await new LoginPage(await browser.NewPageAsync()).SignInAsync(finance.Email, finance.Password);
+        await financeShell.GoToAsync("finance/payouts");
+        var row = financeShell.Page.GetByRole(AriaRole.Row).Filter(new() { HasText = owner.Email });
+        await financeShell.ScreenshotAsync("finance-payouts");
+        await row.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(financeShell.Page.GetByText("Payout approved.")).ToBeVisibleAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+    }
+}

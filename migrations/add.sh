@@ -8,4 +8,5 @@ for provider in Sqlite SqlServer; do
   dotnet ef migrations add "$name" --project FleetMarket.Web --context "${provider}FleetDbContext" \
     --output-dir "Data/Migrations/$provider"
 done
+dotnet build FleetMarket.Web >/dev/null
 migrations/script.sh

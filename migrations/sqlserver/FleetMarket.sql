@@ -8,3 +8,481 @@ BEGIN
 END;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetRoles] (
+        [Id] nvarchar(450) NOT NULL,
+        [Name] nvarchar(256) NULL,
+        [NormalizedName] nvarchar(256) NULL,
+        [ConcurrencyStamp] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetRoles] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUsers] (
+        [Id] nvarchar(450) NOT NULL,
+        [DisplayName] nvarchar(max) NOT NULL,
+        [UserName] nvarchar(256) NULL,
+        [NormalizedUserName] nvarchar(256) NULL,
+        [Email] nvarchar(256) NULL,
+        [NormalizedEmail] nvarchar(256) NULL,
+        [EmailConfirmed] bit NOT NULL,
+        [PasswordHash] nvarchar(max) NULL,
+        [SecurityStamp] nvarchar(max) NULL,
+        [ConcurrencyStamp] nvarchar(max) NULL,
+        [PhoneNumber] nvarchar(max) NULL,
+        [PhoneNumberConfirmed] bit NOT NULL,
+        [TwoFactorEnabled] bit NOT NULL,
+        [LockoutEnd] datetimeoffset NULL,
+        [LockoutEnabled] bit NOT NULL,
+        [AccessFailedCount] int NOT NULL,
+        CONSTRAINT [PK_AspNetUsers] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [DataProtectionKeys] (
+        [Id] int NOT NULL IDENTITY,
+        [FriendlyName] nvarchar(max) NULL,
+        [Xml] nvarchar(max) NULL,
+        CONSTRAINT [PK_DataProtectionKeys] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [LedgerTransactions] (
+        [Id] uniqueidentifier NOT NULL,
+        [IdempotencyKey] nvarchar(200) NOT NULL,
+        [Cause] nvarchar(500) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_LedgerTransactions] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetRoleClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [RoleId] nvarchar(450) NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetRoleClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetRoleClaims_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserClaims] (
+        [Id] int NOT NULL IDENTITY,
+        [UserId] nvarchar(450) NOT NULL,
+        [ClaimType] nvarchar(max) NULL,
+        [ClaimValue] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserClaims] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_AspNetUserClaims_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserLogins] (
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [ProviderKey] nvarchar(450) NOT NULL,
+        [ProviderDisplayName] nvarchar(max) NULL,
+        [UserId] nvarchar(450) NOT NULL,
+        CONSTRAINT [PK_AspNetUserLogins] PRIMARY KEY ([LoginProvider], [ProviderKey]),
+        CONSTRAINT [FK_AspNetUserLogins_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserRoles] (
+        [UserId] nvarchar(450) NOT NULL,
+        [RoleId] nvarchar(450) NOT NULL,
+        CONSTRAINT [PK_AspNetUserRoles] PRIMARY KEY ([UserId], [RoleId]),
+        CONSTRAINT [FK_AspNetUserRoles_AspNetRoles_RoleId] FOREIGN KEY ([RoleId]) REFERENCES [AspNetRoles] ([Id]) ON DELETE CASCADE,
+        CONSTRAINT [FK_AspNetUserRoles_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [AspNetUserTokens] (
+        [UserId] nvarchar(450) NOT NULL,
+        [LoginProvider] nvarchar(450) NOT NULL,
+        [Name] nvarchar(450) NOT NULL,
+        [Value] nvarchar(max) NULL,
+        CONSTRAINT [PK_AspNetUserTokens] PRIMARY KEY ([UserId], [LoginProvider], [Name]),
+        CONSTRAINT [FK_AspNetUserTokens_AspNetUsers_UserId] FOREIGN KEY ([UserId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [Devices] (
+        [Id] uniqueidentifier NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [Name] nvarchar(100) NOT NULL,
+        [Kind] nvarchar(20) NOT NULL,
+        [Accelerator] nvarchar(100) NOT NULL,
+        [MemoryMb] int NOT NULL,
+        [Region] nvarchar(50) NOT NULL,
+        [AskingPricePerHourMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [ExecutionProvider] nvarchar(40) NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [LastSeenAt] datetimeoffset NULL,
+        [PairingCodeHash] nvarchar(64) NULL,
+        [PairingCodeExpiresAt] datetimeoffset NULL,
+        [CredentialHash] nvarchar(64) NULL,
+        CONSTRAINT [PK_Devices] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Devices_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [Jobs] (
+        [Id] uniqueidentifier NOT NULL,
+        [BuyerId] nvarchar(450) NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [ModelSha256] nvarchar(64) NOT NULL,
+        [RowCount] int NOT NULL,
+        [MaxPricePerHourMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [HeldMinor] bigint NOT NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [FailureReason] nvarchar(1000) NULL,
+        [OutputSha256] nvarchar(64) NULL,
+        [OutputFileName] nvarchar(100) NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [CompletedAt] datetimeoffset NULL,
+        [EscrowReleasedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_Jobs] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Jobs_AspNetUsers_BuyerId] FOREIGN KEY ([BuyerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [Payouts] (
+        [Id] uniqueidentifier NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [AmountMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [ReviewedAt] datetimeoffset NULL,
+        [ReviewedBy] nvarchar(256) NULL,
+        CONSTRAINT [PK_Payouts] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Payouts_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [Postings] (
+        [Id] uniqueidentifier NOT NULL,
+        [TransactionId] uniqueidentifier NOT NULL,
+        [Account] nvarchar(500) NOT NULL,
+        [AmountMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        CONSTRAINT [PK_Postings] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Postings_LedgerTransactions_TransactionId] FOREIGN KEY ([TransactionId]) REFERENCES [LedgerTransactions] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [WorkUnits] (
+        [Id] uniqueidentifier NOT NULL,
+        [JobId] uniqueidentifier NOT NULL,
+        [Index] int NOT NULL,
+        [RowStart] int NOT NULL,
+        [RowCount] int NOT NULL,
+        [InputSha256] nvarchar(64) NOT NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [Attempts] int NOT NULL,
+        [LeaseId] uniqueidentifier NULL,
+        [DeviceId] uniqueidentifier NULL,
+        [LeaseExpiresAt] datetimeoffset NULL,
+        [OutputSha256] nvarchar(64) NULL,
+        [ComputeMilliseconds] bigint NOT NULL,
+        [InferenceCount] bigint NOT NULL,
+        [CompletedAt] datetimeoffset NULL,
+        [FailureReason] nvarchar(1000) NULL,
+        CONSTRAINT [PK_WorkUnits] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WorkUnits_Jobs_JobId] FOREIGN KEY ([JobId]) REFERENCES [Jobs] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE TABLE [UsageRecords] (
+        [Id] uniqueidentifier NOT NULL,
+        [WorkUnitId] uniqueidentifier NOT NULL,
+        [JobId] uniqueidentifier NOT NULL,
+        [BuyerId] nvarchar(450) NOT NULL,
+        [DeviceId] uniqueidentifier NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [ComputeMilliseconds] bigint NOT NULL,
+        [InferenceCount] bigint NOT NULL,
+        [PricePerHourMinor] bigint NOT NULL,
+        [ChargeMinor] bigint NOT NULL,
+        [FeeMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [RecordedAt] datetimeoffset NOT NULL,
+        [SettledAt] datetimeoffset NULL,
+        CONSTRAINT [PK_UsageRecords] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_UsageRecords_WorkUnits_WorkUnitId] FOREIGN KEY ([WorkUnitId]) REFERENCES [WorkUnits] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_Devices_CredentialHash] ON [Devices] ([CredentialHash]) WHERE [CredentialHash] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Devices_OwnerId] ON [Devices] ([OwnerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_Devices_PairingCodeHash] ON [Devices] ([PairingCodeHash]) WHERE [PairingCodeHash] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Jobs_BuyerId_CreatedAt] ON [Jobs] ([BuyerId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Jobs_Status] ON [Jobs] ([Status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_LedgerTransactions_IdempotencyKey] ON [LedgerTransactions] ([IdempotencyKey]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Payouts_OwnerId] ON [Payouts] ([OwnerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Payouts_Status_CreatedAt] ON [Payouts] ([Status], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Postings_Account_Currency] ON [Postings] ([Account], [Currency]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Postings_TransactionId] ON [Postings] ([TransactionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_UsageRecords_OwnerId] ON [UsageRecords] ([OwnerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_UsageRecords_SettledAt] ON [UsageRecords] ([SettledAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_UsageRecords_WorkUnitId] ON [UsageRecords] ([WorkUnitId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_WorkUnits_JobId_Index] ON [WorkUnits] ([JobId], [Index]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_WorkUnits_LeaseId] ON [WorkUnits] ([LeaseId]) WHERE [LeaseId] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_WorkUnits_Status_LeaseExpiresAt] ON [WorkUnits] ([Status], [LeaseExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124180822_Initial'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124180822_Initial', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -67,8 +67,10 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 30_000 });
         await Assertions.Expect(card.GetByRole(AriaRole.Link, new() { Name = "Download outputs.npy" })).ToBeVisibleAsync();
         await buyerShell.ScreenshotAsync("buyer-job-completed");
-        await buyerPage.SetViewportSizeAsync(390, 844);
-        await buyerShell.ScreenshotAsync("buyer-jobs-narrow");
+        var phone = await new LoginPage(await browser.NewPageAsync(width: 390, height: 844)).SignInAsync(buyer.Email, buyer.Password);
+        await phone.GoToAsync("buyer/jobs");
+        await Assertions.Expect(phone.Page.GetByTestId("job-card")).ToBeVisibleAsync();
+        await phone.ScreenshotAsync("buyer-jobs-narrow");
         await buyerShell.GoToAsync("buyer/balance");
         await buyerShell.ScreenshotAsync("buyer-balance");
 

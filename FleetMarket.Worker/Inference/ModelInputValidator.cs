@@ -25,11 +25,11 @@ internal static class ModelInputValidator
         foreach (var (name, metadata) in expected)
         {
             var array = inputs[name];
-            if (!metadata.IsTensor || !TensorElementTypes.TryGetDType(metadata.ElementDataType, out var dtype))
+            if (!metadata.IsTensor || !OnnxElementTypes.TryGetDType((int)metadata.ElementDataType, out var dtype))
             {
                 throw new ModelInputException(
                     $"Input '{name}' takes {(metadata.IsTensor ? metadata.ElementDataType + " tensors" : metadata.OnnxValueType.ToString())}; "
-                    + $"only tensors of {TensorElementTypes.DescribeSupported()} can be fed from .npy arrays.");
+                    + $"only tensors of {OnnxElementTypes.DescribeSupported()} can be fed from .npy arrays.");
             }
 
             if (array.DType != dtype)

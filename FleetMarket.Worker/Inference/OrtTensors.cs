@@ -28,10 +28,10 @@ internal static class OrtTensors
         }
 
         var info = value.GetTensorTypeAndShape();
-        if (!TensorElementTypes.TryGetDType(info.ElementDataType, out var dtype))
+        if (!OnnxElementTypes.TryGetDType((int)info.ElementDataType, out var dtype))
         {
             throw new NotSupportedException(
-                $"Output '{name}' holds {info.ElementDataType} elements; only {TensorElementTypes.DescribeSupported()} can be saved as .npy.");
+                $"Output '{name}' holds {info.ElementDataType} elements; only {OnnxElementTypes.DescribeSupported()} can be saved as .npy.");
         }
 
         var shape = Array.ConvertAll(info.Shape, dimension => checked((int)dimension));

@@ -1,24 +1,12 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Tensors;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace FleetMarket.Web.Features.Jobs;
 
 /// <summary>Validates an uploaded model by loading it in ONNX Runtime, and reads its inputs and outputs.</summary>
 public sealed class ModelInspector
 {
-    private static readonly Dictionary<TensorElementType, string> DTypes = new()
-    {
-        [TensorElementType.Float] = NpyDType.Float32,
-        [TensorElementType.Float16] = NpyDType.Float16,
-        [TensorElementType.Double] = NpyDType.Float64,
-        [TensorElementType.Int64] = NpyDType.Int64,
-        [TensorElementType.Int32] = NpyDType.Int32,
-        [TensorElementType.UInt8] = NpyDType.UInt8,
-        [TensorElementType.Bool] = NpyDType.Bool,
-    };
-
     public ModelSignature Inspect(byte[] model)
     {
         InferenceSession session;
@@ -41,10 +29,10 @@ public sealed class ModelInspector
     private static List<TensorSignature> Describe(IReadOnlyDictionary<string, NodeMetadata> nodes) =>
         nodes.Select(node =>
         {
-            if (!node.Value.IsTensor || !DTypes.TryGetValue(node.Value.ElementDataType, out var dtype))
+            if (!node.Value.IsTensor || !OnnxElementTypes.TryGetDType((int)node.Value.ElementDataType, out var dtype))
             {
                 throw new DomainException(
-                    $"'{node.Key}' is a {node.Value.ElementDataType} {node.Value.OnnxValueType}; supported are tensors of {string.Join(", ", DTypes.Keys)}.");
+                    $"'{node.Key}' is a {node.Value.ElementDataType} {node.Value.OnnxValueType}; supported are tensors of {OnnxElementTypes.DescribeSupported()}.");
             }
 
             return new TensorSignature(node.Key, dtype, node.Value.Dimensions);

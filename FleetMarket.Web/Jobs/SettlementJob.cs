@@ -32,11 +32,8 @@ public sealed class SettlementJob(FleetDbContext db, LedgerService ledger, TimeP
             }
 
             var now = time.GetUtcNow();
-            foreach (var usage in batch)
-            {
-                await ledger.TryAddAsync(SettlementEntries.SettleUsage(usage, now), cancellationToken);
-                usage.MarkSettled(now);
-            }
+            await ledger.TryAddAllAsync(batch.Select(usage => SettlementEntries.SettleUsage(usage, now)).ToList(), cancellationToken);
+            batch.ForEach(usage => usage.MarkSettled(now));
 
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();

@@ -2,14 +2,16 @@ using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Web.Data;
 using Microsoft.AspNetCore.Identity;
+using FleetMarket.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Accounts;
 
 public sealed record UserRow(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles);
 
 /// <summary>Registration (owners and buyers only) and the admin's granting of staff roles.</summary>
-public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbContext db)
+public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbContext db, IOptions<AccountOptions> options)
 {
     public async Task<ApplicationUser> RegisterAsync(string email, string password, string displayName, string role)
     {
@@ -23,6 +25,11 @@ public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbCo
         var user = new ApplicationUser { UserName = email, Email = email, DisplayName = displayName.Trim() };
         await Succeed(users.CreateAsync(user, password));
         await Succeed(users.AddToRoleAsync(user, role));
+        if (string.Equals(email, options.Value.BootstrapAdminEmail, StringComparison.OrdinalIgnoreCase))
+        {
+            await Succeed(users.AddToRoleAsync(user, Roles.Admin));
+        }
+
         await transaction.CommitAsync();
         return user;
     }

@@ -12,15 +12,22 @@ public sealed class LedgerService(FleetDbContext db)
             .SumAsync(p => p.AmountMinor, cancellationToken);
 
     /// <summary>Adds the transaction unless one with its idempotency key exists; true when it was added.</summary>
-    public async Task<bool> TryAddAsync(LedgerTransaction transaction, CancellationToken cancellationToken = default)
-    {
-        if (await db.LedgerTransactions.AnyAsync(t => t.IdempotencyKey == transaction.IdempotencyKey, cancellationToken))
-        {
-            return false;
-        }
+    public async Task<bool> TryAddAsync(LedgerTransaction transaction, CancellationToken cancellationToken = default) =>
+        await TryAddAllAsync([transaction], cancellationToken) == 1;
 
-        db.LedgerTransactions.Add(transaction);
-        return true;
+    /// <summary>
+    /// Adds those of the transactions whose idempotency keys are not yet in the ledger, looking the keys up
+    /// in one query; returns how many were added. The unique index still guards a race with another node.
+    /// </summary>
+    public async Task<int> TryAddAllAsync(IReadOnlyCollection<LedgerTransaction> transactions, CancellationToken cancellationToken = default)
+    {
+        var keys = transactions.Select(t => t.IdempotencyKey).ToList();
+        var existing = await db.LedgerTransactions.Where(t => keys.Contains(t.IdempotencyKey))
+            .Select(t => t.IdempotencyKey)
+            .ToHashSetAsync(cancellationToken);
+        var added = transactions.Where(t => !existing.Contains(t.IdempotencyKey)).ToList();
+        db.LedgerTransactions.AddRange(added);
+        return added.Count;
     }
 
     public async Task<IReadOnlyList<LedgerLine>> HistoryAsync(IReadOnlyList<string> accounts, int take,

@@ -52,7 +52,9 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         await buyerPage.Locator("input[type=file][accept='.onnx']").Last.SetInputFilesAsync(new FilePayload { Name = "mlp.onnx", MimeType = "application/octet-stream", Buffer = ReferenceModel.Build() });
         await buyerPage.Locator("input[type=file][accept='.npy,.npz']").Last.SetInputFilesAsync(new FilePayload
         {
-            Name = "inputs.npy", MimeType = "application/octet-stream", Buffer = Npy.ToBytes(MarketplaceBuilder.SampleInputs(10)),
+            Name = "inputs.npy",
+            MimeType = "application/octet-stream",
+            Buffer = Npy.ToBytes(MarketplaceBuilder.SampleInputs(10)),
         });
         await buyerPage.GetByRole(AriaRole.Button, new() { Name = "Submit job" }).ClickAsync();
         var card = buyerPage.GetByTestId("job-card").Filter(new() { HasText = "Nightly scoring" });

@@ -81,4 +81,15 @@ public sealed class AuthorizationTests(FleetApp app) : IClassFixture<FleetApp>
 
         Assert.Contains("owner or a buyer", refused.Message);
     }
+
+    [Fact]
+    public async Task Logout_PostedWithoutAntiforgeryToken_IsRejectedAndTheUserStaysSignedIn()
+    {
+        using var client = await TestUsers.SignedInClientAsync(app, await TestUsers.CreateAsync(app, Roles.Buyer));
+
+        var forged = await client.PostAsync("/account/logout", new FormUrlEncodedContent([]));
+
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/jobs")).StatusCode);
+    }
 }

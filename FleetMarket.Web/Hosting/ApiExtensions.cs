@@ -1,8 +1,8 @@
 using System.Threading.RateLimiting;
+using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.WorkerProtocol;
 using Hangfire;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using FleetMarket.Web.Data;
 using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Hosting;

@@ -1,8 +1,8 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Web.Data;
-using Microsoft.AspNetCore.Identity;
 using FleetMarket.Web.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

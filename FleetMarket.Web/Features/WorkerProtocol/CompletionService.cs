@@ -55,9 +55,14 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         {
             await db.SaveChangesAsync(cancellationToken);
         }
+        catch (DbUpdateConcurrencyException)
+        {
+            // The lease ran out and the unit was leased again while this result was being checked.
+            return new CompletionResponse(false, "The lease has expired; the unit went back to the queue.");
+        }
         catch (DbUpdateException)
         {
-            // A concurrent completion of the same lease won; its usage record is the only one.
+            // A concurrent completion of the same lease won: the unique usage record per unit is its.
             return new CompletionResponse(true, "Already completed.");
         }
 

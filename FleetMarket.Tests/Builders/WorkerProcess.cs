@@ -15,6 +15,13 @@ public sealed class WorkerProcess : IDisposable
 
     public async Task<WorkerRun> RunAsync(params string[] args)
     {
+        using var process = Start(args);
+        return await WaitAsync(process);
+    }
+
+    /// <summary>Starts the worker and leaves it running, as an owner's service manager would.</summary>
+    public Process Start(params string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -27,7 +34,22 @@ public sealed class WorkerProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Asks the worker to stop the way systemd does (SIGTERM) and waits for it.</summary>
+    public static async Task<WorkerRun> StopAsync(Process process)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        return await WaitAsync(process);
+    }
+
+    private static async Task<WorkerRun> WaitAsync(Process process)
+    {
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

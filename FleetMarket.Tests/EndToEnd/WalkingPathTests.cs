@@ -73,4 +73,23 @@ public sealed class WalkingPathTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.True(approved.AmountMinor > 0);
         Assert.Equal(0, await app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
     }
+
+    [Fact]
+    public async Task WorkerRun_AsAService_CompletesQueuedWork_AndStopsCleanlyOnSigterm()
+    {
+        var (_, code) = await _market.DeviceAwaitingPairingAsync();
+        using var worker = new WorkerProcess();
+        Assert.Equal(0, (await worker.RunAsync("pair", "--server", app.BaseAddress.ToString(), "--code", code.Code)).ExitCode);
+        var buyer = await _market.BuyerWithBalanceAsync();
+        var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 8, rowsPerUnit: 2);
+
+        using var service = worker.Start("run");
+        await Eventually.TrueAsync(
+            () => app.QueryAsync(db => db.Jobs.AnyAsync(j => j.Id == jobId && j.Status == JobStatus.Completed)),
+            TimeSpan.FromSeconds(60), "the running worker to finish the job");
+        var stopped = await WorkerProcess.StopAsync(service);
+
+        Assert.True(stopped.ExitCode == 0, $"exit {stopped.ExitCode}: {stopped.Error}{stopped.Output}");
+        Assert.Equal(0, await app.QueryAsync(db => db.WorkUnits.CountAsync(u => u.JobId == jobId && u.Status != WorkUnitStatus.Done)));
+    }
 }

@@ -12,6 +12,17 @@ public sealed class Device
     public Device(string ownerId, string name, DeviceKind kind, string accelerator, int memoryMb, string region,
         long askingPricePerHourMinor, string currency, DateTimeOffset now)
     {
+        Id = Guid.NewGuid();
+        OwnerId = ownerId;
+        Currency = currency;
+        Status = DeviceStatus.PendingPairing;
+        CreatedAt = now;
+        Describe(name, kind, accelerator, memoryMb, region, askingPricePerHourMinor);
+    }
+
+    /// <summary>What the owner says about the device and what they ask for its time.</summary>
+    public void Describe(string name, DeviceKind kind, string accelerator, int memoryMb, string region, long askingPricePerHourMinor)
+    {
         if (string.IsNullOrWhiteSpace(name))
         {
             throw new DomainException("A device needs a name.");
@@ -27,17 +38,12 @@ public sealed class Device
             throw new DomainException("Memory cannot be negative.");
         }
 
-        Id = Guid.NewGuid();
-        OwnerId = ownerId;
         Name = name.Trim();
         Kind = kind;
         Accelerator = accelerator.Trim();
         MemoryMb = memoryMb;
         Region = region.Trim();
         AskingPricePerHourMinor = askingPricePerHourMinor;
-        Currency = currency;
-        Status = DeviceStatus.PendingPairing;
-        CreatedAt = now;
     }
 
     public Guid Id { get; private set; }
@@ -60,6 +66,51 @@ public sealed class Device
 
     /// <summary>SHA-256 of the device credential issued at pairing.</summary>
     public string? CredentialHash { get; private set; }
+
+    /// <summary>When the owner lets the device compute.</summary>
+    public AvailabilityPolicy Policy { get; private set; } = AvailabilityPolicy.Always;
+
+    /// <summary>Inferences per second on the reference model, as the worker measured it.</summary>
+    public double? BenchmarkScore { get; private set; }
+
+    /// <summary>The execution providers ONNX Runtime offers on the device, comma-separated.</summary>
+    public string? AvailableProviders { get; private set; }
+
+    public string? WorkerVersion { get; private set; }
+
+    public void SetPolicy(AvailabilityPolicy policy)
+    {
+        if (policy.Problem() is { } problem)
+        {
+            throw new DomainException(problem);
+        }
+
+        Policy = policy;
+    }
+
+    public void RecordCapabilities(IReadOnlyList<string> availableProviders, string executionProvider, double benchmarkScore,
+        string workerVersion)
+    {
+        if (double.IsNaN(benchmarkScore) || benchmarkScore < 0)
+        {
+            throw new DomainException("A benchmark score is a non-negative number of inferences per second.");
+        }
+
+        AvailableProviders = string.Join(",", availableProviders);
+        ExecutionProvider = executionProvider;
+        BenchmarkScore = benchmarkScore;
+        WorkerVersion = workerVersion;
+    }
+
+    /// <summary>The credential stops working; the device waits for a new pairing.</summary>
+    public void RevokeCredential()
+    {
+        CredentialHash = null;
+        if (Status != DeviceStatus.Suspended)
+        {
+            Status = DeviceStatus.PendingPairing;
+        }
+    }
 
     public void IssuePairingCode(string codeHash, DateTimeOffset now)
     {

@@ -9,5 +9,13 @@ public sealed record DeviceConditions(
 
 public sealed record HeartbeatRequest(DeviceConditions Conditions, string ExecutionProvider);
 
-/// <summary>Whether the device may ask for work now, and when to beat next.</summary>
-public sealed record HeartbeatResponse(bool ShouldWork, int NextHeartbeatSeconds, string? Reason = null);
+/// <summary>
+/// Whether the device may ask for work now, and when to beat next. The owner's policy and the lease length
+/// come along so the worker can apply the same rules before it asks (see <c>AvailabilityPolicy.Evaluate</c>).
+/// </summary>
+public sealed record HeartbeatResponse(
+    bool ShouldWork,
+    int NextHeartbeatSeconds,
+    string? Reason = null,
+    Devices.AvailabilityPolicy? Policy = null,
+    TimeSpan? LeaseDuration = null);

@@ -39,8 +39,25 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         var paired = await (await anonymous.PostAsJsonAsync(WorkerRoutes.Pair, new PairRequest(code))).Content.ReadFromJsonAsync<PairResponse>();
         using var device = _market.DeviceClient(new PairedDevice(owner, paired!.DeviceId, paired.Credential));
         await Assertions.Expect(ownerPage.GetByRole(AriaRole.Row).Filter(new() { HasText = "Model Y in the garage" }))
-            .ToContainTextAsync("Online", new() { Timeout = 15_000 });
+            .ToContainTextAsync("Idle", new() { Timeout = 15_000 });
         await ownerShell.ScreenshotAsync("owner-devices");
+
+        // The owner says when the car may compute. (Windows are sketched, then dropped: this test's clock
+        // is whatever day CI runs on, and the job below must run; the rules themselves are tested in Unit/.)
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Actions for Model Y in the garage" }).ClickAsync();
+        await ownerPage.GetByRole(AriaRole.Menuitem, new() { Name = "Availability" }).ClickAsync();
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Add window" }).ClickAsync();
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Add departure" }).ClickAsync();
+        await ownerShell.ScreenshotAsync("owner-availability");
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Remove window" }).ClickAsync();
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Remove departure" }).ClickAsync();
+        await ownerPage.GetByLabel("Minimum battery (%)").FillAsync("20");
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(ownerPage.GetByText("Availability saved")).ToBeVisibleAsync();
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Actions for Model Y in the garage" }).ClickAsync();
+        await ownerPage.GetByRole(AriaRole.Menuitem, new() { Name = "Availability" }).ClickAsync();
+        await Assertions.Expect(ownerPage.GetByLabel("Minimum battery (%)")).ToHaveValueAsync("20");
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
         // A buyer uploads a model and inputs and follows the job to completion.
         var buyer = await _market.BuyerWithBalanceAsync(20_00);

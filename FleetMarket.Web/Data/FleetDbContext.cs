@@ -1,5 +1,6 @@
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Leases;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Payouts;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -22,6 +23,7 @@ public abstract class FleetDbContext(DbContextOptions options)
     public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
     public DbSet<Posting> Postings => Set<Posting>();
     public DbSet<Payout> Payouts => Set<Payout>();
+    public DbSet<CarLease> CarLeases => Set<CarLease>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

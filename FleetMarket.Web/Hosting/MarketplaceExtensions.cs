@@ -2,6 +2,7 @@ using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.Accounts;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Devices;
+using FleetMarket.Web.Features.Earnings;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
@@ -29,6 +30,7 @@ public static class MarketplaceExtensions
 
         services.AddScoped<LedgerService>();
         services.AddScoped<DeviceService>();
+        services.AddScoped<DeviceListing>();
         services.AddScoped<PairingService>();
         services.AddScoped<DispatchService>();
         services.AddScoped<CompletionService>();
@@ -36,6 +38,7 @@ public static class MarketplaceExtensions
         services.AddScoped<JobAssembler>();
         services.AddScoped<BalanceService>();
         services.AddScoped<PayoutService>();
+        services.AddScoped<EarningsService>();
         return builder;
     }
 

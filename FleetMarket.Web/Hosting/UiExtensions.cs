@@ -1,3 +1,4 @@
+using FleetMarket.Web.Components.Shared;
 using MudBlazor.Services;
 
 namespace FleetMarket.Web.Hosting;
@@ -8,6 +9,7 @@ public static class UiExtensions
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddMudServices();
+        builder.Services.AddTransient(typeof(Scoped<>));
         return builder;
     }
 }

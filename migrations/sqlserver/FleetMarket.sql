@@ -486,3 +486,88 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
+)
+BEGIN
+    ALTER TABLE [Devices] ADD [AvailableProviders] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
+)
+BEGIN
+    ALTER TABLE [Devices] ADD [BenchmarkScore] float NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
+)
+BEGIN
+    ALTER TABLE [Devices] ADD [Policy] nvarchar(4000) NOT NULL DEFAULT N'{"timeZoneId":"UTC","windows":[],"onlyWhileCharging":false,"minimumBatteryPercent":null,"departures":[],"maximumTemperatureCelsius":null}';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
+)
+BEGIN
+    ALTER TABLE [Devices] ADD [WorkerVersion] nvarchar(40) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124185102_DevicePolicyAndCapabilities', N'10.0.12');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124185913_CarLeases'
+)
+BEGIN
+    CREATE TABLE [CarLeases] (
+        [Id] uniqueidentifier NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [Lessor] nvarchar(200) NOT NULL,
+        [MonthlyPaymentMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [DueDay] int NOT NULL,
+        [StartsOn] date NOT NULL,
+        [EndsOn] date NOT NULL,
+        CONSTRAINT [PK_CarLeases] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_CarLeases_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124185913_CarLeases'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_CarLeases_OwnerId] ON [CarLeases] ([OwnerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124185913_CarLeases'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124185913_CarLeases', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -20,6 +20,9 @@ internal sealed class DeviceConfiguration : IEntityTypeConfiguration<Device>
         // The code's hash is a concurrency token: of two workers racing with one code, only one pairs.
         device.Property(d => d.PairingCodeHash).HasMaxLength(64).IsConcurrencyToken();
         device.Property(d => d.CredentialHash).HasMaxLength(64);
+        device.Property(d => d.Policy).HasJsonConversion().HasMaxLength(4000);
+        device.Property(d => d.AvailableProviders).HasMaxLength(200);
+        device.Property(d => d.WorkerVersion).HasMaxLength(40);
         device.HasIndex(d => d.OwnerId);
         device.HasIndex(d => d.PairingCodeHash).IsUnique();
         device.HasIndex(d => d.CredentialHash).IsUnique();

@@ -1,14 +1,22 @@
 using FleetMarket.Web.Data;
+using FleetMarket.Domain.Devices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace FleetMarket.Web.Features.Devices;
 
-public sealed record AuthenticatedDevice(Guid DeviceId, string OwnerId);
+/// <summary>What the hot path needs to know about a device, cached with its credential.</summary>
+public sealed record AuthenticatedDevice(Guid DeviceId, string OwnerId, AvailabilityPolicy Policy, long AskingPricePerHourMinor)
+{
+    /// <summary>Binds the device that <c>DeviceAuthenticationHandler</c> authenticated as a handler parameter.</summary>
+    public static ValueTask<AuthenticatedDevice?> BindAsync(HttpContext context) =>
+        ValueTask.FromResult(context.Features.Get<AuthenticatedDevice>());
+}
 
 /// <summary>
 /// Resolves device credentials on the hot path (every heartbeat and lease) without a database read each
-/// time. Entries live briefly so a revoked credential stops working within a minute on every node.
+/// time. Entries live briefly so a revoked credential or a changed policy takes effect within a minute on
+/// every node, and at once on the node that made the change.
 /// </summary>
 public sealed class DeviceCredentialCache(IMemoryCache cache, IServiceScopeFactory scopes)
 {
@@ -26,7 +34,7 @@ public sealed class DeviceCredentialCache(IMemoryCache cache, IServiceScopeFacto
         var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
         var device = await db.Devices.AsNoTracking()
             .Where(d => d.CredentialHash == hash && d.Status != Domain.Devices.DeviceStatus.Suspended)
-            .Select(d => new AuthenticatedDevice(d.Id, d.OwnerId))
+            .Select(d => new AuthenticatedDevice(d.Id, d.OwnerId, d.Policy, d.AskingPricePerHourMinor))
             .SingleOrDefaultAsync(cancellationToken);
         if (device is not null)
         {
@@ -35,4 +43,7 @@ public sealed class DeviceCredentialCache(IMemoryCache cache, IServiceScopeFacto
 
         return device;
     }
+
+    /// <summary>Drops a device's entry on this node at once (after a revocation or a policy change).</summary>
+    public void Forget(string credentialHash) => cache.Remove(credentialHash);
 }

@@ -1,5 +1,7 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Protocol;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -10,14 +12,12 @@ namespace FleetMarket.Web.Features.Devices;
 public sealed record NewDevice(string Name, DeviceKind Kind, string Accelerator, int MemoryMb, string Region,
     long AskingPricePerHourMinor);
 
-public sealed record DeviceSummary(Guid Id, string Name, DeviceKind Kind, string Accelerator, string Region,
-    long AskingPricePerHourMinor, string Currency, DeviceStatus Status, string? ExecutionProvider, DateTimeOffset? LastSeenAt);
-
 /// <summary>A freshly issued pairing code: shown to the owner once, never stored in clear.</summary>
 public sealed record PairingCode(Guid DeviceId, string Code, DateTimeOffset ExpiresAt);
 
 /// <summary>The owner's side of devices. Every method is scoped to the calling owner's own devices.</summary>
-public sealed class DeviceService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+public sealed class DeviceService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
+    DeviceCredentialCache credentials)
 {
     public async Task<PairingCode> AddAsync(string ownerId, NewDevice input, CancellationToken cancellationToken = default)
     {
@@ -29,28 +29,71 @@ public sealed class DeviceService(FleetDbContext db, TimeProvider time, IOptions
         return code;
     }
 
+    public async Task<Device> GetAsync(string ownerId, Guid deviceId, CancellationToken cancellationToken = default) =>
+        await db.Devices.AsNoTracking().SingleOrDefaultAsync(d => d.Id == deviceId && d.OwnerId == ownerId, cancellationToken)
+        ?? throw new NotFoundException("No such device.");
+
+    public Task EditAsync(string ownerId, Guid deviceId, NewDevice input, CancellationToken cancellationToken = default) =>
+        ChangeAsync(ownerId, deviceId, device => device.Describe(input.Name, input.Kind, input.Accelerator, input.MemoryMb,
+            input.Region, input.AskingPricePerHourMinor), cancellationToken);
+
+    public Task SetPolicyAsync(string ownerId, Guid deviceId, AvailabilityPolicy policy, CancellationToken cancellationToken = default) =>
+        ChangeAsync(ownerId, deviceId, device => device.SetPolicy(policy), cancellationToken);
+
+    /// <summary>The worker's credential stops working at once on this node, within a minute on the others.</summary>
+    public Task RevokeAsync(string ownerId, Guid deviceId, CancellationToken cancellationToken = default) =>
+        ChangeAsync(ownerId, deviceId, device => device.RevokeCredential(), cancellationToken);
+
     /// <summary>A new one-time code for (re-)pairing; any earlier code stops working.</summary>
     public async Task<PairingCode> NewPairingCodeAsync(string ownerId, Guid deviceId, CancellationToken cancellationToken = default)
     {
-        var device = await db.Devices.SingleOrDefaultAsync(d => d.Id == deviceId && d.OwnerId == ownerId, cancellationToken)
-                     ?? throw new DomainException("No such device.");
-        var code = IssueCode(device);
-        await db.SaveChangesAsync(cancellationToken);
-        return code;
+        PairingCode? code = null;
+        await ChangeAsync(ownerId, deviceId, device => code = IssueCode(device), cancellationToken);
+        return code!;
     }
 
-    public async Task<IReadOnlyList<DeviceSummary>> ListAsync(string ownerId, CancellationToken cancellationToken = default)
+    /// <summary>Removes a device that never earned; one with history keeps it, and is revoked instead.</summary>
+    public async Task RemoveAsync(string ownerId, Guid deviceId, CancellationToken cancellationToken = default)
     {
-        var offlineBefore = time.GetUtcNow() - marketplace.Value.OfflineAfter;
-        var devices = await db.Devices.AsNoTracking()
-            .Where(d => d.OwnerId == ownerId)
-            .OrderBy(d => d.Name)
-            .ToListAsync(cancellationToken);
-        return devices.Select(d => new DeviceSummary(d.Id, d.Name, d.Kind, d.Accelerator, d.Region,
-                d.AskingPricePerHourMinor, d.Currency,
-                d.Status == DeviceStatus.Online && d.LastSeenAt < offlineBefore ? DeviceStatus.Offline : d.Status,
-                d.ExecutionProvider, d.LastSeenAt))
-            .ToList();
+        var device = await FindAsync(ownerId, deviceId, cancellationToken);
+        if (await db.UsageRecords.AnyAsync(u => u.DeviceId == deviceId, cancellationToken)
+            || await db.WorkUnits.AnyAsync(u => u.DeviceId == deviceId && u.Status == WorkUnitStatus.Leased, cancellationToken))
+        {
+            throw new DomainException("This device has work or earnings on record, so it stays listed. Revoke its credential to stop it.");
+        }
+
+        Forget(device);
+        db.Devices.Remove(device);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Called by the worker itself (device-authenticated), not by the owner.</summary>
+    public async Task RecordCapabilitiesAsync(Guid deviceId, DeviceCapabilities capabilities, CancellationToken cancellationToken = default)
+    {
+        var device = await db.Devices.SingleAsync(d => d.Id == deviceId, cancellationToken);
+        device.RecordCapabilities(capabilities.AvailableProviders, capabilities.ExecutionProvider,
+            capabilities.BenchmarkInferencesPerSecond, capabilities.WorkerVersion);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task ChangeAsync(string ownerId, Guid deviceId, Action<Device> change, CancellationToken cancellationToken)
+    {
+        var device = await FindAsync(ownerId, deviceId, cancellationToken);
+        Forget(device);
+        change(device);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task<Device> FindAsync(string ownerId, Guid deviceId, CancellationToken cancellationToken) =>
+        await db.Devices.SingleOrDefaultAsync(d => d.Id == deviceId && d.OwnerId == ownerId, cancellationToken)
+        ?? throw new NotFoundException("No such device.");
+
+    private void Forget(Device device)
+    {
+        if (device.CredentialHash is { } hash)
+        {
+            credentials.Forget(hash);
+        }
     }
 
     private PairingCode IssueCode(Device device)

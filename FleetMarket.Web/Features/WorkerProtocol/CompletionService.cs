@@ -5,6 +5,7 @@ using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Hosting;
 using Hangfire;
@@ -22,9 +23,10 @@ public sealed record UnitResult(byte[] OutputsNpz, long ComputeMilliseconds, lon
 public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeProvider time,
     IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs)
 {
-    public async Task<CompletionResponse> CompleteAsync(Guid deviceId, Guid leaseId, UnitResult result,
+    public async Task<CompletionResponse> CompleteAsync(AuthenticatedDevice device, Guid leaseId, UnitResult result,
         CancellationToken cancellationToken = default)
     {
+        var deviceId = device.DeviceId;
         var unit = await db.WorkUnits.SingleOrDefaultAsync(u => u.LeaseId == leaseId && u.DeviceId == deviceId, cancellationToken)
                    ?? throw new NotFoundException("No such lease for this device.");
         if (unit.Status == WorkUnitStatus.Done)
@@ -40,7 +42,6 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
         CheckOutputs(result.OutputsNpz, unit.RowCount);
         var job = await db.Jobs.SingleAsync(j => j.Id == unit.JobId, cancellationToken);
-        var device = await db.Devices.AsNoTracking().SingleAsync(d => d.Id == deviceId, cancellationToken);
         var outputSha = await blobs.PutAsync(result.OutputsNpz, cancellationToken);
 
         // Metering comes from an untrusted device: no lease can be billed for longer than it lasted.
@@ -49,7 +50,7 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         var charge = UsagePricing.Charge(device.AskingPricePerHourMinor, unit.ComputeMilliseconds,
             UsagePricing.UnitCap(job.MaxPricePerHourMinor, marketplace.Value.LeaseDuration));
         var fee = UsagePricing.PlatformFee(charge, marketplace.Value.PlatformFeeBasisPoints);
-        db.UsageRecords.Add(new UsageRecord(unit, job, device.Id, device.OwnerId, device.AskingPricePerHourMinor, charge, fee, now));
+        db.UsageRecords.Add(new UsageRecord(unit, job, deviceId, device.OwnerId, device.AskingPricePerHourMinor, charge, fee, now));
 
         try
         {

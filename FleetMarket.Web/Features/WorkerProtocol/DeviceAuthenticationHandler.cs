@@ -32,6 +32,8 @@ public sealed class DeviceAuthenticationHandler(
             return AuthenticateResult.Fail("Unknown or revoked device credential.");
         }
 
+        // Handlers read the policy from the request rather than the database: the hot path stays read-free.
+        Context.Features.Set(device);
         var identity = new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, device.DeviceId.ToString())], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

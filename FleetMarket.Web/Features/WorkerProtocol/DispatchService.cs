@@ -1,5 +1,6 @@
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Protocol;
+using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -11,13 +12,24 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
 {
     private const int CandidatesPerAttempt = 8;
+    private static readonly DeviceConditions UnknownConditions = new(IsIdle: true, IsCharging: null, BatteryPercent: null, TemperatureCelsius: null);
 
-    public async Task<WorkUnitLease?> LeaseAsync(Guid deviceId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One unit for the device, or null when there is none or the owner's policy says no. Conditions the
+    /// worker did not send count as unknown: then only the policy's clock rules (windows, departures) apply.
+    /// </summary>
+    public async Task<WorkUnitLease?> LeaseAsync(AuthenticatedDevice device, DeviceConditions? conditions,
+        CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var askingPrice = await db.Devices.Where(d => d.Id == deviceId)
-            .Select(d => d.AskingPricePerHourMinor)
-            .SingleAsync(cancellationToken);
+        var decision = device.Policy.Evaluate(conditions ?? UnknownConditions, now, marketplace.Value.LeaseDuration);
+        if (!decision.Allowed)
+        {
+            return null;
+        }
+
+        var deviceId = device.DeviceId;
+        var askingPrice = device.AskingPricePerHourMinor;
 
         var candidates = await db.WorkUnits.Where(WorkUnit.LeasableAt(now))
             .Join(db.Jobs, unit => unit.JobId, job => job.Id, (unit, job) => new { unit, job })

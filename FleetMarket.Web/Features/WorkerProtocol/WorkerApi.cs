@@ -1,5 +1,3 @@
-using System.Security.Claims;
-using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.Devices;
@@ -23,6 +21,7 @@ public static class WorkerApi
             .DisableAntiforgery()
             .WithTags("Worker");
         device.MapPost("/heartbeat", Heartbeat);
+        device.MapPost("/capabilities", CapabilitiesAsync);
         device.MapPost("/lease", LeaseAsync);
         device.MapGet("/blobs/{sha256}", BlobAsync);
         device.MapPost("/leases/{leaseId:guid}/complete", CompleteAsync);
@@ -33,22 +32,35 @@ public static class WorkerApi
     public static async Task<Ok<PairResponse>> PairAsync(PairRequest request, PairingService pairing, CancellationToken cancellationToken) =>
         TypedResults.Ok(await pairing.PairAsync(request, cancellationToken));
 
-    public static Ok<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ClaimsPrincipal user, DevicePresence presence,
+    /// <summary>No database access: presence is batched in memory and the policy came with the credential.</summary>
+    public static Ok<HeartbeatResponse> Heartbeat(HeartbeatRequest request, AuthenticatedDevice device, DevicePresence presence,
         TimeProvider time, IOptions<MarketplaceOptions> marketplace)
     {
-        presence.Report(DeviceId(user), new PresenceReport(time.GetUtcNow(), request.ExecutionProvider));
-        var (ready, reason) = WorkReadiness.Decide(request.Conditions);
-        return TypedResults.Ok(new HeartbeatResponse(ready, marketplace.Value.HeartbeatSeconds, reason));
+        var now = time.GetUtcNow();
+        presence.Report(device.DeviceId, new PresenceReport(now, request.ExecutionProvider));
+        var leaseDuration = marketplace.Value.LeaseDuration;
+        var decision = device.Policy.Evaluate(request.Conditions, now, leaseDuration);
+        return TypedResults.Ok(new HeartbeatResponse(decision.Allowed, marketplace.Value.HeartbeatSeconds, decision.Reason,
+            device.Policy, leaseDuration));
     }
 
-    public static async Task<Results<Ok<WorkUnitLease>, NoContent>> LeaseAsync(ClaimsPrincipal user, DispatchService dispatch,
-        CancellationToken cancellationToken) =>
-        await dispatch.LeaseAsync(DeviceId(user), cancellationToken) is { } lease ? TypedResults.Ok(lease) : TypedResults.NoContent();
+    public static async Task<NoContent> CapabilitiesAsync(DeviceCapabilities capabilities, AuthenticatedDevice device,
+        DeviceService devices, CancellationToken cancellationToken)
+    {
+        await devices.RecordCapabilitiesAsync(device.DeviceId, capabilities, cancellationToken);
+        return TypedResults.NoContent();
+    }
 
-    public static async Task<Results<FileStreamHttpResult, NotFound>> BlobAsync(string sha256, ClaimsPrincipal user,
+    public static async Task<Results<Ok<WorkUnitLease>, NoContent>> LeaseAsync(LeaseRequest? request, AuthenticatedDevice device,
+        DispatchService dispatch, CancellationToken cancellationToken) =>
+        await dispatch.LeaseAsync(device, request?.Conditions, cancellationToken) is { } lease
+            ? TypedResults.Ok(lease)
+            : TypedResults.NoContent();
+
+    public static async Task<Results<FileStreamHttpResult, NotFound>> BlobAsync(string sha256, AuthenticatedDevice device,
         DispatchService dispatch, IBlobStore blobs, CancellationToken cancellationToken)
     {
-        if (!await dispatch.MayReadBlobAsync(DeviceId(user), sha256, cancellationToken) || blobs.OpenRead(sha256) is not { } content)
+        if (!await dispatch.MayReadBlobAsync(device.DeviceId, sha256, cancellationToken) || blobs.OpenRead(sha256) is not { } content)
         {
             return TypedResults.NotFound();
         }
@@ -58,20 +70,18 @@ public static class WorkerApi
 
     public static async Task<Ok<CompletionResponse>> CompleteAsync(Guid leaseId, IFormFile outputs,
         [Microsoft.AspNetCore.Mvc.FromForm] long computeMilliseconds, [Microsoft.AspNetCore.Mvc.FromForm] long inferenceCount,
-        ClaimsPrincipal user, CompletionService completion, CancellationToken cancellationToken)
+        AuthenticatedDevice device, CompletionService completion, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await outputs.CopyToAsync(buffer, cancellationToken);
         var result = new UnitResult(buffer.ToArray(), computeMilliseconds, inferenceCount);
-        return TypedResults.Ok(await completion.CompleteAsync(DeviceId(user), leaseId, result, cancellationToken));
+        return TypedResults.Ok(await completion.CompleteAsync(device, leaseId, result, cancellationToken));
     }
 
-    public static async Task<NoContent> ReleaseAsync(Guid leaseId, ClaimsPrincipal user, DispatchService dispatch,
+    public static async Task<NoContent> ReleaseAsync(Guid leaseId, AuthenticatedDevice device, DispatchService dispatch,
         CancellationToken cancellationToken)
     {
-        await dispatch.ReleaseAsync(DeviceId(user), leaseId, "released by the device", cancellationToken);
+        await dispatch.ReleaseAsync(device.DeviceId, leaseId, "released by the device", cancellationToken);
         return TypedResults.NoContent();
     }
-
-    private static Guid DeviceId(ClaimsPrincipal user) => Guid.Parse(user.FindFirstValue(ClaimTypes.NameIdentifier)!);
 }

@@ -36,6 +36,13 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.Property<long>("AskingPricePerHourMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("AvailableProviders")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<double?>("BenchmarkScore")
+                        .HasColumnType("float");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -82,6 +89,11 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("nvarchar(4000)");
+
                     b.Property<string>("Region")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -91,6 +103,10 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("WorkerVersion")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
 
                     b.HasKey("Id");
 
@@ -312,6 +328,48 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.HasIndex("Status", "LeaseExpiresAt");
 
                     b.ToTable("WorkUnits");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<int>("DueDay")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Lessor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("MonthlyPaymentMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId")
+                        .IsUnique();
+
+                    b.ToTable("CarLeases");
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Ledger.LedgerTransaction", b =>
@@ -670,6 +728,15 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.HasOne("FleetMarket.Domain.Jobs.InferenceJob", null)
                         .WithMany("Units")
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
+                {
+                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

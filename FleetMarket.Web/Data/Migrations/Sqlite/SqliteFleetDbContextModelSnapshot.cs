@@ -31,6 +31,13 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<long>("AskingPricePerHourMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AvailableProviders")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("BenchmarkScore")
+                        .HasColumnType("REAL");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -77,6 +84,11 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Region")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -85,6 +97,10 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("WorkerVersion")
+                        .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -304,6 +320,48 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasIndex("Status", "LeaseExpiresAt");
 
                     b.ToTable("WorkUnits");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("DueDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Lessor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MonthlyPaymentMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId")
+                        .IsUnique();
+
+                    b.ToTable("CarLeases");
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Ledger.LedgerTransaction", b =>
@@ -654,6 +712,15 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasOne("FleetMarket.Domain.Jobs.InferenceJob", null)
                         .WithMany("Units")
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
+                {
+                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,64 @@
+namespace FleetMarket.Domain.Leases;
+
+/// <summary>The car lease an owner wants their devices' earnings to offset.</summary>
+public sealed class CarLease
+{
+    private CarLease()
+    {
+    }
+
+    public CarLease(string ownerId, string currency)
+    {
+        Id = Guid.NewGuid();
+        OwnerId = ownerId;
+        Currency = currency;
+    }
+
+    public Guid Id { get; private set; }
+    public string OwnerId { get; private set; } = "";
+    public string Lessor { get; private set; } = "";
+    public long MonthlyPaymentMinor { get; private set; }
+    public string Currency { get; private set; } = "";
+
+    /// <summary>Day of the month the payment is due: 1 to 28, so every month has it.</summary>
+    public int DueDay { get; private set; } = 1;
+    public DateOnly StartsOn { get; private set; }
+    public DateOnly EndsOn { get; private set; }
+
+    public void Update(string lessor, long monthlyPaymentMinor, int dueDay, DateOnly startsOn, DateOnly endsOn)
+    {
+        if (string.IsNullOrWhiteSpace(lessor))
+        {
+            throw new DomainException("Name the lessor.");
+        }
+
+        if (monthlyPaymentMinor <= 0)
+        {
+            throw new DomainException("The monthly payment must be above zero.");
+        }
+
+        if (dueDay is < 1 or > 28)
+        {
+            throw new DomainException("The due day must lie between 1 and 28.");
+        }
+
+        if (endsOn <= startsOn)
+        {
+            throw new DomainException("The lease must end after it starts.");
+        }
+
+        Lessor = lessor.Trim();
+        MonthlyPaymentMinor = monthlyPaymentMinor;
+        DueDay = dueDay;
+        StartsOn = startsOn;
+        EndsOn = endsOn;
+    }
+
+    /// <summary>Whether a payment falls in the month that starts on <paramref name="monthStart"/>.</summary>
+    public bool IsDueIn(DateOnly monthStart) =>
+        monthStart >= new DateOnly(StartsOn.Year, StartsOn.Month, 1) && monthStart <= EndsOn;
+
+    /// <summary>How much of the month's payment the earnings cover, in whole percent; 0 when nothing is due.</summary>
+    public int CoveredPercent(DateOnly monthStart, long earningsMinor) =>
+        IsDueIn(monthStart) ? (int)Math.Min(999, earningsMinor * 100 / MonthlyPaymentMinor) : 0;
+}

@@ -1,0 +1,42 @@
+using FleetMarket.Domain;
+using FleetMarket.Domain.Leases;
+
+namespace FleetMarket.Tests.Unit.Domain;
+
+public sealed class CarLeaseTests
+{
+    private static CarLease Lease()
+    {
+        var lease = new CarLease("owner", "USD");
+        lease.Update("Tesla Finance", 450_00, 15, new DateOnly(2026, 3, 10), new DateOnly(2029, 3, 9));
+        return lease;
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(225_00, 50)]
+    [InlineData(449_99, 99)] // whole percent, rounded down: "covered" never overstates
+    [InlineData(900_00, 200)]
+    public void CoveredPercent_EarningsAgainstThePayment(long earned, int expected) =>
+        Assert.Equal(expected, Lease().CoveredPercent(new DateOnly(2026, 11, 1), earned));
+
+    [Fact]
+    public void CoveredPercent_MonthBeforeTheLeaseStarts_IsZero() =>
+        Assert.Equal(0, Lease().CoveredPercent(new DateOnly(2026, 2, 1), 100_00));
+
+    [Fact]
+    public void IsDueIn_TheStartingMonth_EvenWhenTheLeaseStartsMidMonth() =>
+        Assert.True(Lease().IsDueIn(new DateOnly(2026, 3, 1)));
+
+    [Theory]
+    [InlineData("", 450_00, 15, "lessor")]
+    [InlineData("Bank", 0, 15, "payment")]
+    [InlineData("Bank", 450_00, 31, "due day")]
+    public void Update_InvalidTerms_AreRefused(string lessor, long payment, int dueDay, string named)
+    {
+        var refused = Assert.Throws<DomainException>(() =>
+            new CarLease("owner", "USD").Update(lessor, payment, dueDay, new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)));
+
+        Assert.Contains(named, refused.Message);
+    }
+}

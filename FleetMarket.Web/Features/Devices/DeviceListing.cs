@@ -1,0 +1,59 @@
+using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Features.Devices;
+
+/// <summary>How a device looks to its owner right now; Working and Idle split Online by whether it holds a lease.</summary>
+public enum DeviceState
+{
+    PendingPairing,
+    Working,
+    Idle,
+    Offline,
+    Suspended,
+}
+
+public sealed record DeviceRow(Guid Id, string Name, DeviceKind Kind, string Accelerator, string Region,
+    long AskingPricePerHourMinor, string Currency, DeviceState State, string? ExecutionProvider, double? BenchmarkScore,
+    DateTimeOffset? LastSeenAt, long EarningsThisMonthMinor);
+
+public sealed record DevicePage(IReadOnlyList<DeviceRow> Rows, int Total);
+
+/// <summary>The owner's devices a page at a time, with live state and this month's earnings per device.</summary>
+public sealed class DeviceListing(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+{
+    public async Task<DevicePage> PageAsync(string ownerId, int page, int pageSize, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var owned = db.Devices.AsNoTracking().Where(d => d.OwnerId == ownerId);
+        var devices = await owned.OrderBy(d => d.Name).Skip(page * pageSize).Take(pageSize)
+            .Select(d => new
+            {
+                Device = d,
+                Working = db.WorkUnits.Any(u => u.DeviceId == d.Id && u.Status == WorkUnitStatus.Leased && u.LeaseExpiresAt > now),
+                Earned = db.UsageRecords.Where(u => u.DeviceId == d.Id && u.RecordedAt >= monthStart)
+                    .Sum(u => u.ChargeMinor - u.FeeMinor),
+            })
+            .ToListAsync(cancellationToken);
+        var offlineBefore = now - marketplace.Value.OfflineAfter;
+        var rows = devices.Select(x => new DeviceRow(x.Device.Id, x.Device.Name, x.Device.Kind, x.Device.Accelerator,
+                x.Device.Region, x.Device.AskingPricePerHourMinor, x.Device.Currency, StateOf(x.Device, x.Working, offlineBefore),
+                x.Device.ExecutionProvider, x.Device.BenchmarkScore, x.Device.LastSeenAt, x.Earned))
+            .ToList();
+        return new DevicePage(rows, await owned.CountAsync(cancellationToken));
+    }
+
+    private static DeviceState StateOf(Device device, bool working, DateTimeOffset offlineBefore) => device.Status switch
+    {
+        DeviceStatus.PendingPairing => DeviceState.PendingPairing,
+        DeviceStatus.Suspended => DeviceState.Suspended,
+        _ when working => DeviceState.Working,
+        DeviceStatus.Online when device.LastSeenAt >= offlineBefore => DeviceState.Idle,
+        _ => DeviceState.Offline,
+    };
+}

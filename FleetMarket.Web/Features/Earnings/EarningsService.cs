@@ -1,0 +1,82 @@
+using FleetMarket.Domain.Leases;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Features.Earnings;
+
+public sealed record LeaseInput(string Lessor, long MonthlyPaymentMinor, int DueDay, DateOnly StartsOn, DateOnly EndsOn);
+
+public sealed record DayEarnings(DateOnly Day, long Minor);
+
+public sealed record MonthEarnings(DateOnly Month, long EarnedMinor, long LeasePaymentMinor, int CoveredPercent);
+
+public sealed record DeviceUtilisation(string Device, double Percent);
+
+public sealed record EarningsReport(string Currency, CarLease? Lease, IReadOnlyList<DayEarnings> Days,
+    IReadOnlyList<MonthEarnings> Months, IReadOnlyList<DeviceUtilisation> Utilisation);
+
+/// <summary>An owner's earnings (their share of accepted usage) by day and month, against their car lease.</summary>
+public sealed class EarningsService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+{
+    public const int DaysShown = 30;
+    public const int MonthsShown = 6;
+
+    public async Task<EarningsReport> ReportAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var firstMonth = new DateOnly(today.Year, today.Month, 1).AddMonths(1 - MonthsShown);
+        var since = new DateTimeOffset(firstMonth.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+        // Few rows per owner and month: summed here, because SQLite cannot group by a date part of a
+        // DateTimeOffset stored as a number.
+        var usage = await db.UsageRecords.AsNoTracking()
+            .Where(u => u.OwnerId == ownerId && u.RecordedAt >= since)
+            .Select(u => new { u.RecordedAt, Share = u.ChargeMinor - u.FeeMinor, u.DeviceId, u.ComputeMilliseconds })
+            .ToListAsync(cancellationToken);
+        var lease = await db.CarLeases.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
+
+        var byDay = usage.GroupBy(u => DateOnly.FromDateTime(u.RecordedAt.UtcDateTime)).ToDictionary(g => g.Key, g => g.Sum(u => u.Share));
+        var days = Enumerable.Range(0, DaysShown).Select(i => today.AddDays(i - DaysShown + 1))
+            .Select(day => new DayEarnings(day, byDay.GetValueOrDefault(day))).ToList();
+
+        var months = Enumerable.Range(0, MonthsShown).Select(i => firstMonth.AddMonths(i)).Select(month =>
+        {
+            var earned = usage.Where(u => u.RecordedAt.Year == month.Year && u.RecordedAt.Month == month.Month).Sum(u => u.Share);
+            var payment = lease?.IsDueIn(month) == true ? lease.MonthlyPaymentMinor : 0;
+            return new MonthEarnings(month, earned, payment, lease?.CoveredPercent(month, earned) ?? 0);
+        }).ToList();
+
+        return new EarningsReport(marketplace.Value.Currency, lease, days, months,
+            await UtilisationAsync(ownerId, today, cancellationToken));
+    }
+
+    public async Task SaveLeaseAsync(string ownerId, LeaseInput input, CancellationToken cancellationToken = default)
+    {
+        var lease = await db.CarLeases.SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
+        if (lease is null)
+        {
+            lease = new CarLease(ownerId, marketplace.Value.Currency);
+            db.CarLeases.Add(lease);
+        }
+
+        lease.Update(input.Lessor, input.MonthlyPaymentMinor, input.DueDay, input.StartsOn, input.EndsOn);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Share of this month's hours so far that each device spent computing accepted units.</summary>
+    private async Task<IReadOnlyList<DeviceUtilisation>> UtilisationAsync(string ownerId, DateOnly today, CancellationToken cancellationToken)
+    {
+        var monthStart = new DateTimeOffset(today.Year, today.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var elapsed = Math.Max(1, (time.GetUtcNow() - monthStart).TotalMilliseconds);
+        var devices = await db.Devices.AsNoTracking().Where(d => d.OwnerId == ownerId).OrderBy(d => d.Name)
+            .Select(d => new
+            {
+                d.Name,
+                Busy = db.UsageRecords.Where(u => u.DeviceId == d.Id && u.RecordedAt >= monthStart).Sum(u => u.ComputeMilliseconds),
+            })
+            .ToListAsync(cancellationToken);
+        return devices.Select(d => new DeviceUtilisation(d.Name, Math.Round(100 * d.Busy / elapsed, 2))).ToList();
+    }
+}

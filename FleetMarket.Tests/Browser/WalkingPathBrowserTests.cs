@@ -104,5 +104,15 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         await row.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
         await Assertions.Expect(financeShell.Page.GetByText("Payout approved.")).ToBeVisibleAsync();
         await Assertions.Expect(row).ToHaveCountAsync(0);
+
+        // The owner links the car lease and sees how much of it the month's earnings cover.
+        await ownerShell.GoToAsync("owner/earnings");
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Link your car lease" }).ClickAsync();
+        await ownerPage.GetByLabel("Lessor").FillAsync("Tesla Finance");
+        await ownerPage.GetByLabel("Monthly payment").FillAsync("0.10");
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(ownerPage.GetByText("Car lease saved.")).ToBeVisibleAsync();
+        await Assertions.Expect(ownerPage.GetByTestId("covered")).Not.ToHaveTextAsync("0 %");
+        await ownerShell.ScreenshotAsync("owner-earnings");
     }
 }

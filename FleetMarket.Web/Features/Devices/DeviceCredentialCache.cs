@@ -1,5 +1,5 @@
-using FleetMarket.Web.Data;
 using FleetMarket.Domain.Devices;
+using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 

@@ -1,7 +1,7 @@
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Protocol;
-using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using FleetMarket.Web.Billing;
 using FleetMarket.Web.Components;
 using FleetMarket.Web.Hosting;
 
@@ -6,6 +7,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddFleetData();
 builder.AddFleetIdentity();
 builder.AddMarketplace();
+builder.AddBilling();
 builder.AddFleetHangfire();
 builder.AddFleetApi();
 builder.AddFleetUi();
@@ -22,6 +24,7 @@ app.UseAntiforgery();
 app.MapStaticAssets();
 app.MapHealthChecks("/health");
 app.MapMarketplaceApis();
+app.MapStripeWebhook();
 app.MapFleetHangfireDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -3,6 +3,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Leases;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Payouts;
+using FleetMarket.Web.Billing;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,8 @@ public abstract class FleetDbContext(DbContextOptions options)
     public DbSet<Posting> Postings => Set<Posting>();
     public DbSet<Payout> Payouts => Set<Payout>();
     public DbSet<CarLease> CarLeases => Set<CarLease>();
+    public DbSet<PayoutAccount> PayoutAccounts => Set<PayoutAccount>();
+    public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

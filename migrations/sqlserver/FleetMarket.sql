@@ -571,3 +571,62 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
+)
+BEGIN
+    CREATE TABLE [PayoutAccounts] (
+        [Id] uniqueidentifier NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [ProviderAccountId] nvarchar(100) NOT NULL,
+        [DetailsSubmitted] bit NOT NULL,
+        [PayoutsEnabled] bit NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_PayoutAccounts] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_PayoutAccounts_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
+)
+BEGIN
+    CREATE TABLE [ProcessedStripeEvents] (
+        [Id] nvarchar(100) NOT NULL,
+        [Type] nvarchar(100) NOT NULL,
+        [ProcessedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_ProcessedStripeEvents] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_PayoutAccounts_OwnerId] ON [PayoutAccounts] ([OwnerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_PayoutAccounts_ProviderAccountId] ON [PayoutAccounts] ([ProviderAccountId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124190536_PayoutAccountsAndStripeEvents', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Stripe;
+
+namespace FleetMarket.Tests.Builders;
+
+/// <summary>
+/// Stripe's API as far as FleetMarket uses it, on a loopback port: Express accounts and account links.
+/// No network is reachable from tests, and Stripe's own mock server is not packaged; this is the stand-in.
+/// It also signs webhook payloads the way Stripe does.
+/// </summary>
+public sealed class StripeStub : IAsyncDisposable
+{
+    public const string WebhookSecret = "whsec_test_fleetmarket";
+
+    private readonly WebApplication _app;
+
+    public StripeStub()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _app = builder.Build();
+        _app.MapPost("/v1/accounts", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            Requests.Add($"POST /v1/accounts type={form["type"]} email={form["email"]} idempotency={request.Headers["Idempotency-Key"]}");
+            var id = $"acct_{Guid.NewGuid():N}"[..21];
+            Accounts[id] = false;
+            return Results.Content(AccountJson(id, detailsSubmitted: false, payoutsEnabled: false), "application/json");
+        });
+        _app.MapGet("/v1/accounts/{id}", (string id) => Accounts.TryGetValue(id, out var ready)
+            ? Results.Content(AccountJson(id, ready, ready), "application/json")
+            : Results.Content("""{"error":{"type":"invalid_request_error","message":"No such account"}}""", "application/json", statusCode: 404));
+        _app.MapPost("/v1/account_links", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            Requests.Add($"POST /v1/account_links account={form["account"]} return_url={form["return_url"]}");
+            return Results.Content(JsonSerializer.Serialize(new
+            {
+                @object = "account_link",
+                url = $"https://connect.stripe.test/setup/{form["account"]}",
+                created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                expires_at = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds(),
+            }), "application/json");
+        });
+        _app.StartAsync().GetAwaiter().GetResult();
+        BaseAddress = _app.Urls.First();
+    }
+
+    public string BaseAddress { get; }
+
+    public ConcurrentBag<string> Requests { get; } = [];
+
+    /// <summary>Account id → whether the owner finished onboarding (Stripe then enables payouts).</summary>
+    public ConcurrentDictionary<string, bool> Accounts { get; } = new();
+
+    public static string AccountJson(string id, bool detailsSubmitted, bool payoutsEnabled) => JsonSerializer.Serialize(new
+    {
+        id,
+        @object = "account",
+        type = "express",
+        details_submitted = detailsSubmitted,
+        payouts_enabled = payoutsEnabled,
+        charges_enabled = payoutsEnabled,
+    });
+
+    /// <summary>An <c>account.updated</c> event as Stripe sends it.</summary>
+    public static string AccountUpdatedEvent(string eventId, string accountId, bool ready, DateTimeOffset created) =>
+        $$$"""{"id":"{{{eventId}}}","object":"event","api_version":"{{{StripeConfiguration.ApiVersion}}}","created":{{{created.ToUnixTimeSeconds()}}},"type":"account.updated","livemode":false,"pending_webhooks":1,"data":{"object":{{{AccountJson(accountId, ready, ready)}}}}}""";
+
+    /// <summary>The <c>Stripe-Signature</c> header: t=…,v1=hex(HMAC-SHA256(secret, "{t}.{payload}")).</summary>
+    public static string Sign(string payload, string secret = WebhookSecret, DateTimeOffset? at = null)
+    {
+        var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{payload}"));
+        return $"t={timestamp},v1={Convert.ToHexStringLower(signature)}";
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

@@ -1,0 +1,14 @@
+namespace FleetMarket.Web.Billing;
+
+public static class BillingExtensions
+{
+    /// <summary>Stripe behind one facade, one handler per webhook event type.</summary>
+    public static WebApplicationBuilder AddBilling(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<StripeOptions>().BindConfiguration(StripeOptions.Section);
+        builder.Services.AddSingleton<StripeGateway>();
+        builder.Services.AddScoped<PayoutAccountService>();
+        builder.Services.AddScoped<IStripeEventHandler, AccountUpdatedHandler>();
+        return builder;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Options;
+using Stripe;
+
+namespace FleetMarket.Web.Billing;
+
+public sealed record ConnectedAccountStatus(string AccountId, bool DetailsSubmitted, bool PayoutsEnabled);
+
+/// <summary>The one place that talks to Stripe. Callers see marketplace terms, not Stripe.net types.</summary>
+public sealed class StripeGateway(IOptions<StripeOptions> options)
+{
+    private readonly Lazy<IStripeClient> _client = new(() => CreateClient(options.Value));
+
+    public bool IsConfigured => options.Value.IsConfigured;
+
+    /// <summary>An Express account for an owner; the idempotency key makes a retried request create one account.</summary>
+    public async Task<string> CreateExpressAccountAsync(string ownerId, string email, CancellationToken cancellationToken)
+    {
+        var account = await new AccountService(_client.Value).CreateAsync(new AccountCreateOptions
+        {
+            Type = "express",
+            Email = email,
+            Metadata = new Dictionary<string, string> { ["owner_id"] = ownerId },
+        }, new RequestOptions { IdempotencyKey = $"express-account-{ownerId}" }, cancellationToken);
+        return account.Id;
+    }
+
+    public async Task<string> CreateOnboardingLinkAsync(string accountId, string refreshUrl, string returnUrl,
+        CancellationToken cancellationToken)
+    {
+        var link = await new AccountLinkService(_client.Value).CreateAsync(new AccountLinkCreateOptions
+        {
+            Account = accountId,
+            Type = "account_onboarding",
+            RefreshUrl = refreshUrl,
+            ReturnUrl = returnUrl,
+        }, cancellationToken: cancellationToken);
+        return link.Url;
+    }
+
+    public async Task<ConnectedAccountStatus> GetAccountAsync(string accountId, CancellationToken cancellationToken)
+    {
+        var account = await new AccountService(_client.Value).GetAsync(accountId, cancellationToken: cancellationToken);
+        return StatusOf(account);
+    }
+
+    public static ConnectedAccountStatus StatusOf(Account account) =>
+        new(account.Id, account.DetailsSubmitted, account.PayoutsEnabled);
+
+    private static IStripeClient CreateClient(StripeOptions options)
+    {
+        if (!options.IsConfigured)
+        {
+            throw new InvalidOperationException("Stripe is not configured: set Stripe:SecretKey.");
+        }
+
+        var clientOptions = new StripeClientOptions { ApiKey = options.SecretKey };
+        if (!string.IsNullOrWhiteSpace(options.ApiBase))
+        {
+            clientOptions.ApiBase = clientOptions.ConnectBase = clientOptions.FilesBase = options.ApiBase;
+        }
+
+        return new StripeClient(clientOptions);
+    }
+}

@@ -1,0 +1,15 @@
+using FleetMarket.Web.Billing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FleetMarket.Web.Data.Configurations;
+
+internal sealed class ProcessedStripeEventConfiguration : IEntityTypeConfiguration<ProcessedStripeEvent>
+{
+    public void Configure(EntityTypeBuilder<ProcessedStripeEvent> processed)
+    {
+        processed.HasKey(e => e.Id);
+        processed.Property(e => e.Id).HasMaxLength(100);
+        processed.Property(e => e.Type).HasMaxLength(100).IsRequired();
+    }
+}

@@ -32,13 +32,16 @@ public sealed class WorkerApiClient(HttpClient http)
         return await ReadJsonAsync<HeartbeatResponse>(response, cancellationToken);
     }
 
-    /// <summary>One work unit, or null when the server has none for this device (204).</summary>
-    public async Task<WorkUnitLease?> LeaseAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One work unit, or null when the server has none for this device (204). The conditions go along so
+    /// that whichever web node answers applies the owner's policy to the device as it is now.
+    /// </summary>
+    public async Task<WorkUnitLease?> LeaseAsync(DeviceConditions conditions, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(
             HttpMethod.Post,
             WorkerRoutes.Lease,
-            new StringContent("{}", Encoding.UTF8, "application/json"),
+            JsonContent.Create(new LeaseRequest(conditions), options: Json),
             cancellationToken);
         return response.StatusCode == HttpStatusCode.NoContent
             ? null
@@ -69,6 +72,12 @@ public sealed class WorkerApiClient(HttpClient http)
         };
         using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Complete(leaseId), form, cancellationToken);
         return await ReadJsonAsync<CompletionResponse>(response, cancellationToken);
+    }
+
+    /// <summary>What the device can do: its providers and benchmark score. Servers before this call answer 404.</summary>
+    public async Task ReportCapabilitiesAsync(DeviceCapabilities capabilities, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Capabilities, JsonContent.Create(capabilities, options: Json), cancellationToken);
     }
 
     public async Task ReleaseAsync(Guid leaseId, CancellationToken cancellationToken)

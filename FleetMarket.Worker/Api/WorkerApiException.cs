@@ -15,6 +15,15 @@ public sealed class WorkerApiException(string message, HttpStatusCode? statusCod
     /// <summary>The credential was revoked or never valid: retrying cannot help, pairing again can.</summary>
     public bool IsCredentialRejected => StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
 
+    /// <summary>
+    /// The server answered and refused the request itself (a 4xx other than those about the credential, timing
+    /// or rate): sending it again cannot succeed.
+    /// </summary>
+    public bool IsDefinitive => StatusCode is { } code
+        && (int)code is >= 400 and < 500
+        && !IsCredentialRejected
+        && code is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests);
+
     internal static async Task<WorkerApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var request = response.RequestMessage;

@@ -1,4 +1,3 @@
-using System.Reflection;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Worker.Api;
 using FleetMarket.Worker.Configuration;
@@ -6,7 +5,10 @@ using FleetMarket.Worker.Work;
 
 namespace FleetMarket.Worker.Cli;
 
-/// <summary><c>pair --server URL --code CODE</c>: trades the portal's one-time code for a saved device credential.</summary>
+/// <summary>
+/// <c>pair --server URL --code CODE</c>: trades the portal's one-time code for a saved device credential, then
+/// tells the marketplace what the device can do, so the portal shows it before the worker first runs.
+/// </summary>
 public sealed record PairCommand(Uri Server, string Code) : IWorkerCommand
 {
     public async Task<int> ExecuteAsync(TextWriter output, TextWriter error)
@@ -19,8 +21,7 @@ public sealed record PairCommand(Uri Server, string Code) : IWorkerCommand
             await using var services = new ServiceCollection()
                 .AddWorkerApi(new WorkerConnection(Server, Credential: null))
                 .BuildServiceProvider();
-            var version = typeof(PairCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
-            paired = await services.GetRequiredService<WorkerApiClient>().PairAsync(new PairRequest(Code, version), CancellationToken.None);
+            paired = await services.GetRequiredService<WorkerApiClient>().PairAsync(new PairRequest(Code, CapabilitiesReporter.WorkerVersion), CancellationToken.None);
         }
         catch (Exception e) when (e is WorkerApiException or InvalidOperationException)
         {
@@ -28,9 +29,10 @@ public sealed record PairCommand(Uri Server, string Code) : IWorkerCommand
             return ExitCodes.Failure;
         }
 
+        var settings = new WorkerSettings(Server, paired.DeviceId, paired.DeviceName, paired.Credential);
         try
         {
-            store.Save(new WorkerSettings(Server, paired.DeviceId, paired.DeviceName, paired.Credential));
+            store.Save(settings);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -40,7 +42,37 @@ public sealed record PairCommand(Uri Server, string Code) : IWorkerCommand
         }
 
         await output.WriteLineAsync($"Paired with {Server} as '{paired.DeviceName}' ({paired.DeviceId}). Credential saved to {store.FilePath}.");
+        await ReportCapabilitiesAsync(store, settings, output, error);
         await output.WriteLineAsync("Start working with: FleetMarket.Worker run");
         return ExitCodes.Success;
+    }
+
+    /// <summary>Pairing has succeeded whatever happens here: a failure is a warning, and <c>run</c> reports again.</summary>
+    private static async Task ReportCapabilitiesAsync(WorkerSettingsStore store, WorkerSettings settings, TextWriter output, TextWriter error)
+    {
+        WorkerOptions options;
+        try
+        {
+            // Read after saving: pairing again is how an owner repairs a settings file that is not JSON.
+            options = WorkerConfiguration.Load(store);
+        }
+        catch (InvalidDataException e)
+        {
+            await error.WriteLineAsync($"warning: capabilities not reported: {e.Message}");
+            return;
+        }
+
+        await using var services = new ServiceCollection().AddLogging().AddWorker(settings, options).BuildServiceProvider();
+        var report = await services.GetRequiredService<CapabilitiesReporter>().ReportAsync(CancellationToken.None);
+        if (report.Capabilities is { } capabilities)
+        {
+            await output.WriteLineAsync(
+                $"Benchmark: {capabilities.BenchmarkInferencesPerSecond:F0} inferences per second on {capabilities.ExecutionProvider} (available: {string.Join(", ", capabilities.AvailableProviders)}).");
+        }
+
+        if (report.Problem is { } problem)
+        {
+            await error.WriteLineAsync($"warning: capabilities not reported: {problem}. 'run' reports them again.");
+        }
     }
 }

@@ -3,17 +3,26 @@ using FleetMarket.Worker.Work;
 
 namespace FleetMarket.Worker.Cli;
 
-/// <summary><c>run [--once]</c>: the worker proper, hosted so that Ctrl+C and service stops cancel it cleanly.</summary>
+/// <summary>
+/// <c>run [--once]</c>: the worker proper, hosted so that Ctrl+C and service stops cancel it cleanly. Under
+/// systemd (<c>Type=notify</c>) or as a Windows service it tells the service manager when it is up and stops
+/// when asked; elsewhere those hooks do nothing.
+/// </summary>
 public sealed record RunCommand(bool Once) : IWorkerCommand
 {
+    /// <summary>After the grace period, time to upload a finished unit's result or release an abandoned lease.</summary>
+    private static readonly TimeSpan ShutdownMargin = TimeSpan.FromSeconds(15);
+
     public async Task<int> ExecuteAsync(TextWriter output, TextWriter error)
     {
         WorkerSettingsStore store;
         WorkerSettings? settings;
+        WorkerOptions options;
         try
         {
             store = WorkerSettingsStore.ForCurrentUser();
             settings = store.Load();
+            options = WorkerConfiguration.Load(store);
         }
         catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
@@ -31,7 +40,10 @@ public sealed record RunCommand(bool Once) : IWorkerCommand
 
         // Every request would otherwise log twice at Information; retries and failures still show.
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
-        builder.Services.AddWorker(settings);
+        builder.Services.AddSystemd();
+        builder.Services.AddWindowsService(service => service.ServiceName = "FleetMarket Worker");
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGrace + ShutdownMargin);
+        builder.Services.AddWorker(settings, options);
         if (Once)
         {
             builder.Services.AddHostedService<RunOnceService>();

@@ -1,10 +1,12 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace FleetMarket.Worker.Configuration;
 
 /// <summary>
 /// Keeps <see cref="WorkerSettings"/> as JSON in a per-user folder. The file holds the device's
-/// credential, so on Unix it is created readable by its owner only (0600, in a 0700 folder).
+/// credential, so on Unix it is created readable by its owner only (0600, in a 0700 folder). The same
+/// folder holds the worker's model cache and its results awaiting acknowledgement.
 /// </summary>
 public sealed class WorkerSettingsStore(string directory)
 {
@@ -17,6 +19,8 @@ public sealed class WorkerSettingsStore(string directory)
     private const UnixFileMode OwnerOnlyDirectory = OwnerOnlyFile | UnixFileMode.UserExecute;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { WriteIndented = true };
+
+    public string Home { get; } = directory;
 
     public string FilePath { get; } = Path.Combine(directory, FileName);
 
@@ -60,14 +64,13 @@ public sealed class WorkerSettingsStore(string directory)
     public void Save(WorkerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var folder = Path.GetDirectoryName(FilePath)!;
-        if (OperatingSystem.IsWindows())
+        CreateOwnerOnlyDirectory(Home);
+
+        // Keys the owner added by hand (see WorkerConfiguration) survive pairing again.
+        var document = ReadObject() ?? [];
+        foreach (var (name, value) in JsonSerializer.SerializeToNode(settings, Json)!.AsObject())
         {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, OwnerOnlyDirectory);
+            document[name] = value?.DeepClone();
         }
 
         // Write a fresh file and move it into place: the credential is never readable by others, not even
@@ -82,9 +85,37 @@ public sealed class WorkerSettingsStore(string directory)
 
         using (var stream = new FileStream(temporary, options))
         {
-            JsonSerializer.Serialize(stream, settings, Json);
+            JsonSerializer.Serialize(stream, document, Json);
         }
 
         File.Move(temporary, FilePath, overwrite: true);
+    }
+
+    /// <summary>A folder under the worker's home that others cannot read: buyers' models and outputs go there.</summary>
+    public static void CreateOwnerOnlyDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, OwnerOnlyDirectory);
+        }
+    }
+
+    private JsonObject? ReadObject()
+    {
+        try
+        {
+            return File.Exists(FilePath)
+                ? JsonNode.Parse(File.ReadAllText(FilePath), new JsonNodeOptions { PropertyNameCaseInsensitive = true }) as JsonObject
+                : null;
+        }
+        catch (JsonException)
+        {
+            // Unreadable settings are replaced, as pairing again is how an owner repairs them.
+            return null;
+        }
     }
 }

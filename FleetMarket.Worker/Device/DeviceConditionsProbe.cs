@@ -1,13 +1,15 @@
 using System.Globalization;
 using FleetMarket.Domain.Protocol;
+using FleetMarket.Worker.Configuration;
 
 namespace FleetMarket.Worker.Device;
 
 /// <summary>
 /// Reads the device's power and temperature from Linux's sysfs, where laptops, single-board
-/// computers and car computers publish them; values the platform does not expose are null.
+/// computers and car computers publish them; values the platform does not expose are null. Values the
+/// owner configured (<see cref="ConditionOverrides"/>) win over what sysfs says.
 /// </summary>
-public sealed class DeviceConditionsProbe(string sysClassPath = "/sys/class")
+public sealed class DeviceConditionsProbe(string sysClassPath = "/sys/class", ConditionOverrides? overrides = null)
 {
     public DeviceConditions Read()
     {
@@ -15,7 +17,8 @@ public sealed class DeviceConditionsProbe(string sysClassPath = "/sys/class")
 
         // The owner starts the worker to lend this device, and the marketplace enforces the availability
         // policy; noticing a person using the device needs per-platform work this probe does not do yet.
-        return new DeviceConditions(IsIdle: true, isCharging, batteryPercent, ReadTemperature(Path.Combine(sysClassPath, "thermal")));
+        var probed = new DeviceConditions(IsIdle: true, isCharging, batteryPercent, ReadTemperature(Path.Combine(sysClassPath, "thermal")));
+        return overrides?.Apply(probed) ?? probed;
     }
 
     private static (bool? IsCharging, int? BatteryPercent) ReadPower(string powerSupplyPath)

@@ -3,18 +3,18 @@ using Microsoft.ML.OnnxRuntime;
 namespace FleetMarket.Worker.Inference;
 
 /// <summary>
-/// Chooses, once, where models run: CUDA when this ONNX Runtime build offers it and it can actually
-/// start (the CUDA runtime libraries may be missing even when the build lists it), else the CPU.
+/// Chooses, once, where models run: the first accelerator in <see cref="ExecutionProvider.InPreferenceOrder"/>
+/// that this ONNX Runtime build offers and that actually runs the reference model, else the CPU. A provider
+/// can be listed and still fail: its driver, runtime libraries or device may be missing.
 /// </summary>
 public sealed class ExecutionProviderSelector
 {
     public const string Cpu = "CPU";
-    public const string Cuda = "CUDA";
 
     /// <summary>Below this size a model runs faster on one thread than paying for a thread pool's hand-offs.</summary>
     public const long SmallModelBytes = 4 * 1024 * 1024;
 
-    private const string CudaProviderName = "CUDAExecutionProvider";
+    private readonly ExecutionProvider chosen;
 
     public ExecutionProviderSelector()
         : this(OrtEnv.Instance().GetAvailableProviders())
@@ -22,42 +22,71 @@ public sealed class ExecutionProviderSelector
     }
 
     public ExecutionProviderSelector(IReadOnlyCollection<string> availableProviders)
+        : this(availableProviders, ExecutionProvider.InPreferenceOrder)
     {
-        ArgumentNullException.ThrowIfNull(availableProviders);
-        ProviderName = availableProviders.Contains(CudaProviderName) && CudaStarts() ? Cuda : Cpu;
     }
 
-    /// <summary>"CUDA" or "CPU", as reported to the marketplace.</summary>
-    public string ProviderName { get; }
+    /// <param name="availableProviders">ONNX Runtime's names of the providers this build offers.</param>
+    /// <param name="candidates">The providers to try, best first.</param>
+    public ExecutionProviderSelector(IReadOnlyCollection<string> availableProviders, IReadOnlyList<ExecutionProvider> candidates)
+    {
+        ArgumentNullException.ThrowIfNull(availableProviders);
+        ArgumentNullException.ThrowIfNull(candidates);
+        AvailableProviders = [.. availableProviders.Select(ExecutionProvider.NameOf)];
+        var failures = new List<string>();
+        chosen = candidates.Where(candidate => availableProviders.Contains(candidate.OrtName)).FirstOrDefault(candidate => Starts(candidate, failures))
+            ?? ExecutionProvider.Cpu;
+        Failures = failures;
+    }
+
+    /// <summary>The providers this ONNX Runtime build offers, by short name ("CUDA", "CPU").</summary>
+    public IReadOnlyList<string> AvailableProviders { get; }
+
+    /// <summary>The provider models run on, as reported to the marketplace: "CUDA", "CPU"…</summary>
+    public string ProviderName => chosen.Name;
+
+    /// <summary>Why each better provider was passed over, one line each.</summary>
+    public IReadOnlyList<string> Failures { get; }
 
     /// <summary>Options for a session of a model of <paramref name="modelBytes"/> bytes; the caller disposes them.</summary>
     public SessionOptions CreateSessionOptions(long modelBytes)
     {
         var options = new SessionOptions();
-        if (modelBytes < SmallModelBytes)
+        try
         {
-            options.IntraOpNumThreads = 1;
-        }
+            if (modelBytes < SmallModelBytes)
+            {
+                options.IntraOpNumThreads = 1;
+            }
 
-        if (ProviderName == Cuda)
+            chosen.Append(options);
+            return options;
+        }
+        catch
         {
-            options.AppendExecutionProvider_CUDA();
+            options.Dispose();
+            throw;
         }
-
-        return options;
     }
 
-    private static bool CudaStarts()
+    /// <summary>Whether the provider builds a session for the reference model and runs it once: some fail only when they first compile.</summary>
+    private static bool Starts(ExecutionProvider provider, List<string> failures)
     {
         try
         {
-            using var probe = new SessionOptions();
-            probe.AppendExecutionProvider_CUDA();
+            using var options = new SessionOptions();
+            provider.Append(options);
+            using var session = new InferenceSession(ReferenceModel.Build(), options);
+            using var input = OrtTensors.ToOrtValue(ReferenceModel.SampleInputs(1), session.InputMetadata[ReferenceModel.InputName].ElementDataType);
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, [ReferenceModel.InputName], [input], [ReferenceModel.OutputName]);
             return true;
         }
-        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException)
+        catch (Exception e)
         {
-            // A CPU-only build lacks the entry point; a CUDA build without CUDA's libraries fails to load them.
+            // Anything: an OnnxRuntimeException from a driver, a DllNotFoundException for missing runtime libraries,
+            // an EntryPointNotFoundException from a build without this provider. The next one may still work.
+            failures.Add($"{provider.Name}: {e.GetType().Name}: {e.Message}");
             return false;
         }
     }

@@ -15,7 +15,7 @@ public sealed class OnnxModelRunner(ExecutionProviderSelector providers, int cap
 
     private readonly SessionCache sessions = new(capacity);
 
-    /// <summary>"CUDA" or "CPU".</summary>
+    /// <summary>The execution provider models run on: "CUDA", "CPU"… (see <see cref="ExecutionProviderSelector"/>).</summary>
     public string ExecutionProvider => providers.ProviderName;
 
     public bool IsLoaded(string modelSha256) => sessions.Contains(modelSha256);

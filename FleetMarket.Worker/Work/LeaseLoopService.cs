@@ -4,9 +4,11 @@ namespace FleetMarket.Worker.Work;
 
 /// <summary>
 /// <c>run</c>: works for as long as the worker runs, pausing as the server's heartbeat interval says
-/// when there is nothing to do, and backing off after failures instead of giving up.
+/// when there is nothing to do, and backing off after failures instead of giving up. It first tells the
+/// marketplace what the device can do now.
 /// </summary>
 public sealed class LeaseLoopService(
+    CapabilitiesReporter capabilities,
     WorkCycle cycle,
     WorkerExitCode exitCode,
     IHostApplicationLifetime lifetime,
@@ -17,6 +19,15 @@ public sealed class LeaseLoopService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await capabilities.ReportAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;

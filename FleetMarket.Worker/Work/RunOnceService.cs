@@ -3,9 +3,10 @@ namespace FleetMarket.Worker.Work;
 /// <summary>
 /// <c>run --once</c>: works until the server has no unit for this device (or does not let it work
 /// now), then stops the worker. Any failure stops it too, with a non-zero exit code, rather than
-/// retrying, because scripts and tests want a verdict.
+/// retrying, because scripts and tests want a verdict. Like <c>run</c>, it first reports the device's capabilities.
 /// </summary>
 public sealed class RunOnceService(
+    CapabilitiesReporter capabilities,
     WorkCycle cycle,
     WorkerExitCode exitCode,
     IHostApplicationLifetime lifetime,
@@ -15,6 +16,7 @@ public sealed class RunOnceService(
     {
         try
         {
+            await capabilities.ReportAsync(stoppingToken);
             var units = 0;
             CycleOutcome outcome;
             while ((outcome = await cycle.RunAsync(stoppingToken)).Result == CycleResult.Worked)

@@ -6,35 +6,55 @@ using FleetMarket.Worker.Inference;
 namespace FleetMarket.Worker.Work;
 
 /// <summary>
-/// One step of the worker protocol, shared by <c>run</c> and <c>run --once</c>: a heartbeat when one
-/// is due, then, if the server lets this device work, one work unit. Heartbeats go out only as often
-/// as the server asks, because at fleet scale they are the server's hot path. Not thread-safe: one
-/// loop drives it.
+/// One step of the worker protocol, shared by <c>run</c> and <c>run --once</c>: results kept from before go
+/// out first; then a heartbeat when one is due; then, if the server and the owner's availability policy let
+/// this device work now, one work unit. Heartbeats go out only as often as the server asks, because at fleet
+/// scale they are the server's hot path; the policy is checked locally before every lease, because the car may
+/// have been unplugged since the last heartbeat. Not thread-safe: one loop drives it.
 /// </summary>
 public sealed class WorkCycle(
     WorkerApiClient api,
     DeviceConditionsProbe conditions,
     OnnxModelRunner runner,
     WorkUnitProcessor processor,
+    CompletionUploader uploader,
     TimeProvider time,
     ILogger<WorkCycle> logger)
 {
+    /// <summary>How long a unit may take when the server does not say how long its leases run.</summary>
+    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromMinutes(5);
+
     /// <summary>Bounds on the server's heartbeat interval, so a misconfigured server cannot make the fleet spin or go silent.</summary>
     private static readonly TimeSpan MinHeartbeatInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxHeartbeatInterval = TimeSpan.FromHours(1);
+
+    /// <summary>Conditions change between heartbeats (the car is plugged in): look again this soon after the policy says no.</summary>
+    private static readonly TimeSpan PolicyRecheck = TimeSpan.FromMinutes(1);
 
     private HeartbeatResponse? lastHeartbeat;
     private DateTimeOffset nextHeartbeatAt;
 
     public async Task<CycleOutcome> RunAsync(CancellationToken cancellationToken)
     {
+        await uploader.ResendPendingAsync(cancellationToken);
         var heartbeat = await HeartbeatIfDueAsync(cancellationToken);
         if (!heartbeat.ShouldWork)
         {
             return new CycleOutcome(CycleResult.NotAllowed, UntilNextHeartbeat(), heartbeat.Reason ?? "the server asks this device not to work now");
         }
 
-        var lease = await api.LeaseAsync(cancellationToken);
+        var current = conditions.Read();
+        if (heartbeat.Policy is { } policy)
+        {
+            var decision = policy.Evaluate(current, time.GetUtcNow(), heartbeat.LeaseDuration ?? DefaultLeaseDuration);
+            if (!decision.Allowed)
+            {
+                var wait = UntilNextHeartbeat();
+                return new CycleOutcome(CycleResult.NotAllowed, wait < PolicyRecheck ? wait : PolicyRecheck, $"the owner's availability policy: {decision.Reason}");
+            }
+        }
+
+        var lease = await api.LeaseAsync(current, cancellationToken);
         if (lease is null)
         {
             return new CycleOutcome(CycleResult.NoWork, UntilNextHeartbeat(), "the server has no work for this device");

@@ -8,15 +8,25 @@ namespace FleetMarket.Worker.Work;
 public static class WorkerServices
 {
     /// <summary>Everything <c>run</c> needs except the hosted service that drives it.</summary>
-    public static IServiceCollection AddWorker(this IServiceCollection services, WorkerSettings settings)
+    public static IServiceCollection AddWorker(this IServiceCollection services, WorkerSettings settings, WorkerOptions options)
     {
         services.AddWorkerApi(new WorkerConnection(settings.Server, settings.Credential));
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(options);
         services.AddSingleton(_ => new ExecutionProviderSelector());
         services.AddSingleton(provider => new OnnxModelRunner(provider.GetRequiredService<ExecutionProviderSelector>()));
-        services.AddSingleton(_ => new DeviceConditionsProbe());
+        services.AddSingleton(_ => new DeviceConditionsProbe(overrides: options.Conditions));
+        services.AddSingleton(provider => new ModelFileCache(
+            options.ModelCacheDirectory,
+            options.ModelCacheMaxBytes,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<ModelFileCache>>()));
+        services.AddSingleton(provider => new PendingCompletions(options.PendingDirectory, provider.GetRequiredService<ILogger<PendingCompletions>>()));
+        services.AddSingleton<CompletionUploader>();
         services.AddSingleton<WorkUnitProcessor>();
         services.AddSingleton<WorkCycle>();
+        services.AddSingleton<ReferenceBenchmark>();
+        services.AddSingleton<CapabilitiesReporter>();
         services.AddSingleton<WorkerExitCode>();
         return services;
     }

@@ -29,6 +29,19 @@ public class CommandLineTests
         Assert.Equal(new SampleCommand("samples"), CommandLine.Parse(["sample", "--out", "samples"]));
     }
 
+    [Fact]
+    public void Parse_BenchmarkAndStatus_ReturnThoseCommands()
+    {
+        Assert.IsType<BenchmarkCommand>(CommandLine.Parse(["benchmark"]));
+        Assert.IsType<StatusCommand>(CommandLine.Parse(["status"]));
+    }
+
+    [Fact]
+    public void Usage_ListsEveryCommand()
+    {
+        Assert.All(["pair", "run", "benchmark", "status", "sample", "--help"], command => Assert.Contains($"FleetMarket.Worker {command}", CommandLine.Usage));
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("-h")]
@@ -50,6 +63,8 @@ public class CommandLineTests
     [InlineData("Option --once of 'run' takes no value.", "run", "--once=yes")]
     [InlineData("Unexpected argument 'now' for 'run'.", "run", "now")]
     [InlineData("'sample' needs --out.", "sample")]
+    [InlineData("Unknown option '--batches' for 'benchmark'.", "benchmark", "--batches", "10")]
+    [InlineData("Unexpected argument 'now' for 'status'.", "status", "now")]
     public void Parse_BadArguments_ThrowsUsageException(string expected, params string[] args)
     {
         var error = Assert.Throws<UsageException>(() => CommandLine.Parse(args));

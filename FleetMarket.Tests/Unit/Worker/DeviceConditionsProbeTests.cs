@@ -1,3 +1,5 @@
+using FleetMarket.Domain.Protocol;
+using FleetMarket.Worker.Configuration;
 using FleetMarket.Worker.Device;
 
 namespace FleetMarket.Tests.Unit.Worker;
@@ -66,6 +68,20 @@ public sealed class DeviceConditionsProbeTests : IDisposable
 
         Assert.True(conditions.IsCharging);
         Assert.Null(conditions.BatteryPercent);
+    }
+
+    [Fact]
+    public void Read_ConfiguredValues_OverrideTheProbe()
+    {
+        Attribute("power_supply/BAT0", "type", "Battery");
+        Attribute("power_supply/BAT0", "status", "Discharging");
+        Attribute("power_supply/BAT0", "capacity", "40");
+        Attribute("thermal/thermal_zone0", "temp", "41500");
+        var overrides = new ConditionOverrides(Idle: false, Charging: true, BatteryPercent: 77);
+
+        var conditions = new DeviceConditionsProbe(sysClass, overrides).Read();
+
+        Assert.Equal(new DeviceConditions(IsIdle: false, IsCharging: true, BatteryPercent: 77, TemperatureCelsius: 41.5), conditions);
     }
 
     private void Attribute(string device, string name, string value)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Worker.Inference;
@@ -31,6 +32,22 @@ internal sealed class FakeMarketplace : IAsyncDisposable
     public Uri Address => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
     public bool ShouldWork { get; set; } = true;
+
+    /// <summary>The owner's policy, sent with every heartbeat, with <see cref="LeaseDuration"/>.</summary>
+    public AvailabilityPolicy? Policy { get; set; }
+
+    public TimeSpan? LeaseDuration { get; set; }
+
+    /// <summary>False plays a server from before capability reports: the route answers 404.</summary>
+    public bool TakesCapabilities { get; set; } = true;
+
+    /// <summary>Runs before a completion is taken, with the request's abort token; tests use it to stop the worker mid-upload.</summary>
+    public Func<Guid, CancellationToken, Task>? BeforeComplete { get; set; }
+
+    /// <summary>When set, completions are refused with this status code instead of taken.</summary>
+    public int? CompleteRefusal { get; set; }
+
+    public ConcurrentQueue<DeviceCapabilities> Capabilities { get; } = new();
 
     /// <summary>Runs before a blob is served; tests use it to cancel mid-unit or to serve different bytes.</summary>
     public Func<string, Task>? BeforeBlob { get; set; }
@@ -89,7 +106,18 @@ internal sealed class FakeMarketplace : IAsyncDisposable
         device.MapPost(WorkerRoutes.Heartbeat, (HeartbeatRequest request) =>
         {
             Heartbeats.Enqueue(request);
-            return new HeartbeatResponse(ShouldWork, NextHeartbeatSeconds: 60, ShouldWork ? null : "outside the availability window");
+            return new HeartbeatResponse(ShouldWork, NextHeartbeatSeconds: 60, ShouldWork ? null : "outside the availability window", Policy, LeaseDuration);
+        });
+
+        device.MapPost(WorkerRoutes.Capabilities, (DeviceCapabilities capabilities) =>
+        {
+            if (!TakesCapabilities)
+            {
+                return Results.NotFound();
+            }
+
+            Capabilities.Enqueue(capabilities);
+            return Results.NoContent();
         });
 
         device.MapPost(WorkerRoutes.Lease, async (HttpRequest request) =>
@@ -110,6 +138,16 @@ internal sealed class FakeMarketplace : IAsyncDisposable
 
         device.MapPost(WorkerRoutes.Prefix + "/leases/{leaseId:guid}/complete", async (Guid leaseId, HttpRequest request) =>
         {
+            if (BeforeComplete is { } hook)
+            {
+                await hook(leaseId, request.HttpContext.RequestAborted);
+            }
+
+            if (CompleteRefusal is { } status)
+            {
+                return Results.Problem(title: "Lease lost", detail: "This lease was given to another device.", statusCode: status);
+            }
+
             var form = await request.ReadFormAsync();
             var file = form.Files[WorkerRoutes.OutputsField]!;
             using var stream = new MemoryStream();
@@ -120,7 +158,7 @@ internal sealed class FakeMarketplace : IAsyncDisposable
                 Npz.Read(stream.ToArray()),
                 long.Parse(form[WorkerRoutes.ComputeMillisecondsField]!),
                 long.Parse(form[WorkerRoutes.InferenceCountField]!)));
-            return new CompletionResponse(Accepted: true);
+            return Results.Ok(new CompletionResponse(Accepted: true));
         });
 
         device.MapPost(WorkerRoutes.Prefix + "/leases/{leaseId:guid}/release", (Guid leaseId) =>

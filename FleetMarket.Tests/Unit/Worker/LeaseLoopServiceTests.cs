@@ -11,14 +11,19 @@ public sealed class LeaseLoopServiceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
+    private readonly TemporaryWorkerHome home = new();
     private FakeMarketplace marketplace = null!;
 
     public async Task InitializeAsync() => marketplace = await FakeMarketplace.StartAsync();
 
-    public async Task DisposeAsync() => await marketplace.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await marketplace.DisposeAsync();
+        home.Dispose();
+    }
 
     [Fact]
-    public async Task ExecuteAsync_UnitsQueued_CompletesThemAndStopsCleanly()
+    public async Task ExecuteAsync_UnitsQueued_ReportsCapabilitiesCompletesThemAndStopsCleanly()
     {
         marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(5));
         marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(6));
@@ -34,6 +39,10 @@ public sealed class LeaseLoopServiceTests : IAsyncLifetime
         await host.StopAsync();
 
         Assert.Equal([5L, 6L], marketplace.Completions.Select(c => c.InferenceCount));
+        var capabilities = Assert.Single(marketplace.Capabilities);
+        Assert.Equal("CPU", capabilities.ExecutionProvider);
+        Assert.Contains("CPU", capabilities.AvailableProviders);
+        Assert.True(capabilities.BenchmarkInferencesPerSecond > 0);
         Assert.Equal(ExitCodes.Success, host.Services.GetRequiredService<WorkerExitCode>().Value);
     }
 
@@ -54,7 +63,7 @@ public sealed class LeaseLoopServiceTests : IAsyncLifetime
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services
-            .AddWorker(new WorkerSettings(marketplace.Address, FakeMarketplace.DeviceId, "test car", credential))
+            .AddWorker(new WorkerSettings(marketplace.Address, FakeMarketplace.DeviceId, "test car", credential), home.Options)
             .AddHostedService<LeaseLoopService>();
         return builder.Build();
     }

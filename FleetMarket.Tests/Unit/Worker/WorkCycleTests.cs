@@ -1,3 +1,4 @@
+using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Worker.Api;
 using FleetMarket.Worker.Configuration;
@@ -10,6 +11,7 @@ namespace FleetMarket.Tests.Unit.Worker;
 
 public sealed class WorkCycleTests : IAsyncLifetime
 {
+    private readonly TemporaryWorkerHome home = new();
     private FakeMarketplace marketplace = null!;
     private ServiceProvider services = null!;
 
@@ -23,6 +25,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
     {
         await services.DisposeAsync();
         await marketplace.DisposeAsync();
+        home.Dispose();
     }
 
     [Fact]
@@ -42,8 +45,11 @@ public sealed class WorkCycleTests : IAsyncLifetime
         var scores = Assert.Single(completion.Outputs);
         Assert.Equal(ReferenceModel.OutputName, scores.Key);
         Assert.Equal(ReferenceModel.Compute(features).ToFloats(), scores.Value.ToFloats(), (a, b) => Math.Abs(a - b) <= 1e-5f);
-        Assert.Equal(["application/json; charset=utf-8 {}"], marketplace.LeaseRequestBodies);
+        // The lease carries the conditions the device reads now, for the server to apply the owner's policy.
+        var leaseBody = Assert.Single(marketplace.LeaseRequestBodies);
+        Assert.StartsWith("application/json; charset=utf-8 {\"conditions\":{\"isIdle\":", leaseBody);
         Assert.Empty(marketplace.Releases);
+        Assert.Equal(0, Pending().Count());
     }
 
     [Fact]
@@ -79,6 +85,39 @@ public sealed class WorkCycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_PolicyChargingOnlyAndConfigSaysOnBattery_DoesNotAskForWork()
+    {
+        marketplace.Policy = AvailabilityPolicy.Always with { OnlyWhileCharging = true };
+        marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
+        await using var onBattery = ServicesFor(FakeMarketplace.Credential, home.Options with { Conditions = new(Charging: false, BatteryPercent: 90) });
+
+        var outcome = await onBattery.GetRequiredService<WorkCycle>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(CycleResult.NotAllowed, outcome.Result);
+        Assert.Contains("only while charging", outcome.Reason);
+        Assert.InRange(outcome.Wait, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        Assert.False(Assert.Single(marketplace.Heartbeats).Conditions.IsCharging);
+        Assert.Empty(marketplace.LeaseRequestBodies);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData(5, false)]
+    [InlineData(2, true)]
+    public async Task RunAsync_DepartureInThreeMinutes_AsksForWorkOnlyIfALeaseFitsBefore(int? leaseMinutes, bool asks)
+    {
+        var mondaySevenUtc = new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero);
+        marketplace.Policy = AvailabilityPolicy.Always with { Departures = [new Departure(DayOfWeek.Monday, new TimeOnly(7, 3))] };
+        marketplace.LeaseDuration = leaseMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null;
+        await using var atSeven = ServicesFor(FakeMarketplace.Credential, time: new FixedTimeProvider(mondaySevenUtc));
+
+        var outcome = await atSeven.GetRequiredService<WorkCycle>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(asks ? CycleResult.NoWork : CycleResult.NotAllowed, outcome.Result);
+        Assert.Equal(asks ? 1 : 0, marketplace.LeaseRequestBodies.Count);
+    }
+
+    [Fact]
     public async Task RunAsync_HeartbeatNotDueYet_LeasesWithoutHeartbeating()
     {
         var cycle = Cycle();
@@ -92,6 +131,23 @@ public sealed class WorkCycleTests : IAsyncLifetime
         Assert.Single(marketplace.Heartbeats);
         Assert.Equal(2, marketplace.Completions.Count);
         Assert.Equal(CycleResult.NoWork, third.Result);
+    }
+
+    [Fact]
+    public async Task RunAsync_ModelCachedOnDisk_RunsAfterRestartWithoutDownloadingIt()
+    {
+        var model = ReferenceModel.Build();
+        marketplace.AddUnit(model, ReferenceModel.SampleInputs());
+        await Cycle().RunAsync(CancellationToken.None);
+        var second = marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
+        marketplace.Blobs.TryRemove(second.ModelSha256, out _);
+        await using var restarted = ServicesFor(FakeMarketplace.Credential);
+
+        var outcome = await restarted.GetRequiredService<WorkCycle>().RunAsync(CancellationToken.None);
+
+        Assert.Equal(CycleResult.Worked, outcome.Result);
+        Assert.Equal(second.LeaseId, marketplace.Completions.Last().LeaseId);
+        Assert.True(File.Exists(Path.Combine(home.Options.ModelCacheDirectory, second.ModelSha256 + ".onnx")));
     }
 
     [Fact]
@@ -119,9 +175,10 @@ public sealed class WorkCycleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RunAsync_CancelledMidUnit_ReleasesTheLease()
+    public async Task RunAsync_StoppedMidUnitWithNoGrace_ReleasesTheLease()
     {
         var lease = marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
+        await using var noGrace = ServicesFor(FakeMarketplace.Credential, home.Options with { ShutdownGrace = TimeSpan.Zero });
         using var stop = new CancellationTokenSource();
         marketplace.BeforeBlob = async _ =>
         {
@@ -129,9 +186,66 @@ public sealed class WorkCycleTests : IAsyncLifetime
             await Task.Delay(TimeSpan.FromSeconds(5));
         };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Cycle().RunAsync(stop.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => noGrace.GetRequiredService<WorkCycle>().RunAsync(stop.Token));
 
         Assert.Equal([lease.LeaseId], marketplace.Releases);
+        Assert.Empty(marketplace.Completions);
+    }
+
+    [Fact]
+    public async Task RunAsync_StoppedMidUnitWithinGrace_FinishesAndUploads()
+    {
+        var lease = marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
+        using var stop = new CancellationTokenSource();
+        marketplace.BeforeBlob = _ => stop.CancelAsync();
+
+        var outcome = await Cycle().RunAsync(stop.Token);
+
+        Assert.Equal(CycleResult.Worked, outcome.Result);
+        Assert.Equal(lease.LeaseId, Assert.Single(marketplace.Completions).LeaseId);
+        Assert.Empty(marketplace.Releases);
+    }
+
+    [Fact]
+    public async Task RunAsync_StoppedDuringUpload_KeepsTheResultAndSendsItAfterRestart()
+    {
+        var lease = marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(4));
+        using var stop = new CancellationTokenSource();
+        marketplace.BeforeComplete = async (_, aborted) =>
+        {
+            marketplace.BeforeComplete = null;
+            await stop.CancelAsync();
+            await Task.Delay(TimeSpan.FromSeconds(10), aborted);
+        };
+        await using (var noGrace = ServicesFor(FakeMarketplace.Credential, home.Options with { ShutdownGrace = TimeSpan.Zero }))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => noGrace.GetRequiredService<WorkCycle>().RunAsync(stop.Token));
+        }
+
+        Assert.Empty(marketplace.Completions);
+        Assert.Empty(marketplace.Releases);
+        Assert.Equal(1, Pending().Count());
+
+        var afterRestart = await Cycle().RunAsync(CancellationToken.None);
+
+        var completion = Assert.Single(marketplace.Completions);
+        Assert.Equal((lease.LeaseId, 4L), (completion.LeaseId, completion.InferenceCount));
+        Assert.Equal(ReferenceModel.Compute(ReferenceModel.SampleInputs(4)).ToFloats(), completion.Outputs[ReferenceModel.OutputName].ToFloats());
+        Assert.Equal(CycleResult.NoWork, afterRestart.Result);
+        Assert.Equal(0, Pending().Count());
+    }
+
+    [Fact]
+    public async Task RunAsync_ResultRefused_ForgetsItAndReleasesTheLease()
+    {
+        var lease = marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
+        marketplace.CompleteRefusal = 409;
+
+        var error = await Assert.ThrowsAsync<WorkerApiException>(() => Cycle().RunAsync(CancellationToken.None));
+
+        Assert.True(error.IsDefinitive);
+        Assert.Equal([lease.LeaseId], marketplace.Releases);
+        Assert.Equal(0, Pending().Count());
     }
 
     [Fact]
@@ -147,8 +261,18 @@ public sealed class WorkCycleTests : IAsyncLifetime
 
     private WorkCycle Cycle() => services.GetRequiredService<WorkCycle>();
 
-    private ServiceProvider ServicesFor(string credential) => new ServiceCollection()
-        .AddLogging()
-        .AddWorker(new WorkerSettings(marketplace.Address, FakeMarketplace.DeviceId, "test car", credential))
-        .BuildServiceProvider();
+    private PendingCompletions Pending() => services.GetRequiredService<PendingCompletions>();
+
+    private ServiceProvider ServicesFor(string credential, WorkerOptions? options = null, TimeProvider? time = null)
+    {
+        var collection = new ServiceCollection()
+            .AddLogging()
+            .AddWorker(new WorkerSettings(marketplace.Address, FakeMarketplace.DeviceId, "test car", credential), options ?? home.Options);
+        if (time is not null)
+        {
+            collection.AddSingleton(time);
+        }
+
+        return collection.BuildServiceProvider();
+    }
 }

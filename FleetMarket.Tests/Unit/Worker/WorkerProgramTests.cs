@@ -1,7 +1,10 @@
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Worker;
+using FleetMarket.Worker.Cli;
 using FleetMarket.Worker.Configuration;
 using FleetMarket.Worker.Inference;
+using FleetMarket.Worker.Work;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FleetMarket.Tests.Unit.Worker;
 
@@ -42,6 +45,75 @@ public sealed class WorkerProgramTests : IAsyncLifetime
         Assert.Equal([10L, 4L], marketplace.Completions.Select(c => c.InferenceCount));
         Assert.Empty(marketplace.PendingLeases);
         Assert.Equal(FakeMarketplace.Credential, new WorkerSettingsStore(home).Load()!.Credential);
+        Assert.Equal(2, marketplace.Capabilities.Count);
+        Assert.All(marketplace.Capabilities, c => Assert.True(c.BenchmarkInferencesPerSecond > 0));
+    }
+
+    [Fact]
+    public async Task Main_PairWithAServerThatTakesNoCapabilities_StillSucceeds()
+    {
+        marketplace.TakesCapabilities = false;
+
+        var exit = await WorkerProgram.Main(["pair", "--server", marketplace.Address.ToString(), "--code", FakeMarketplace.PairingCode]);
+
+        Assert.Equal(0, exit);
+        Assert.Empty(marketplace.Capabilities);
+    }
+
+    [Fact]
+    public async Task Main_RunOnceWithAResultKeptFromBefore_SendsItFirst()
+    {
+        await WorkerProgram.Main(["pair", "--server", marketplace.Address.ToString(), "--code", FakeMarketplace.PairingCode]);
+        var outputs = Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.OutputName] = ReferenceModel.Compute(ReferenceModel.SampleInputs(2)) });
+        var kept = new PendingCompletion(Guid.NewGuid(), Guid.NewGuid(), ComputeMilliseconds: 12, InferenceCount: 2, outputs);
+        var pending = new PendingCompletions(Path.Combine(home, "pending"), NullLogger<PendingCompletions>.Instance);
+        pending.Save(kept);
+        marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(3));
+
+        Assert.Equal(0, await WorkerProgram.Main(["run", "--once"]));
+
+        Assert.Equal([(kept.LeaseId, 12L, 2L), (marketplace.Completions.Last().LeaseId, marketplace.Completions.Last().ComputeMilliseconds, 3L)],
+            marketplace.Completions.Select(c => (c.LeaseId, c.ComputeMilliseconds, c.InferenceCount)));
+        Assert.Equal(0, pending.Count());
+    }
+
+    [Fact]
+    public async Task Status_Paired_ShowsServerDeviceAndProvidersButNoCredential()
+    {
+        await WorkerProgram.Main(["pair", "--server", marketplace.Address.ToString(), "--code", FakeMarketplace.PairingCode]);
+        using var output = new StringWriter();
+
+        var exit = await new StatusCommand().ExecuteAsync(output, output);
+
+        Assert.Equal(0, exit);
+        var text = output.ToString();
+        Assert.Contains("Paired:                        yes", text);
+        Assert.Contains($"Server:                        {marketplace.Address}", text);
+        Assert.Contains(FakeMarketplace.DeviceId.ToString(), text);
+        Assert.Contains(Path.Combine(home, "worker.json"), text);
+        Assert.Contains("Execution provider used:       CPU", text);
+        Assert.DoesNotContain(FakeMarketplace.Credential, text);
+    }
+
+    [Fact]
+    public async Task Status_NotPaired_SaysHowToPair()
+    {
+        using var output = new StringWriter();
+
+        Assert.Equal(0, await new StatusCommand().ExecuteAsync(output, output));
+        Assert.Contains("Paired:                        no: run 'FleetMarket.Worker pair", output.ToString());
+    }
+
+    [Fact]
+    public async Task Benchmark_WithoutAServer_PrintsAPositiveScore()
+    {
+        using var output = new StringWriter();
+
+        Assert.Equal(0, await new BenchmarkCommand().ExecuteAsync(output, output));
+
+        var score = output.ToString().Split("Score: ")[1].Split(' ')[0];
+        Assert.True(double.Parse(score) > 0, output.ToString());
+        Assert.Contains("inferences per second on CPU", output.ToString());
     }
 
     [Fact]

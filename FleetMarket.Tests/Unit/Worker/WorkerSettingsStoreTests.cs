@@ -34,6 +34,22 @@ public sealed class WorkerSettingsStoreTests : IDisposable
         Assert.Equal([WorkerSettingsStore.FileName], Directory.GetFiles(folder).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public void Save_AfterTheOwnerAddedSettings_KeepsThem()
+    {
+        var store = new WorkerSettingsStore(folder);
+        var settings = new WorkerSettings(new Uri("https://fleet.example/"), Guid.NewGuid(), "garage car", "secret");
+        store.Save(settings);
+        File.WriteAllText(store.FilePath, File.ReadAllText(store.FilePath).Replace("{", "{ \"charging\": true, \"model_cache_mb\": 512,"));
+
+        store.Save(settings with { Credential = "re-paired" });
+
+        Assert.Equal("re-paired", store.Load()!.Credential);
+        var saved = File.ReadAllText(store.FilePath);
+        Assert.Contains("\"charging\": true", saved);
+        Assert.Contains("\"model_cache_mb\": 512", saved);
+    }
+
     [UnixFact]
     [UnsupportedOSPlatform("windows")]
     public void Save_OnUnix_MakesFileReadableByOwnerOnly()

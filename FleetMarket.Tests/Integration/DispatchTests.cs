@@ -96,6 +96,29 @@ public sealed class DispatchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Release_ThreeAttemptsUsed_UnitFailsWithAReasonAndTheSweepFailsTheJob()
+    {
+        var buyer = await _market.BuyerWithBalanceAsync();
+        var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 1, rowsPerUnit: 1);
+        using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
+        for (var attempt = 0; attempt < WorkUnit.MaxAttempts; attempt++)
+        {
+            var lease = await LeaseUnitOfAsync(device, jobId);
+            (await device.PostAsync(WorkerRoutes.Release(lease.LeaseId), null)).EnsureSuccessStatusCode();
+        }
+
+        await app.RunRecurringJobAsync(FleetMarket.Web.Jobs.LeaseSweepJob.Id);
+
+        Assert.Null(await MarketplaceBuilder.LeaseAsync(device));
+        var unit = await app.QueryAsync(db => db.WorkUnits.AsNoTracking().SingleAsync(u => u.JobId == jobId));
+        Assert.Equal(WorkUnitStatus.Failed, unit.Status);
+        Assert.Contains("after 3 attempts", unit.FailureReason);
+        var job = await app.QueryAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
+        Assert.Equal(JobStatus.Failed, job.Status);
+        Assert.Contains("1 of 1 units failed", job.FailureReason);
+    }
+
+    [Fact]
     public async Task Blob_DeviceWithoutLiveLease_CannotReadTheJobsInputs()
     {
         var buyer = await _market.BuyerWithBalanceAsync();

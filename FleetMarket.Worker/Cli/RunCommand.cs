@@ -15,20 +15,12 @@ public sealed record RunCommand(bool Once) : IWorkerCommand
 
     public async Task<int> ExecuteAsync(TextWriter output, TextWriter error)
     {
-        WorkerSettingsStore store;
-        WorkerSettings? settings;
-        WorkerOptions options;
-        try
+        if (await LocalConfiguration.LoadAsync(error) is not { } local)
         {
-            store = WorkerSettingsStore.ForCurrentUser();
-            settings = store.Load();
-            options = WorkerConfiguration.Load(store);
-        }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or IOException or UnauthorizedAccessException)
-        {
-            await error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Failure;
         }
+
+        var (store, settings, options) = local;
 
         if (settings is null)
         {

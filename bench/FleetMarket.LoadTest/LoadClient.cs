@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using HdrHistogram;
+
+namespace FleetMarket.LoadTest;
+
+/// <summary>Latency and outcome counts of one kind of request, over the measured window only.</summary>
+internal sealed class OperationStats(string name)
+{
+    /// <summary>Microseconds, 1 µs to 60 s, three significant digits.</summary>
+    private readonly LongConcurrentHistogram latency = new(1, 60_000_000, 3);
+    private readonly ConcurrentDictionary<string, long> errors = new();
+    private long succeeded;
+
+    public string Name => name;
+
+    public long Succeeded => Interlocked.Read(ref succeeded);
+
+    public long Requests => latency.TotalCount;
+
+    public IReadOnlyDictionary<string, long> Errors => errors;
+
+    public long ErrorCount => errors.Values.Sum();
+
+    public void Record(long microseconds, string? error)
+    {
+        latency.RecordValue(Math.Clamp(microseconds, 1, 60_000_000));
+        if (error is null)
+        {
+            Interlocked.Increment(ref succeeded);
+        }
+        else
+        {
+            errors.AddOrUpdate(error, 1, (_, count) => count + 1);
+        }
+    }
+
+    /// <summary>An answer that came back 2xx but says no (a completion not accepted, an empty queue).</summary>
+    public void CountOutcome(string outcome) => errors.AddOrUpdate(outcome, 1, (_, count) => count + 1);
+
+    public double PercentileMilliseconds(double percentile) =>
+        latency.TotalCount == 0 ? double.NaN : latency.GetValueAtPercentile(percentile) / 1000.0;
+
+    public double MaxMilliseconds => latency.TotalCount == 0 ? double.NaN : latency.GetMaxValue() / 1000.0;
+
+    public double MeanMilliseconds => latency.TotalCount == 0 ? double.NaN : latency.GetMean() / 1000.0;
+}
+
+/// <summary>A response read to its end inside the timed region.</summary>
+/// <param name="Counted">Whether the request fell inside the measured window (and so is in the figures).</param>
+internal readonly record struct Reply(HttpStatusCode Status, byte[] Body, bool Failed, bool Counted = false)
+{
+    public bool IsSuccess => !Failed && (int)Status is >= 200 and < 300;
+}
+
+/// <summary>
+/// HTTP/1.1 keep-alive clients shared by every simulated device: one connection pool sized to the concurrency,
+/// and a gate that keeps at most that many requests in flight. A request is timed from the moment it passes the
+/// gate until its response body has been read, so the figures are the server's latency under that concurrency,
+/// not the time a device waited for its turn on the client.
+/// </summary>
+internal sealed class LoadClient : IDisposable
+{
+    private readonly SemaphoreSlim gate;
+    private readonly HttpClient http;
+    private long windowStart = long.MaxValue;
+    private long windowEnd = long.MaxValue;
+
+    public LoadClient(Uri baseAddress, int concurrency)
+    {
+        gate = new SemaphoreSlim(concurrency, concurrency);
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = concurrency,
+            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            UseCookies = false,
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        };
+        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestVersion = HttpVersion.Version11;
+        http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+    }
+
+    /// <summary>Requests that start from now on, and end before <see cref="CloseWindow"/>, are counted.</summary>
+    public void OpenWindow() => Volatile.Write(ref windowStart, Stopwatch.GetTimestamp());
+
+    public void CloseWindow() => Volatile.Write(ref windowEnd, Stopwatch.GetTimestamp());
+
+    public TimeSpan Window => Stopwatch.GetElapsedTime(windowStart, windowEnd);
+
+    public async Task<Reply> SendAsync(OperationStats stats, HttpRequestMessage request, CancellationToken stopping)
+    {
+        await gate.WaitAsync(stopping);
+        var started = Stopwatch.GetTimestamp();
+        Reply reply;
+        string? error;
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
+            var body = await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
+            reply = new Reply(response.StatusCode, body, Failed: false);
+            error = reply.IsSuccess ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or IOException)
+        {
+            reply = new Reply(0, [], Failed: true);
+            error = exception.GetType().Name;
+        }
+        finally
+        {
+            gate.Release();
+            request.Dispose();
+        }
+
+        var ended = Stopwatch.GetTimestamp();
+        if (started >= Volatile.Read(ref windowStart) && ended < Volatile.Read(ref windowEnd))
+        {
+            stats.Record((long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds, error);
+            return reply with { Counted = true };
+        }
+
+        return reply;
+    }
+
+    public void Dispose()
+    {
+        http.Dispose();
+        gate.Dispose();
+    }
+}

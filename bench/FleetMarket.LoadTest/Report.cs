@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace FleetMarket.LoadTest;
+
+/// <summary>The runs as markdown, ready to paste into docs/benchmarks.md.</summary>
+internal static class Report
+{
+    public static string Markdown(LoadTestOptions options, IReadOnlyList<RunResult> runs, DatabaseBreakdown? database,
+        IReadOnlyDictionary<string, IReadOnlyList<string>> plans, (int Units, int QueuedAtEnd)? queue, string commandLine)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(CultureInfo.InvariantCulture, $"{Machine()}; {DateTime.UtcNow:yyyy-MM-dd}.");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"{options.Devices} simulated devices, {options.Concurrency} requests in flight, {options.Seconds} s measured after {options.WarmupSeconds} s of warm-up.");
+        if (queue is var (units, queuedAtEnd))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"One job of {units:N0} one-row units queued at the start, {queuedAtEnd:N0} still queued at the end.");
+        }
+
+        text.AppendLine();
+        text.AppendLine("```bash");
+        text.AppendLine(commandLine);
+        text.AppendLine("```");
+        text.AppendLine();
+
+        text.AppendLine("| operation | requests/s | p50 | p95 | p99 | max | server p50 / p99 / p99.9 / max | errors |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var run in runs)
+        {
+            foreach (var operation in run.Operations)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {Label(run, operation)} | {operation.Requests / run.Window.TotalSeconds:N0} | {Ms(operation.PercentileMilliseconds(50))} | {Ms(operation.PercentileMilliseconds(95))} | {Ms(operation.PercentileMilliseconds(99))} | {Ms(operation.MaxMilliseconds)} | {ServerLatency(operation.Name, run.ServerRoutes)} | {Errors(operation)} |");
+            }
+        }
+
+        text.AppendLine();
+        text.AppendLine("| per run | " + string.Join(" | ", runs.Select(run => run.Name)) + " |");
+        text.AppendLine("|---|" + string.Concat(runs.Select(_ => "---:|")));
+        Row(text, runs, "completed requests or cycles/s", run => (run.Cycles / run.Window.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture));
+        Row(text, runs, "CPU, share of all cores", run => run.Usage.CpuShare.ToString("P0", CultureInfo.InvariantCulture));
+        Row(text, runs, "CPU per request or cycle (client + server)", run => run.Cycles == 0 ? "—" : Ms(run.Usage.Cpu.TotalMilliseconds / run.Cycles));
+        Row(text, runs, "allocated per request or cycle (client + server)", run => run.Cycles == 0 ? "—" : Kb(run.Usage.Allocated / (double)run.Cycles));
+        Row(text, runs, "GCs gen0 / gen1 / gen2; pause share", run =>
+            $"{run.Usage.Gen0} / {run.Usage.Gen1} / {run.Usage.Gen2}; {run.Usage.GcPause / run.Usage.Wall:P1}");
+        Row(text, runs, "exceptions thrown per second", run => (run.Usage.Exceptions / run.Usage.Wall.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture));
+        Row(text, runs, "lock contentions per second", run => (run.Usage.LockContentions / run.Usage.Wall.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture));
+        Row(text, runs, "thread-pool threads at the end", run => run.Usage.After.Threads.ToString(CultureInfo.InvariantCulture));
+
+        if (database is not null && runs.FirstOrDefault(run => run.Name == "dispatch") is { } dispatch)
+        {
+            var rows = database.Rows;
+            var total = rows.Where(row => !row.What.StartsWith('(')).Sum(row => row.TotalMilliseconds);
+            text.AppendLine();
+            var seconds = dispatch.Window.TotalSeconds;
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"Database time in the dispatch run, from EF Core's diagnostics ({total / 1000 / seconds:0.00} s of commands per second of run: they overlap and include waiting for SQLite's locks):");
+            text.AppendLine();
+            text.AppendLine("| what | per second | per cycle | mean | max | ≥ 100 ms | share of command time |");
+            text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var row in rows)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"| `{row.What.Replace("|", "\\|", StringComparison.Ordinal)}` | {row.Count / seconds:N0} | {(dispatch.Cycles == 0 ? "—" : (row.Count / (double)dispatch.Cycles).ToString("0.00", CultureInfo.InvariantCulture))} | {Ms(row.MeanMilliseconds)} | {Ms(row.MaxMilliseconds)} | {row.Over100Ms} | {(row.What.StartsWith('(') ? "—" : (row.TotalMilliseconds / total).ToString("P0", CultureInfo.InvariantCulture))} |");
+            }
+
+            text.AppendLine();
+            text.AppendLine("SQLite's plans for those statements:");
+            text.AppendLine();
+            text.AppendLine("```text");
+            foreach (var (what, plan) in plans.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            {
+                text.AppendLine(what);
+                plan.ToList().ForEach(step => text.AppendLine("    " + step));
+            }
+
+            text.AppendLine("```");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Label(RunResult run, OperationStats operation) => operation.Name switch
+    {
+        "floor" => run.Name,
+        var name => name,
+    };
+
+    private static string ServerLatency(string operation, IReadOnlyDictionary<string, ServerLatency> routes)
+    {
+        var route = routes.FirstOrDefault(pair => Matches(operation, pair.Key));
+        return route.Key is null || route.Value.Count == 0
+            ? "—"
+            : $"{Ms(route.Value.P50)} / {Ms(route.Value.P99)} / {Ms(route.Value.P999)} / {Ms(route.Value.Max)} ({route.Value.Over100Ms:N0} ≥ 100 ms)";
+    }
+
+    private static bool Matches(string operation, string route) => operation switch
+    {
+        "heartbeat" => route.EndsWith("/heartbeat", StringComparison.Ordinal),
+        "lease" => route.EndsWith("/lease", StringComparison.Ordinal),
+        "complete" => route.EndsWith("/complete", StringComparison.Ordinal),
+        "floor" => route == FloorServer.Route,
+        _ => false,
+    };
+
+    private static string Errors(OperationStats operation) =>
+        operation.Errors.Count == 0
+            ? "none"
+            : string.Join("; ", operation.Errors.OrderByDescending(error => error.Value).Select(error => $"{error.Key}: {error.Value:N0}"));
+
+    private static void Row(StringBuilder text, IReadOnlyList<RunResult> runs, string what, Func<RunResult, string> value) =>
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {string.Join(" | ", runs.Select(value))} |");
+
+    private static string Ms(double milliseconds) => double.IsNaN(milliseconds)
+        ? "—"
+        : milliseconds < 10
+            ? milliseconds.ToString("0.00", CultureInfo.InvariantCulture) + " ms"
+            : milliseconds.ToString("N0", CultureInfo.InvariantCulture) + " ms";
+
+    private static string Kb(double bytes) => (bytes / 1024).ToString("N1", CultureInfo.InvariantCulture) + " KB";
+
+    public static string Machine()
+    {
+        var cpu = "unknown CPU";
+        try
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?
+                .Split(':', 2)[1].Trim() ?? cpu;
+        }
+        catch (IOException)
+        {
+            // Not Linux: the OS description below still names the machine.
+        }
+
+        return $"{RuntimeInformation.OSDescription}, {cpu}, {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, server GC {System.Runtime.GCSettings.IsServerGC}";
+    }
+}

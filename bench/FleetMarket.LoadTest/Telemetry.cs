@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
+using HdrHistogram;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace FleetMarket.LoadTest;
+
+/// <summary>What the process did over a window: CPU, GC, allocations, exceptions, lock contention, threads.</summary>
+internal sealed record RuntimeSnapshot(
+    long Timestamp,
+    TimeSpan Cpu,
+    int Gen0,
+    int Gen1,
+    int Gen2,
+    TimeSpan GcPause,
+    long Allocated,
+    long Exceptions,
+    long LockContentions,
+    int Threads)
+{
+    private static long exceptions;
+
+    /// <summary>Counts every exception thrown in the process, caught or not: each costs tens of microseconds.</summary>
+    public static void CountExceptions() => AppDomain.CurrentDomain.FirstChanceException += (_, _) => Interlocked.Increment(ref exceptions);
+
+    public static RuntimeSnapshot Take()
+    {
+        using var process = Process.GetCurrentProcess();
+        return new RuntimeSnapshot(Stopwatch.GetTimestamp(), process.TotalProcessorTime, GC.CollectionCount(0), GC.CollectionCount(1),
+            GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(), Interlocked.Read(ref exceptions),
+            Monitor.LockContentionCount, ThreadPool.ThreadCount);
+    }
+}
+
+/// <summary>The difference of two <see cref="RuntimeSnapshot"/>s.</summary>
+internal sealed record RuntimeUsage(RuntimeSnapshot Before, RuntimeSnapshot After)
+{
+    public TimeSpan Wall => Stopwatch.GetElapsedTime(Before.Timestamp, After.Timestamp);
+
+    /// <summary>Share of all cores, 0 to 1.</summary>
+    public double CpuShare => (After.Cpu - Before.Cpu) / (Wall * Environment.ProcessorCount);
+
+    public TimeSpan Cpu => After.Cpu - Before.Cpu;
+
+    public long Allocated => After.Allocated - Before.Allocated;
+
+    public TimeSpan GcPause => After.GcPause - Before.GcPause;
+
+    public int Gen0 => After.Gen0 - Before.Gen0;
+
+    public int Gen1 => After.Gen1 - Before.Gen1;
+
+    public int Gen2 => After.Gen2 - Before.Gen2;
+
+    public long Exceptions => After.Exceptions - Before.Exceptions;
+
+    public long LockContentions => After.LockContentions - Before.LockContentions;
+}
+
+/// <summary>Server-side milliseconds of one route; <paramref name="Over100Ms"/> counts requests that took 100 ms or more.</summary>
+internal sealed record ServerLatency(long Count, double P50, double P99, double P999, double Max, long Over100Ms);
+
+/// <summary>
+/// Server-side request durations by route, from ASP.NET Core's own <c>http.server.request.duration</c> metric, so
+/// the server's time can be told apart from the client's (both share the same cores).
+/// </summary>
+internal sealed class ServerRequestMetrics : IDisposable
+{
+    private readonly MeterListener listener = new();
+    private readonly ConcurrentDictionary<string, LongConcurrentHistogram> byRoute = new();
+    private volatile bool recording;
+
+    public ServerRequestMetrics()
+    {
+        listener.InstrumentPublished = (instrument, meterListener) =>
+        {
+            if (instrument.Meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.request.duration")
+            {
+                meterListener.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>(OnMeasurement);
+        listener.Start();
+    }
+
+    public bool Recording
+    {
+        get => recording;
+        set => recording = value;
+    }
+
+    public void Clear() => byRoute.Clear();
+
+    /// <summary>Milliseconds at the percentiles, or NaN where the route saw no request.</summary>
+    public ServerLatency Of(string route) =>
+        byRoute.TryGetValue(route, out var histogram) && histogram.TotalCount > 0
+            ? new ServerLatency(histogram.TotalCount, histogram.GetValueAtPercentile(50) / 1000.0, histogram.GetValueAtPercentile(99) / 1000.0,
+                histogram.GetValueAtPercentile(99.9) / 1000.0, histogram.GetMaxValue() / 1000.0,
+                histogram.TotalCount - histogram.RecordedValues().Where(v => v.ValueIteratedTo < 100_000).Sum(v => v.CountAtValueIteratedTo))
+            : new ServerLatency(0, double.NaN, double.NaN, double.NaN, double.NaN, 0);
+
+    private void OnMeasurement(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        if (!recording)
+        {
+            return;
+        }
+
+        var route = "(none)";
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "http.route" && tag.Value is string value)
+            {
+                route = value;
+            }
+        }
+
+        byRoute.GetOrAdd(route, _ => new LongConcurrentHistogram(1, 60_000_000, 3))
+            .RecordValue(Math.Clamp((long)(seconds * 1_000_000), 1, 60_000_000));
+    }
+
+    public void Dispose() => listener.Dispose();
+}
+
+/// <summary>
+/// Where the server's database time goes: every EF Core command (by its SQL, literals and parameters folded),
+/// transaction commit and connection open, timed by EF Core's own diagnostics.
+/// </summary>
+internal sealed partial class DatabaseBreakdown : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    private readonly ConcurrentDictionary<string, Entry> entries = new();
+    private readonly List<IDisposable> subscriptions = [];
+    private volatile bool recording;
+
+    public DatabaseBreakdown() => subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+
+    public bool Recording
+    {
+        get => recording;
+        set => recording = value;
+    }
+
+    public IReadOnlyList<(string What, long Count, double TotalMilliseconds, double MeanMilliseconds, double MaxMilliseconds, long Over100Ms)> Rows =>
+        entries.Select(pair => (pair.Key, pair.Value.Count, pair.Value.TotalTicks / (double)TimeSpan.TicksPerMillisecond,
+                pair.Value.TotalTicks / (double)TimeSpan.TicksPerMillisecond / Math.Max(1, pair.Value.Count),
+                pair.Value.MaxTicks / (double)TimeSpan.TicksPerMillisecond, pair.Value.Over100Ms))
+            .OrderByDescending(row => row.Item3)
+            .ToList();
+
+    public void OnNext(DiagnosticListener value)
+    {
+        if (value.Name == DbLoggerCategory.Name)
+        {
+            lock (subscriptions)
+            {
+                subscriptions.Add(value.Subscribe(this));
+            }
+        }
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value)
+    {
+        if (!recording)
+        {
+            return;
+        }
+
+        switch (value.Value)
+        {
+            case CommandExecutedEventData executed:
+                var sql = executed.Command.CommandText;
+                Add(Fold(sql), executed.Duration).Sql ??= sql;
+                break;
+            case TransactionEndEventData ended when value.Key == RelationalEventId.TransactionCommitted.Name:
+                Add("(transaction commit)", ended.Duration);
+                break;
+            case ConnectionEndEventData opened when value.Key == RelationalEventId.ConnectionOpened.Name:
+                Add("(connection open)", opened.Duration);
+                break;
+        }
+    }
+
+    /// <summary>The full SQL of each statement shape, to ask SQLite for its query plan.</summary>
+    public IReadOnlyDictionary<string, string> Statements =>
+        entries.Where(pair => pair.Value.Sql is not null).ToDictionary(pair => pair.Key, pair => pair.Value.Sql!);
+
+    private Entry Add(string what, TimeSpan duration)
+    {
+        var entry = entries.GetOrAdd(what, _ => new Entry());
+        Interlocked.Increment(ref entry.Count);
+        Interlocked.Add(ref entry.TotalTicks, duration.Ticks);
+        if (duration >= TimeSpan.FromMilliseconds(100))
+        {
+            Interlocked.Increment(ref entry.Over100Ms);
+        }
+
+        long seen;
+        while (duration.Ticks > (seen = Interlocked.Read(ref entry.MaxTicks))
+               && Interlocked.CompareExchange(ref entry.MaxTicks, duration.Ticks, seen) != seen)
+        {
+        }
+
+        return entry;
+    }
+
+    /// <summary>One line per statement shape: whitespace collapsed, quoted names unquoted, cut to a readable length.</summary>
+    private static string Fold(string sql)
+    {
+        var text = Whitespace().Replace(sql.Replace("\"", string.Empty, StringComparison.Ordinal), " ").Trim();
+        return text.Length <= 110 ? text : text[..107] + "...";
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    public void OnCompleted()
+    {
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void Dispose()
+    {
+        lock (subscriptions)
+        {
+            subscriptions.ForEach(subscription => subscription.Dispose());
+        }
+    }
+
+    private sealed class Entry
+    {
+        public long Count;
+        public long TotalTicks;
+        public long MaxTicks;
+        public long Over100Ms;
+        public string? Sql;
+    }
+}

@@ -1,0 +1,80 @@
+using BenchmarkDotNet.Attributes;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Worker.Inference;
+using Microsoft.ML.OnnxRuntime;
+
+namespace FleetMarket.LoadTest;
+
+/// <summary>
+/// Time per work unit through the worker's own code (what <c>WorkUnitProcessor</c> does between fetching the
+/// input blob and uploading the outputs) against a raw ONNX Runtime loop on the same model, with the same session
+/// options, on the same rows.
+/// </summary>
+[MemoryDiagnoser]
+[InProcess]
+[WarmupCount(3)]
+[IterationCount(15)]
+public class WorkerOverheadBenchmarks : IDisposable
+{
+    private readonly string[] inputNames = [ReferenceModel.InputName];
+    private readonly string[] outputNames = [ReferenceModel.OutputName];
+    private OnnxModelRunner runner = default!;
+    private string modelSha256 = default!;
+    private byte[] inputNpz = default!;
+    private string inputSha256 = default!;
+    private InferenceSession session = default!;
+    private RunOptions runOptions = default!;
+    private float[] rows = default!;
+    private long[] shape = default!;
+
+    /// <summary>Rows per unit: the marketplace's default unit is 4 rows; buyers choose larger ones for real batches.</summary>
+    [Params(1, 4, 256, 4096)]
+    public int Rows { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var model = ReferenceModel.Build();
+        var providers = new ExecutionProviderSelector();
+        runner = new OnnxModelRunner(providers);
+        modelSha256 = runner.LoadModel(model);
+
+        var inputs = ReferenceModel.SampleInputs(Rows);
+        inputNpz = Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.InputName] = inputs });
+        inputSha256 = ContentHash.Sha256(inputNpz);
+
+        using var options = providers.CreateSessionOptions(model.LongLength);
+        session = new InferenceSession(model, options);
+        runOptions = new RunOptions();
+        rows = inputs.ToFloats();
+        shape = [Rows, ReferenceModel.InputWidth];
+    }
+
+    /// <summary>The floor: an OrtValue over the rows, InferenceSession.Run, the scores copied out.</summary>
+    [Benchmark(Baseline = true, Description = "raw ONNX Runtime: OrtValue + Run")]
+    public float[] Raw()
+    {
+        using var input = OrtValue.CreateTensorValueFromMemory(rows, shape);
+        using var outputs = session.Run(runOptions, inputNames, [input], outputNames);
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>Per unit in the worker: decode the .npz slice, OnnxModelRunner.Run, encode the outputs as .npz.</summary>
+    [Benchmark(Description = "worker: .npz in, OnnxModelRunner.Run, .npz out")]
+    public byte[] Worker() => Npz.ToBytes(runner.Run(modelSha256, Npz.Read(inputNpz)));
+
+    /// <summary>The same, with the SHA-256 check the worker makes on every input blob it fetches.</summary>
+    [Benchmark(Description = "worker, with the input blob's SHA-256 check")]
+    public byte[] WorkerVerified() => ContentHash.Matches(inputNpz, inputSha256)
+        ? Npz.ToBytes(runner.Run(modelSha256, Npz.Read(inputNpz)))
+        : throw new InvalidDataException("The input does not match its hash.");
+
+    [GlobalCleanup]
+    public void Dispose()
+    {
+        runner.Dispose();
+        session.Dispose();
+        runOptions.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

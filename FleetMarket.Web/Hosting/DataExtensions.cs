@@ -25,11 +25,14 @@ public static class DataExtensions
         {
             builder.Services.AddDbContext<FleetDbContext, SqlServerFleetDbContext>((services, options) =>
                 options.UseSqlServer(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.SqlServerConnectionString));
+            builder.Services.AddSingleton<IWriteGate, OpenWriteGate>();
         }
         else
         {
-            builder.Services.AddDbContext<FleetDbContext, SqliteFleetDbContext>((services, options) =>
-                options.UseSqlite(SqliteConnectionString(services.GetRequiredService<DataFolder>())));
+            builder.Services.AddDbContext<FleetDbContext, SqliteFleetDbContext>((services, options) => options
+                .UseSqlite(SqliteConnectionString(services.GetRequiredService<DataFolder>()))
+                .AddInterceptors(Pragmas));
+            builder.Services.AddSingleton<IWriteGate, SqliteWriteGate>();
         }
 
         // Registered before anything else that starts with the host (data protection's key ring, Hangfire),
@@ -41,6 +44,9 @@ public static class DataExtensions
         return builder;
     }
 
+    private static readonly SqlitePragmas Pragmas = new();
+
+    /// <summary>A private cache per connection: a shared cache makes readers and writers lock each other out, undoing WAL.</summary>
     public static string SqliteConnectionString(DataFolder folder) =>
-        $"Data Source={folder.File(SqliteFileName)};Cache=Shared;Default Timeout=30";
+        $"Data Source={folder.File(SqliteFileName)};Default Timeout=30";
 }

@@ -18,6 +18,9 @@ internal sealed class WorkUnitConfiguration : IEntityTypeConfiguration<WorkUnit>
         unit.Property(u => u.LeaseId).IsConcurrencyToken();
         unit.HasIndex(u => new { u.JobId, u.Index }).IsUnique();
         unit.HasIndex(u => new { u.Status, u.LeaseExpiresAt });
+
+        // The lease's hot query: a job's next queued unit in input order.
+        unit.HasIndex(u => new { u.JobId, u.Status, u.Index });
         unit.HasIndex(u => u.LeaseId).IsUnique();
     }
 }

@@ -21,7 +21,7 @@ public sealed record UnitResult(byte[] OutputsNpz, long ComputeMilliseconds, lon
 /// the same lease again answers the same and records nothing more.
 /// </summary>
 public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeProvider time,
-    IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs)
+    IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs, IWriteGate writes)
 {
     public async Task<CompletionResponse> CompleteAsync(AuthenticatedDevice device, Guid leaseId, UnitResult result,
         CancellationToken cancellationToken = default)
@@ -54,7 +54,10 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            using (await writes.EnterAsync(cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -67,7 +70,9 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             return new CompletionResponse(true, "Already completed.");
         }
 
-        if (!await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && u.Status != WorkUnitStatus.Done, cancellationToken))
+        // Only units still to run keep a job open; this reads the (JobId, Status) index, not the finished units.
+        if (!await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && (u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased),
+                cancellationToken))
         {
             backgroundJobs.Enqueue<JobAssembler>(assembler => assembler.AssembleAsync(job.Id, CancellationToken.None));
         }

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Web.Data;
@@ -8,10 +9,14 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.WorkerProtocol;
 
-/// <summary>Hands work units to devices. A lease is one short conditional update: no locks held between calls.</summary>
-public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+/// <summary>
+/// Hands work units to devices. A lease is one short conditional UPDATE that picks the unit in the same
+/// statement, through the write gate, so devices never race for the same row and no lock is held between calls.
+/// </summary>
+public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace, IWriteGate writes)
 {
-    private const int CandidatesPerAttempt = 8;
+    /// <summary>Open jobs looked at per lease, oldest first; a unit almost always comes from the first.</summary>
+    private const int JobsPerAttempt = 4;
     private static readonly DeviceConditions UnknownConditions = new(IsIdle: true, IsCharging: null, BatteryPercent: null, TemperatureCelsius: null);
 
     /// <summary>
@@ -28,47 +33,63 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             return null;
         }
 
-        var deviceId = device.DeviceId;
-        var askingPrice = device.AskingPricePerHourMinor;
-
-        var candidates = await db.WorkUnits.Where(WorkUnit.LeasableAt(now))
-            .Join(db.Jobs, unit => unit.JobId, job => job.Id, (unit, job) => new { unit, job })
-            .Where(x => (x.job.Status == JobStatus.Queued || x.job.Status == JobStatus.Running)
-                        && x.job.MaxPricePerHourMinor >= askingPrice)
-            .OrderBy(x => x.job.CreatedAt).ThenBy(x => x.unit.Index)
-            .Select(x => x.unit.Id)
-            .Take(CandidatesPerAttempt)
+        var price = device.AskingPricePerHourMinor;
+        var jobs = await db.Jobs.AsNoTracking()
+            .Where(j => (j.Status == JobStatus.Queued || j.Status == JobStatus.Running) && j.MaxPricePerHourMinor >= price)
+            .OrderBy(j => j.CreatedAt)
+            .Select(j => new { j.Id, j.Status })
+            .Take(JobsPerAttempt)
             .ToListAsync(cancellationToken);
 
-        foreach (var unitId in candidates)
+        foreach (var job in jobs)
         {
-            var leaseId = Guid.NewGuid();
-            var expiresAt = now + marketplace.Value.LeaseDuration;
+            var queued = db.WorkUnits.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Queued);
+            if (await TryLeaseAsync(device.DeviceId, now, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
+            {
+                if (job.Status == JobStatus.Queued)
+                {
+                    await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Queued)
+                        .ExecuteUpdateAsync(set => set.SetProperty(j => j.Status, JobStatus.Running), cancellationToken);
+                }
 
-            // Re-checking the leasable rule inside the UPDATE makes the race safe: of two devices
-            // going for one unit, exactly one sees a row change.
-            var won = await db.WorkUnits.Where(u => u.Id == unitId).Where(WorkUnit.LeasableAt(now))
+                return lease;
+            }
+        }
+
+        // The rare path: a lease ran out and its unit waits to be taken again (expiry needs no sweeper).
+        var expired = db.WorkUnits.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased)
+            .Where(u => db.Jobs.Any(j => j.Id == u.JobId && j.Status == JobStatus.Running && j.MaxPricePerHourMinor >= price));
+        return await TryLeaseAsync(device.DeviceId, now, expired, WorkUnit.LeasableAt(now), cancellationToken);
+    }
+
+    /// <summary>
+    /// Leases the first of <paramref name="candidates"/> in one UPDATE that chooses the unit and re-checks
+    /// <paramref name="stillLeasable"/>: of two devices going for one unit, exactly one sees a row change.
+    /// </summary>
+    private async Task<WorkUnitLease?> TryLeaseAsync(Guid deviceId, DateTimeOffset now, IQueryable<WorkUnit> candidates,
+        Expression<Func<WorkUnit, bool>> stillLeasable, CancellationToken cancellationToken)
+    {
+        var leaseId = Guid.NewGuid();
+        var expiresAt = now + marketplace.Value.LeaseDuration;
+        var next = candidates.OrderBy(u => u.Index).Select(u => (Guid?)u.Id);
+        int won;
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            won = await db.WorkUnits.Where(u => u.Id == next.FirstOrDefault()).Where(stillLeasable)
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(u => u.Status, WorkUnitStatus.Leased)
                     .SetProperty(u => u.LeaseId, leaseId)
                     .SetProperty(u => u.DeviceId, deviceId)
                     .SetProperty(u => u.LeaseExpiresAt, expiresAt)
-                    .SetProperty(u => u.Attempts, u => u.Attempts + 1), cancellationToken) == 1;
-            if (!won)
-            {
-                continue;
-            }
+                    .SetProperty(u => u.Attempts, u => u.Attempts + 1), cancellationToken);
+        }
 
-            var lease = await db.WorkUnits.AsNoTracking().Where(u => u.Id == unitId)
+        return won == 0
+            ? null
+            : await db.WorkUnits.AsNoTracking().Where(u => u.LeaseId == leaseId)
                 .Join(db.Jobs, unit => unit.JobId, job => job.Id, (unit, job) => new WorkUnitLease(
                     leaseId, unit.Id, job.Id, job.ModelSha256, unit.InputSha256, unit.RowCount, expiresAt))
                 .SingleAsync(cancellationToken);
-            await db.Jobs.Where(j => j.Id == lease.JobId && j.Status == JobStatus.Queued)
-                .ExecuteUpdateAsync(set => set.SetProperty(j => j.Status, JobStatus.Running), cancellationToken);
-            return lease;
-        }
-
-        return null;
     }
 
     public async Task ReleaseAsync(Guid deviceId, Guid leaseId, string reason, CancellationToken cancellationToken = default)

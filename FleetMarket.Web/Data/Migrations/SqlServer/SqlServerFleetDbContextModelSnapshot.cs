@@ -327,6 +327,8 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("Status", "LeaseExpiresAt");
 
+                    b.HasIndex("JobId", "Status", "Index");
+
                     b.ToTable("WorkUnits");
                 });
 

@@ -319,6 +319,8 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "LeaseExpiresAt");
 
+                    b.HasIndex("JobId", "Status", "Index");
+
                     b.ToTable("WorkUnits");
                 });
 

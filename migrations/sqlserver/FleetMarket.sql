@@ -630,3 +630,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124192010_LeaseIndex'
+)
+BEGIN
+    CREATE INDEX [IX_WorkUnits_JobId_Status_Index] ON [WorkUnits] ([JobId], [Status], [Index]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124192010_LeaseIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124192010_LeaseIndex', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

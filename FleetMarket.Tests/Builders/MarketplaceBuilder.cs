@@ -68,6 +68,15 @@ public sealed class MarketplaceBuilder(FleetApp app)
             : await response.Content.ReadFromJsonAsync<WorkUnitLease>();
     }
 
+    /// <summary>Works honestly through every unit the device is offered, as a worker would until the queue is empty.</summary>
+    public static async Task CompleteAllOfferedAsync(HttpClient device)
+    {
+        while (await LeaseAsync(device) is { } lease)
+        {
+            (await CompleteHonestlyAsync(device, lease)).EnsureSuccessStatusCode();
+        }
+    }
+
     /// <summary>Does what an honest worker does: fetch the unit's input, compute the reference outputs, upload them.</summary>
     public static async Task<HttpResponseMessage> CompleteHonestlyAsync(HttpClient device, WorkUnitLease lease) =>
         await UploadAsync(device, lease.LeaseId, await HonestOutputsAsync(device, lease));

@@ -23,6 +23,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapHealthChecks("/health");
+app.MapOpenApi();
 app.MapMarketplaceApis();
 app.MapStripeWebhook();
 app.MapFleetHangfireDashboard();

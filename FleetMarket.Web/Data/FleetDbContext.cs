@@ -1,3 +1,4 @@
+using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Leases;
@@ -25,6 +26,7 @@ public abstract class FleetDbContext(DbContextOptions options)
     public DbSet<Posting> Postings => Set<Posting>();
     public DbSet<Payout> Payouts => Set<Payout>();
     public DbSet<CarLease> CarLeases => Set<CarLease>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<PayoutAccount> PayoutAccounts => Set<PayoutAccount>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -13,6 +13,7 @@ public static class ApiExtensions
     public static WebApplicationBuilder AddFleetApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.Services.AddRateLimiter(limiter =>
         {

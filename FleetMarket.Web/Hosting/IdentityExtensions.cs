@@ -1,6 +1,7 @@
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Accounts;
+using FleetMarket.Web.Features.ApiKeys;
 using FleetMarket.Web.Features.WorkerProtocol;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -11,6 +12,8 @@ namespace FleetMarket.Web.Hosting;
 
 public static class IdentityExtensions
 {
+    public const string BuyerApiPolicy = "BuyerApi";
+
     /// <summary>Cookie sign-in for people (Identity with roles), bearer credentials for devices, one policy per role.</summary>
     public static WebApplicationBuilder AddFleetIdentity(this WebApplicationBuilder builder)
     {
@@ -25,7 +28,8 @@ public static class IdentityExtensions
             })
             .AddIdentityCookies();
         services.AddAuthentication()
-            .AddScheme<DeviceAuthenticationOptions, DeviceAuthenticationHandler>(DeviceAuthenticationHandler.SchemeName, null);
+            .AddScheme<DeviceAuthenticationOptions, DeviceAuthenticationHandler>(DeviceAuthenticationHandler.SchemeName, null)
+            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 
         services.ConfigureApplicationCookie(cookie =>
         {
@@ -53,6 +57,10 @@ public static class IdentityExtensions
             .AddPolicy(Roles.Buyer, policy => policy.RequireRole(Roles.Buyer))
             .AddPolicy(Roles.Finance, policy => policy.RequireRole(Roles.Finance))
             .AddPolicy(Roles.Admin, policy => policy.RequireRole(Roles.Admin))
+            // Buyers' HTTP API: the portal's cookie or an API key.
+            .AddPolicy(BuyerApiPolicy, policy => policy
+                .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName)
+                .RequireRole(Roles.Buyer))
             .AddPolicy(DeviceAuthenticationHandler.SchemeName, policy => policy
                 .AddAuthenticationSchemes(DeviceAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());

@@ -1,5 +1,6 @@
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.Accounts;
+using FleetMarket.Web.Features.ApiKeys;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Earnings;
@@ -26,6 +27,7 @@ public static class MarketplaceExtensions
         services.AddSingleton<ModelInspector>();
         services.AddSingleton<DevicePresence>();
         services.AddSingleton<DeviceCredentialCache>();
+        services.AddSingleton<ApiKeyCache>();
         services.AddHostedService<PresenceFlushService>();
 
         services.AddScoped<LedgerService>();
@@ -39,6 +41,7 @@ public static class MarketplaceExtensions
         services.AddScoped<BalanceService>();
         services.AddScoped<PayoutService>();
         services.AddScoped<EarningsService>();
+        services.AddScoped<ApiKeyService>();
         return builder;
     }
 
@@ -46,6 +49,7 @@ public static class MarketplaceExtensions
     {
         app.MapWorkerApi();
         app.MapJobsApi();
+        app.MapBalanceApi();
         app.MapAccountEndpoints();
         return app;
     }

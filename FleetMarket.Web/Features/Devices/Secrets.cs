@@ -12,8 +12,12 @@ public static class Secrets
     public static string NewPairingCode() =>
         RandomNumberGenerator.GetString(PairingAlphabet, 8);
 
-    public static string NewCredential() =>
-        "fmd_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string NewCredential() => "fmd_" + RandomToken();
+
+    public static string NewApiKey() => "fmk_" + RandomToken();
+
+    private static string RandomToken() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static string Hash(string secret) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

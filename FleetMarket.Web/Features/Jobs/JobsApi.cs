@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using FleetMarket.Domain.Accounts;
+using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -10,7 +10,7 @@ public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/api/jobs").RequireAuthorization(Roles.Buyer).WithTags("Jobs");
+        var jobs = app.MapGroup("/api/jobs").RequireAuthorization(IdentityExtensions.BuyerApiPolicy).WithTags("Jobs");
         jobs.MapPost("/", SubmitAsync).DisableAntiforgery();
         jobs.MapGet("/", ListAsync);
         jobs.MapGet("/{jobId:guid}", GetAsync);

@@ -48,6 +48,14 @@ public sealed class StripeStub : IAsyncDisposable
                 expires_at = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeSeconds(),
             }), "application/json");
         });
+        _app.MapPost("/v1/checkout/sessions", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            Requests.Add($"POST /v1/checkout/sessions mode={form["mode"]} amount={form["line_items[0][price_data][unit_amount]"]} client={form["client_reference_id"]}");
+            var id = $"cs_test_{Guid.NewGuid():N}";
+            return Results.Content(JsonSerializer.Serialize(new { id, @object = "checkout.session", url = $"https://checkout.stripe.test/c/pay/{id}" }),
+                "application/json");
+        });
         _app.StartAsync().GetAwaiter().GetResult();
         BaseAddress = _app.Urls.First();
     }
@@ -72,6 +80,34 @@ public sealed class StripeStub : IAsyncDisposable
     /// <summary>An <c>account.updated</c> event as Stripe sends it.</summary>
     public static string AccountUpdatedEvent(string eventId, string accountId, bool ready, DateTimeOffset created) =>
         $$$"""{"id":"{{{eventId}}}","object":"event","api_version":"{{{StripeConfiguration.ApiVersion}}}","created":{{{created.ToUnixTimeSeconds()}}},"type":"account.updated","livemode":false,"pending_webhooks":1,"data":{"object":{{{AccountJson(accountId, ready, ready)}}}}}""";
+
+    /// <summary>A <c>checkout.session.completed</c> event for a top-up Checkout Session.</summary>
+    public static string CheckoutCompletedEvent(string eventId, string sessionId, string buyerId, long amountMinor, string paymentStatus) =>
+        JsonSerializer.Serialize(new
+        {
+            id = eventId,
+            @object = "event",
+            api_version = StripeConfiguration.ApiVersion,
+            created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            type = "checkout.session.completed",
+            livemode = false,
+            pending_webhooks = 1,
+            data = new
+            {
+                @object = new
+                {
+                    id = sessionId,
+                    @object = "checkout.session",
+                    mode = "payment",
+                    client_reference_id = buyerId,
+                    amount_total = amountMinor,
+                    currency = "usd",
+                    payment_status = paymentStatus,
+                    status = "complete",
+                    metadata = new { buyer_id = buyerId, purpose = "top-up" },
+                },
+            },
+        });
 
     /// <summary>The <c>Stripe-Signature</c> header: t=…,v1=hex(HMAC-SHA256(secret, "{t}.{payload}")).</summary>
     public static string Sign(string payload, string secret = WebhookSecret, DateTimeOffset? at = null)

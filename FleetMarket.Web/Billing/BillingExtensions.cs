@@ -9,6 +9,7 @@ public static class BillingExtensions
         builder.Services.AddSingleton<StripeGateway>();
         builder.Services.AddScoped<PayoutAccountService>();
         builder.Services.AddScoped<IStripeEventHandler, AccountUpdatedHandler>();
+        builder.Services.AddScoped<IStripeEventHandler, CheckoutSessionCompletedHandler>();
         return builder;
     }
 }

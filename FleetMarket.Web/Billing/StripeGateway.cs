@@ -37,6 +37,34 @@ public sealed class StripeGateway(IOptions<StripeOptions> options)
         return link.Url;
     }
 
+    /// <summary>A hosted Checkout page that charges the buyer <paramref name="amountMinor"/> for a balance top-up.</summary>
+    public async Task<string> CreateTopUpCheckoutAsync(string buyerId, long amountMinor, string currency, string successUrl,
+        string cancelUrl, CancellationToken cancellationToken)
+    {
+        var session = await new Stripe.Checkout.SessionService(_client.Value).CreateAsync(new Stripe.Checkout.SessionCreateOptions
+        {
+            Mode = "payment",
+            ClientReferenceId = buyerId,
+            SuccessUrl = successUrl,
+            CancelUrl = cancelUrl,
+            LineItems =
+            [
+                new Stripe.Checkout.SessionLineItemOptions
+                {
+                    Quantity = 1,
+                    PriceData = new Stripe.Checkout.SessionLineItemPriceDataOptions
+                    {
+                        Currency = currency.ToLowerInvariant(),
+                        UnitAmount = amountMinor,
+                        ProductData = new Stripe.Checkout.SessionLineItemPriceDataProductDataOptions { Name = "FleetMarket balance top-up" },
+                    },
+                },
+            ],
+            Metadata = new Dictionary<string, string> { ["buyer_id"] = buyerId, ["purpose"] = "top-up" },
+        }, cancellationToken: cancellationToken);
+        return session.Url;
+    }
+
     public async Task<ConnectedAccountStatus> GetAccountAsync(string accountId, CancellationToken cancellationToken)
     {
         var account = await new AccountService(_client.Value).GetAsync(accountId, cancellationToken: cancellationToken);

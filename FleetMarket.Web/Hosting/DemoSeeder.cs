@@ -1,16 +1,17 @@
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
-using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Devices;
+using FleetMarket.Web.Features.Ledger;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Hosting;
 
 /// <summary>One account per role, a few devices and a buyer balance. Development only: see DatabaseMigrator.</summary>
-internal sealed class DemoSeeder(UserManager<ApplicationUser> users, DeviceService devices, BalanceService balances,
-    IOptions<DemoOptions> options, ILogger<DemoSeeder> logger)
+internal sealed class DemoSeeder(UserManager<ApplicationUser> users, DeviceService devices, LedgerService ledger, FleetDbContext db,
+    TimeProvider time, IOptions<DemoOptions> options, IOptions<MarketplaceOptions> marketplace, ILogger<DemoSeeder> logger)
 {
     public async Task SeedAsync(CancellationToken cancellationToken)
     {
@@ -38,7 +39,9 @@ internal sealed class DemoSeeder(UserManager<ApplicationUser> users, DeviceServi
         await devices.AddAsync(owner, new NewDevice("Model Y (HW4)", DeviceKind.Car, "HW4 FSD computer", 16_384, "us-west", 180), cancellationToken);
         await devices.AddAsync(owner, new NewDevice("Gaming PC", DeviceKind.Pc, "RTX 4070", 12_288, "us-west", 120), cancellationToken);
         await devices.AddAsync(owner, new NewDevice("Pixel 9 Pro", DeviceKind.Phone, "Tensor G4 NPU", 16_384, "us-west", 40), cancellationToken);
-        await balances.SimulateTopUpAsync(accounts[Roles.Buyer].Id, 50_00, cancellationToken);
+        await ledger.TryAddAsync(SettlementEntries.TopUp(accounts[Roles.Buyer].Id, 50_00, marketplace.Value.Currency, "demo-seed",
+            time.GetUtcNow()), cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Seeded demo accounts ({Domain}) with devices and a buyer balance", DemoOptions.EmailDomain);
     }
 }

@@ -1,5 +1,7 @@
+using FleetMarket.Domain;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Settlement;
+using FleetMarket.Web.Billing;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Hosting;
@@ -10,7 +12,8 @@ namespace FleetMarket.Web.Features.Balance;
 public sealed record BuyerBalance(long AvailableMinor, long HeldMinor, string Currency);
 
 /// <summary>A buyer's prepaid balance and escrow, read from the ledger.</summary>
-public sealed class BalanceService(FleetDbContext db, LedgerService ledger, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+public sealed class BalanceService(FleetDbContext db, LedgerService ledger, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
+    StripeGateway stripe)
 {
     private string Currency => marketplace.Value.Currency;
 
@@ -25,9 +28,29 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, Time
     /// </summary>
     public async Task SimulateTopUpAsync(string buyerId, long amountMinor, CancellationToken cancellationToken = default)
     {
+        if (stripe.IsConfigured)
+        {
+            throw new DomainException("Top-ups go through Stripe Checkout here.");
+        }
+
         var reference = $"simulated-{Guid.NewGuid():N}";
         await ledger.TryAddAsync(SettlementEntries.TopUp(buyerId, amountMinor, Currency, reference, time.GetUtcNow()), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>Whether top-ups are real card payments (Stripe configured) or simulated.</summary>
+    public bool PaysWithStripe => stripe.IsConfigured;
+
+    /// <summary>The Stripe Checkout page for a top-up; the balance is credited when Stripe's webhook confirms payment.</summary>
+    public Task<string> StartTopUpAsync(string buyerId, long amountMinor, Uri portal, CancellationToken cancellationToken = default)
+    {
+        if (amountMinor < 1_00)
+        {
+            throw new DomainException("A top-up is at least 1.00.");
+        }
+
+        return stripe.CreateTopUpCheckoutAsync(buyerId, amountMinor, Currency, new Uri(portal, "buyer/balance?topup=paid").ToString(),
+            new Uri(portal, "buyer/balance").ToString(), cancellationToken);
     }
 
     public Task<IReadOnlyList<LedgerLine>> HistoryAsync(string buyerId, CancellationToken cancellationToken = default) =>

@@ -1,0 +1,28 @@
+using FleetMarket.Domain.Settlement;
+using FleetMarket.Web.Features.Ledger;
+using Stripe;
+using Stripe.Checkout;
+
+namespace FleetMarket.Web.Billing;
+
+/// <summary>
+/// <c>checkout.session.completed</c>: credits a paid top-up to the buyer's balance. The ledger key is the
+/// Checkout Session's id, so a session is credited once even if Stripe sends it under two event ids.
+/// </summary>
+public sealed class CheckoutSessionCompletedHandler(LedgerService ledger, TimeProvider time) : IStripeEventHandler
+{
+    public string EventType => EventTypes.CheckoutSessionCompleted;
+
+    public async Task HandleAsync(Event stripeEvent, CancellationToken cancellationToken)
+    {
+        if (stripeEvent.Data.Object is not Session { PaymentStatus: "paid", AmountTotal: > 0 } session
+            || session.Metadata?.GetValueOrDefault("purpose") != "top-up"
+            || string.IsNullOrEmpty(session.ClientReferenceId))
+        {
+            return;
+        }
+
+        await ledger.TryAddAsync(SettlementEntries.TopUp(session.ClientReferenceId, session.AmountTotal!.Value,
+            session.Currency.ToUpperInvariant(), session.Id, time.GetUtcNow()), cancellationToken);
+    }
+}

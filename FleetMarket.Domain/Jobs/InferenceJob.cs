@@ -119,4 +119,24 @@ public sealed class InferenceJob
     public bool IsFinished => Status.IsFinished();
 
     public void MarkEscrowReleased(DateTimeOffset now) => EscrowReleasedAt = now;
+
+    /// <summary>
+    /// Stops the job: units not yet started are withdrawn; units running now may still finish (and are paid).
+    /// What the job held and did not spend goes back to the buyer at the next settlement.
+    /// </summary>
+    public void Cancel(DateTimeOffset now)
+    {
+        if (IsFinished || Status == JobStatus.Assembling)
+        {
+            throw new DomainException($"The job is {Status.ToString().ToLowerInvariant()}; only a queued or running job can be cancelled.");
+        }
+
+        foreach (var unit in _units)
+        {
+            unit.Withdraw("the buyer cancelled the job");
+        }
+
+        Status = JobStatus.Cancelled;
+        CompletedAt = now;
+    }
 }

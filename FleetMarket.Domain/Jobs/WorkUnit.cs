@@ -71,6 +71,16 @@ public sealed class WorkUnit
         return true;
     }
 
+    /// <summary>Takes a unit that has not started out of the queue for good.</summary>
+    public void Withdraw(string reason)
+    {
+        if (Status == WorkUnitStatus.Queued)
+        {
+            Status = WorkUnitStatus.Failed;
+            FailureReason = reason;
+        }
+    }
+
     /// <summary>The device gave the unit back: it returns to the queue, or fails once it has used its attempts.</summary>
     public void Release(Guid leaseId, string reason)
     {

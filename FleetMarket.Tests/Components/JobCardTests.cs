@@ -18,6 +18,26 @@ public sealed class JobCardTests : MudTestContext
     }
 
     [Fact]
+    public void JobCard_RunningJob_OffersCancel_AndPassesTheJobBack()
+    {
+        JobProgress? cancelled = null;
+        var job = Job(JobStatus.Running, done: 1, running: 1, queued: 2);
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job).Add(c => c.OnCancel, (JobProgress j) => cancelled = j));
+
+        card.FindAll("button").Single(b => b.TextContent.Contains("Cancel job")).Click();
+
+        Assert.Equal(job, cancelled);
+    }
+
+    [Fact]
+    public void JobCard_CompletedJob_OffersNoCancel()
+    {
+        var card = Render<JobCard>(p => p.Add(c => c.Job, Job(JobStatus.Completed, 4, 0, 0)).Add(c => c.OnCancel, (JobProgress _) => { }));
+
+        Assert.DoesNotContain(card.FindAll("button"), b => b.TextContent.Contains("Cancel job"));
+    }
+
+    [Fact]
     public void JobCard_CompletedJob_OffersTheOutputsForDownload()
     {
         var job = Job(JobStatus.Completed, done: 4, running: 0, queued: 0);

@@ -23,6 +23,17 @@ public sealed class LeaseSweepJob(FleetDbContext db, TimeProvider time)
             unit.Release(unit.LeaseId!.Value, "the lease expired");
         }
 
+        // A cancelled job's unit whose device vanished would otherwise hold its escrow forever.
+        var abandoned = await db.WorkUnits
+            .Where(u => u.Status == WorkUnitStatus.Leased && u.LeaseExpiresAt < now)
+            .Where(u => db.Jobs.Any(j => j.Id == u.JobId && j.Status == JobStatus.Cancelled))
+            .ToListAsync(cancellationToken);
+        foreach (var unit in abandoned)
+        {
+            unit.Release(unit.LeaseId!.Value, "the job was cancelled");
+            unit.Withdraw("the buyer cancelled the job");
+        }
+
         await db.SaveChangesAsync(cancellationToken);
 
         var failing = await db.Jobs.Include(j => j.Units)

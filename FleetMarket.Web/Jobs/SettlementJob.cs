@@ -49,6 +49,9 @@ public sealed class SettlementJob(FleetDbContext db, LedgerService ledger, TimeP
         var finished = new[] { JobStatus.Completed, JobStatus.Failed, JobStatus.Cancelled };
         var jobs = await db.Jobs.Where(j => finished.Contains(j.Status) && j.EscrowReleasedAt == null)
             .Where(j => !db.UsageRecords.Any(u => u.JobId == j.Id && u.SettledAt == null))
+
+            // A cancelled job's units that were running may still finish and be paid from the escrow.
+            .Where(j => !db.WorkUnits.Any(u => u.JobId == j.Id && u.Status == WorkUnitStatus.Leased))
             .ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
         foreach (var job in jobs)

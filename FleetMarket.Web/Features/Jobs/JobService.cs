@@ -80,6 +80,14 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         await Progress(db.Jobs.Where(j => j.BuyerId == buyerId && j.Id == jobId)).SingleOrDefaultAsync(cancellationToken)
         ?? throw new NotFoundException("No such job.");
 
+    public async Task CancelAsync(string buyerId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        var job = await db.Jobs.Include(j => j.Units).SingleOrDefaultAsync(j => j.BuyerId == buyerId && j.Id == jobId, cancellationToken)
+                  ?? throw new NotFoundException("No such job.");
+        job.Cancel(time.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task<JobOutput> OpenOutputAsync(string buyerId, Guid jobId, CancellationToken cancellationToken = default)
     {
         var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.BuyerId == buyerId && j.Id == jobId, cancellationToken)

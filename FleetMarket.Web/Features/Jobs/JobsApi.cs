@@ -15,6 +15,7 @@ public static class JobsApi
         jobs.MapGet("/", ListAsync);
         jobs.MapGet("/{jobId:guid}", GetAsync);
         jobs.MapGet("/{jobId:guid}/outputs", OutputsAsync);
+        jobs.MapPost("/{jobId:guid}/cancel", CancelAsync).DisableAntiforgery();
         return app;
     }
 
@@ -42,6 +43,13 @@ public static class JobsApi
     {
         var output = await jobs.OpenOutputAsync(BuyerId(user), jobId, cancellationToken);
         return TypedResults.File(output.Content, "application/octet-stream", output.FileName);
+    }
+
+    public static async Task<Ok<JobProgress>> CancelAsync(Guid jobId, ClaimsPrincipal user, JobService jobs,
+        CancellationToken cancellationToken)
+    {
+        await jobs.CancelAsync(BuyerId(user), jobId, cancellationToken);
+        return TypedResults.Ok(await jobs.GetAsync(BuyerId(user), jobId, cancellationToken));
     }
 
     private static async Task<byte[]> ReadAsync(IFormFile file, CancellationToken cancellationToken)

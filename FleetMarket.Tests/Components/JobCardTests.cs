@@ -18,6 +18,19 @@ public sealed class JobCardTests : MudTestContext
     }
 
     [Fact]
+    public void JobCard_RunningJobWithProgress_EstimatesTimeLeftFromThePaceSoFar()
+    {
+        // Two of eight units done in ten minutes: 0.2 units/min, six to go, about 30 minutes.
+        var job = Job(JobStatus.Running, done: 2, running: 1, queued: 5) with { Units = 8, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-10) };
+
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job));
+
+        var pace = card.Find("[data-testid=pace]").TextContent;
+        Assert.Contains("0.2 units/min", pace);
+        Assert.Contains("about 30 min left", pace);
+    }
+
+    [Fact]
     public void JobCard_RunningJob_OffersCancel_AndPassesTheJobBack()
     {
         JobProgress? cancelled = null;

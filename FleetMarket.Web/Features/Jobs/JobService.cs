@@ -21,6 +21,14 @@ public sealed record JobProgress(Guid Id, string Name, JobStatus Status, int Uni
     DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName)
 {
     public double Percent => Units == 0 ? 0 : 100.0 * Done / Units;
+
+    /// <summary>Units finished per minute since the job was submitted; null before the first one.</summary>
+    public double? UnitsPerMinute(DateTimeOffset now) =>
+        Done == 0 || now <= CreatedAt ? null : Done / (now - CreatedAt).TotalMinutes;
+
+    /// <summary>At the pace so far, how long the units still queued or running will take; null when unknown or done.</summary>
+    public TimeSpan? TimeLeft(DateTimeOffset now) =>
+        Status.IsFinished() || UnitsPerMinute(now) is not { } pace ? null : TimeSpan.FromMinutes((Queued + Running) / pace);
 }
 
 public sealed record JobOutput(string FileName, Stream Content);

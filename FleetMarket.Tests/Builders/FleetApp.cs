@@ -1,5 +1,6 @@
 using FleetMarket.Web.Data;
 using Hangfire;
+using Hangfire.States;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -61,14 +62,23 @@ public sealed class FleetApp : WebApplicationFactory<Program>
     public Task<T> QueryAsync<T>(Func<FleetDbContext, Task<T>> query) =>
         InScopeAsync(services => query(services.GetRequiredService<FleetDbContext>()));
 
-    /// <summary>Runs a recurring Hangfire job now and waits for it, through Hangfire's own server.</summary>
+    /// <summary>
+    /// Runs a recurring Hangfire job now, through Hangfire's own server, and waits for that very run to
+    /// succeed (other jobs finishing meanwhile, such as output assembly, do not count).
+    /// </summary>
     public async Task RunRecurringJobAsync(string id, TimeSpan? timeout = null)
     {
         var storage = Services.GetRequiredService<JobStorage>();
-        var before = storage.GetMonitoringApi().SucceededListCount();
-        Services.GetRequiredService<IRecurringJobManager>().Trigger(id);
-        await Eventually.TrueAsync(() => Task.FromResult(storage.GetMonitoringApi().SucceededListCount() > before),
-            timeout ?? TimeSpan.FromSeconds(30), $"recurring job {id} to succeed");
+        var jobId = ((IRecurringJobManagerV2)Services.GetRequiredService<IRecurringJobManager>()).TriggerJob(id)
+                    ?? throw new InvalidOperationException($"Recurring job {id} is not registered.");
+        await Eventually.TrueAsync(() =>
+        {
+            using var connection = storage.GetConnection();
+            var state = connection.GetStateData(jobId)?.Name;
+            return state == FailedState.StateName
+                ? throw new InvalidOperationException($"Recurring job {id} failed: {connection.GetStateData(jobId).Reason}")
+                : Task.FromResult(state == SucceededState.StateName);
+        }, timeout ?? TimeSpan.FromSeconds(30), $"recurring job {id} to succeed");
     }
 
     public override async ValueTask DisposeAsync()

@@ -24,7 +24,7 @@ public static class JobsApi
         CancellationToken cancellationToken)
     {
         var submission = new JobSubmission(name ?? Path.GetFileNameWithoutExtension(model.FileName),
-            await ReadAsync(model, cancellationToken), inputs.FileName, await ReadAsync(inputs, cancellationToken),
+            await model.ReadAllBytesAsync(cancellationToken), inputs.FileName, await inputs.ReadAllBytesAsync(cancellationToken),
             rowsPerUnit, maxPricePerHourMinor);
         var id = await jobs.SubmitAsync(BuyerId(user), submission, cancellationToken);
         return TypedResults.Created($"/api/jobs/{id}", await jobs.GetAsync(BuyerId(user), id, cancellationToken));
@@ -50,13 +50,6 @@ public static class JobsApi
     {
         await jobs.CancelAsync(BuyerId(user), jobId, cancellationToken);
         return TypedResults.Ok(await jobs.GetAsync(BuyerId(user), jobId, cancellationToken));
-    }
-
-    private static async Task<byte[]> ReadAsync(IFormFile file, CancellationToken cancellationToken)
-    {
-        using var buffer = new MemoryStream();
-        await file.CopyToAsync(buffer, cancellationToken);
-        return buffer.ToArray();
     }
 
     private static string BuyerId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;

@@ -72,9 +72,7 @@ public static class WorkerApi
         [Microsoft.AspNetCore.Mvc.FromForm] long computeMilliseconds, [Microsoft.AspNetCore.Mvc.FromForm] long inferenceCount,
         AuthenticatedDevice device, CompletionService completion, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        await outputs.CopyToAsync(buffer, cancellationToken);
-        var result = new UnitResult(buffer.ToArray(), computeMilliseconds, inferenceCount);
+        var result = new UnitResult(await outputs.ReadAllBytesAsync(cancellationToken), computeMilliseconds, inferenceCount);
         return TypedResults.Ok(await completion.CompleteAsync(device, leaseId, result, cancellationToken));
     }
 

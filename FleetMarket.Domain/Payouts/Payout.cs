@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace FleetMarket.Domain.Payouts;
 
 /// <summary>Money owed to an owner, waiting for finance staff to approve or hold it.</summary>
@@ -33,6 +35,10 @@ public sealed class Payout
 
     /// <summary>Amounts not yet paid out, still counted against the owner's earnings.</summary>
     public bool IsOpen => Status is PayoutStatus.PendingReview or PayoutStatus.Held;
+
+    /// <summary><see cref="IsOpen"/> as a query the database runs.</summary>
+    public static Expression<Func<Payout, bool>> Open => payout =>
+        payout.Status == PayoutStatus.PendingReview || payout.Status == PayoutStatus.Held;
 
     public void Approve(string reviewer, DateTimeOffset now) => Review(PayoutStatus.Approved, reviewer, now);
 

@@ -27,8 +27,7 @@ public sealed class PayoutRunJob(FleetDbContext db, TimeProvider time, IOptions<
             .GroupBy(p => p.Account)
             .Select(g => new { Account = g.Key, Amount = g.Sum(p => p.AmountMinor) })
             .ToListAsync(cancellationToken);
-        var open = await db.Payouts.Where(p => p.Currency == currency
-                                               && (p.Status == PayoutStatus.PendingReview || p.Status == PayoutStatus.Held))
+        var open = await db.Payouts.Where(Payout.Open).Where(p => p.Currency == currency)
             .GroupBy(p => p.OwnerId)
             .Select(g => new { OwnerId = g.Key, Amount = g.Sum(p => p.AmountMinor) })
             .ToDictionaryAsync(x => x.OwnerId, x => x.Amount, cancellationToken);

@@ -14,7 +14,7 @@ public sealed record PayoutRow(Guid Id, string OwnerEmail, long AmountMinor, str
 public sealed class PayoutService(FleetDbContext db, LedgerService ledger, TimeProvider time)
 {
     public async Task<IReadOnlyList<PayoutRow>> ListAsync(bool openOnly, CancellationToken cancellationToken = default) =>
-        await db.Payouts.Where(p => !openOnly || p.Status == PayoutStatus.PendingReview || p.Status == PayoutStatus.Held)
+        await (openOnly ? db.Payouts.Where(Payout.Open) : db.Payouts)
             .Join(db.Users, p => p.OwnerId, u => u.Id, (p, u) => new { Payout = p, Email = u.Email ?? u.UserName ?? "" })
             .OrderByDescending(x => x.Payout.CreatedAt)
             .Select(x => new PayoutRow(x.Payout.Id, x.Email, x.Payout.AmountMinor, x.Payout.Currency, x.Payout.Status,

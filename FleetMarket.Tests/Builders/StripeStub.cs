@@ -62,6 +62,14 @@ public sealed class StripeStub : IAsyncDisposable
 
     public string BaseAddress { get; }
 
+    /// <summary>The configuration that points a <see cref="FleetApp"/> at this stub, keys and webhook secret included.</summary>
+    public Dictionary<string, string?> AppSettings => new()
+    {
+        ["Stripe:SecretKey"] = "sk_test_fleetmarket",
+        ["Stripe:WebhookSecret"] = WebhookSecret,
+        ["Stripe:ApiBase"] = BaseAddress,
+    };
+
     public ConcurrentBag<string> Requests { get; } = [];
 
     /// <summary>Account id → whether the owner finished onboarding (Stripe then enables payouts).</summary>
@@ -115,6 +123,17 @@ public sealed class StripeStub : IAsyncDisposable
         var timestamp = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
         var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{payload}"));
         return $"t={timestamp},v1={Convert.ToHexStringLower(signature)}";
+    }
+
+    /// <summary>Delivers a webhook payload as Stripe does, signed with <see cref="WebhookSecret"/> unless a signature is given.</summary>
+    public static Task<HttpResponseMessage> PostWebhookAsync(HttpClient client, string payload, string? signature = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, FleetMarket.Web.Billing.StripeWebhookApi.Route)
+        {
+            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Stripe-Signature", signature ?? Sign(payload));
+        return client.SendAsync(request);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

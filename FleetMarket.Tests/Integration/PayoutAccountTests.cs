@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
@@ -16,12 +15,7 @@ public sealed class PayoutAccountTests : IAsyncLifetime
     private readonly StripeStub _stripe = new();
     private readonly FleetApp _app;
 
-    public PayoutAccountTests() => _app = new FleetApp(new()
-    {
-        ["Stripe:SecretKey"] = "sk_test_fleetmarket",
-        ["Stripe:WebhookSecret"] = StripeStub.WebhookSecret,
-        ["Stripe:ApiBase"] = _stripe.BaseAddress,
-    });
+    public PayoutAccountTests() => _app = new FleetApp(_stripe.AppSettings);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -57,8 +51,8 @@ public sealed class PayoutAccountTests : IAsyncLifetime
         var payload = StripeStub.AccountUpdatedEvent("evt_ready_1", accountId, ready: true, DateTimeOffset.UtcNow.AddSeconds(5));
         using var client = _app.NewClient();
 
-        var first = await PostWebhookAsync(client, payload, StripeStub.Sign(payload));
-        var replay = await PostWebhookAsync(client, payload, StripeStub.Sign(payload));
+        var first = await StripeStub.PostWebhookAsync(client, payload);
+        var replay = await StripeStub.PostWebhookAsync(client, payload);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
@@ -86,7 +80,7 @@ public sealed class PayoutAccountTests : IAsyncLifetime
         var body = fault == "tampered body" ? payload.Replace("\"express\"", "\"custom\"") : payload;
         using var client = _app.NewClient();
 
-        var response = await PostWebhookAsync(client, body, signature);
+        var response = await StripeStub.PostWebhookAsync(client, body, signature);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var account = await _app.QueryAsync(db => db.PayoutAccounts.AsNoTracking().SingleAsync(a => a.OwnerId == owner.Id));
@@ -109,14 +103,4 @@ public sealed class PayoutAccountTests : IAsyncLifetime
 
     private Task<string> Onboard(TestUser owner) => _app.InScopeAsync(s =>
         s.GetRequiredService<PayoutAccountService>().StartOnboardingAsync(owner.Id, owner.Email, _app.BaseAddress));
-
-    private static Task<HttpResponseMessage> PostWebhookAsync(HttpClient client, string payload, string signature)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, StripeWebhookApi.Route)
-        {
-            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Stripe-Signature", signature);
-        return client.SendAsync(request);
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Tests.Builders;
@@ -16,12 +15,7 @@ public sealed class TopUpTests : IAsyncLifetime
     private readonly StripeStub _stripe = new();
     private readonly FleetApp _app;
 
-    public TopUpTests() => _app = new FleetApp(new()
-    {
-        ["Stripe:SecretKey"] = "sk_test_fleetmarket",
-        ["Stripe:WebhookSecret"] = StripeStub.WebhookSecret,
-        ["Stripe:ApiBase"] = _stripe.BaseAddress,
-    });
+    public TopUpTests() => _app = new FleetApp(_stripe.AppSettings);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -51,9 +45,9 @@ public sealed class TopUpTests : IAsyncLifetime
         var again = StripeStub.CheckoutCompletedEvent("evt_paid_2", "cs_test_once", buyer.Id, 25_00, "paid");
         using var client = _app.NewClient();
 
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(client, first)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(client, first)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(client, again)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await StripeStub.PostWebhookAsync(client, first)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await StripeStub.PostWebhookAsync(client, first)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await StripeStub.PostWebhookAsync(client, again)).StatusCode);
 
         Assert.Equal(25_00, (await Balances(s => s.GetAsync(buyer.Id))).AvailableMinor);
     }
@@ -64,7 +58,7 @@ public sealed class TopUpTests : IAsyncLifetime
         var buyer = await TestUsers.CreateAsync(_app, Roles.Buyer);
         using var client = _app.NewClient();
 
-        await PostWebhookAsync(client, StripeStub.CheckoutCompletedEvent("evt_unpaid", "cs_test_unpaid", buyer.Id, 25_00, "unpaid"));
+        await StripeStub.PostWebhookAsync(client, StripeStub.CheckoutCompletedEvent("evt_unpaid", "cs_test_unpaid", buyer.Id, 25_00, "unpaid"));
 
         Assert.Equal(0, (await Balances(s => s.GetAsync(buyer.Id))).AvailableMinor);
     }
@@ -72,14 +66,4 @@ public sealed class TopUpTests : IAsyncLifetime
     private Task<T> Balances<T>(Func<BalanceService, Task<T>> action) => _app.InScopeAsync(s => action(s.GetRequiredService<BalanceService>()));
 
     private Task Balances(Func<BalanceService, Task> action) => _app.InScopeAsync(s => action(s.GetRequiredService<BalanceService>()));
-
-    private static Task<HttpResponseMessage> PostWebhookAsync(HttpClient client, string payload)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, StripeWebhookApi.Route)
-        {
-            Content = new StringContent(payload, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("Stripe-Signature", StripeStub.Sign(payload));
-        return client.SendAsync(request);
-    }
 }

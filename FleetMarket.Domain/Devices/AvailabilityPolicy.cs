@@ -78,21 +78,32 @@ public sealed record AvailabilityPolicy(
             return AvailabilityDecision.No($"Temperature above the owner's limit of {limit} °C.");
         }
 
-        var local = MinuteOfWeek(now);
-        var available = TimeSpan.FromMinutes(MinutesUntilWindowEnds(local) ?? MinutesPerWeek);
+        var available = TimeAvailableFrom(now);
         if (available <= TimeSpan.Zero)
         {
             return AvailabilityDecision.No("Outside the owner's weekly windows.");
         }
 
-        if (MinutesUntilNextDeparture(local) is { } departure && TimeSpan.FromMinutes(departure) < available)
-        {
-            available = TimeSpan.FromMinutes(departure);
-        }
-
         return available < workDuration
             ? AvailabilityDecision.No($"Not enough time before the device must stop ({available.TotalMinutes:0} min left).")
             : new AvailabilityDecision(true, null, available);
+    }
+
+    /// <summary>
+    /// Whether the clock rules (windows and departures) leave the device free for the whole of
+    /// [<paramref name="start"/>, start + <paramref name="length"/>): what capacity can be sold ahead of time,
+    /// when nothing is known yet of the device's battery or heat.
+    /// </summary>
+    public bool AllowsSlot(DateTimeOffset start, TimeSpan length) => TimeAvailableFrom(start) >= length;
+
+    /// <summary>How long the device may work from <paramref name="now"/> before a window closes or the car leaves.</summary>
+    private TimeSpan TimeAvailableFrom(DateTimeOffset now)
+    {
+        var local = MinuteOfWeek(now);
+        var available = TimeSpan.FromMinutes(MinutesUntilWindowEnds(local) ?? MinutesPerWeek);
+        return MinutesUntilNextDeparture(local) is { } departure && TimeSpan.FromMinutes(departure) < available
+            ? TimeSpan.FromMinutes(departure)
+            : available;
     }
 
     private int MinuteOfWeek(DateTimeOffset now)

@@ -10,7 +10,7 @@ public sealed class InferenceJob
     }
 
     public InferenceJob(string buyerId, string name, string modelSha256, int rowCount, long maxPricePerHourMinor,
-        string currency, DateTimeOffset now)
+        string currency, DateTimeOffset now, JobPriority priority = JobPriority.Normal, Guid? reservationId = null)
     {
         if (rowCount <= 0)
         {
@@ -31,6 +31,8 @@ public sealed class InferenceJob
         Currency = currency;
         Status = JobStatus.Queued;
         CreatedAt = now;
+        Priority = Enum.IsDefined(priority) ? priority : throw new DomainException("Priority is low, normal or high.");
+        ReservationId = reservationId;
     }
 
     public Guid Id { get; private set; }
@@ -40,6 +42,13 @@ public sealed class InferenceJob
     public int RowCount { get; private set; }
     public long MaxPricePerHourMinor { get; private set; }
     public string Currency { get; private set; } = "";
+    public JobPriority Priority { get; private set; }
+
+    /// <summary>
+    /// The reservation whose devices run the job, inside its window, paid from its escrow; null for the
+    /// on-demand pool, where each device is paid its asking price out of the job's own escrow.
+    /// </summary>
+    public Guid? ReservationId { get; private set; }
 
     /// <summary>Money moved from the buyer's balance into escrow when the job was submitted.</summary>
     public long HeldMinor { get; private set; }

@@ -18,6 +18,7 @@ public sealed class UsageRecord
         Id = Guid.NewGuid();
         WorkUnitId = unit.Id;
         JobId = job.Id;
+        ReservationId = job.ReservationId;
         BuyerId = job.BuyerId;
         DeviceId = deviceId;
         OwnerId = ownerId;
@@ -33,6 +34,7 @@ public sealed class UsageRecord
     public Guid Id { get; private set; }
     public Guid WorkUnitId { get; private set; }
     public Guid JobId { get; private set; }
+    public Guid? ReservationId { get; private set; }
     public string BuyerId { get; private set; } = "";
     public Guid DeviceId { get; private set; }
     public string OwnerId { get; private set; } = "";

@@ -34,6 +34,9 @@ public sealed class WorkUnit
     public Guid? LeaseId { get; private set; }
     public Guid? DeviceId { get; private set; }
     public DateTimeOffset? LeaseExpiresAt { get; private set; }
+
+    /// <summary>The hourly price agreed when the unit was last leased: the device's asking price, or its reserved slot's.</summary>
+    public long PricePerHourMinor { get; private set; }
     public string? OutputSha256 { get; private set; }
     public long ComputeMilliseconds { get; private set; }
     public long InferenceCount { get; private set; }

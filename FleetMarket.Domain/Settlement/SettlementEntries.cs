@@ -1,5 +1,6 @@
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Reservations;
 
 namespace FleetMarket.Domain.Settlement;
 
@@ -22,6 +23,18 @@ public static class SettlementEntries
         LedgerTransaction.Create($"job-hold:{job.Id}", $"Escrow for job {job.Name}", job.Currency, now,
             (LedgerAccounts.BuyerBalance(job.BuyerId), -job.HeldMinor),
             (LedgerAccounts.BuyerEscrow(job.BuyerId), job.HeldMinor));
+
+    public static LedgerTransaction HoldForReservation(Reservation reservation, DateTimeOffset now) =>
+        LedgerTransaction.Create($"reservation-hold:{reservation.Id}", $"Escrow for reservation {reservation.Name}", reservation.Currency, now,
+            (LedgerAccounts.BuyerBalance(reservation.BuyerId), -reservation.HeldMinor),
+            (LedgerAccounts.BuyerEscrow(reservation.BuyerId), reservation.HeldMinor));
+
+    /// <summary>What an ended or cancelled reservation held and its jobs did not spend goes back to the buyer's balance.</summary>
+    public static LedgerTransaction ReleaseReservation(Reservation reservation, long unspentMinor, DateTimeOffset now) =>
+        LedgerTransaction.Create($"reservation-release:{reservation.Id}", $"Unspent escrow of reservation {reservation.Name}",
+            reservation.Currency, now,
+            (LedgerAccounts.BuyerEscrow(reservation.BuyerId), -unspentMinor),
+            (LedgerAccounts.BuyerBalance(reservation.BuyerId), unspentMinor));
 
     /// <summary>Buyer escrow pays the owner's share and the platform fee for one accepted unit.</summary>
     public static LedgerTransaction SettleUsage(UsageRecord usage, DateTimeOffset now) =>

@@ -7,6 +7,7 @@ using FleetMarket.Web.Features.Earnings;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Features.Reservations;
 using FleetMarket.Web.Features.WorkerProtocol;
 
 namespace FleetMarket.Web.Hosting;
@@ -31,6 +32,9 @@ public static class MarketplaceExtensions
         services.AddHostedService<PresenceFlushService>();
 
         services.AddScoped<LedgerService>();
+        services.AddScoped<EscrowHolds>();
+        services.AddScoped<CapacityService>();
+        services.AddScoped<ReservationService>();
         services.AddScoped<DeviceService>();
         services.AddScoped<DeviceListing>();
         services.AddScoped<PairingService>();
@@ -50,6 +54,7 @@ public static class MarketplaceExtensions
         app.MapWorkerApi();
         app.MapJobsApi();
         app.MapBalanceApi();
+        app.MapReservationsApi();
         app.MapAccountEndpoints();
         return app;
     }

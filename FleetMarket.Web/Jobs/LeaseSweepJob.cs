@@ -7,7 +7,8 @@ namespace FleetMarket.Web.Jobs;
 
 /// <summary>
 /// Expired leases go back to the queue by themselves (see <see cref="WorkUnit.LeasableAt"/>); this sweep
-/// fails units that have used all their attempts, and the jobs they belong to, so nothing waits forever.
+/// fails units that have used all their attempts or whose reservation ended, and the jobs they belong to, so
+/// nothing waits forever.
 /// </summary>
 public sealed class LeaseSweepJob(FleetDbContext db, TimeProvider time)
 {
@@ -33,6 +34,13 @@ public sealed class LeaseSweepJob(FleetDbContext db, TimeProvider time)
             unit.Release(unit.LeaseId!.Value, "the job was cancelled");
             unit.Withdraw("the buyer cancelled the job");
         }
+
+        // A reservation's jobs run only inside its window: what has not started by its end never will.
+        var stranded = await db.WorkUnits
+            .Where(u => u.Status == WorkUnitStatus.Queued)
+            .Where(u => db.Jobs.Any(j => j.Id == u.JobId && db.Reservations.Any(r => r.Id == j.ReservationId && r.WindowEnd <= now)))
+            .ToListAsync(cancellationToken);
+        stranded.ForEach(unit => unit.Withdraw("the reservation's window ended before the unit could run"));
 
         await db.SaveChangesAsync(cancellationToken);
 

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
@@ -41,7 +42,9 @@ public sealed class SettlementJob(FleetDbContext db, LedgerService ledger, TimeP
         }
 
         var released = await ReleaseFinishedJobsAsync(cancellationToken);
-        logger.LogInformation("Settled {Usage} usage records and released escrow of {Jobs} jobs", settled, released);
+        var reservations = await ReleaseFinishedReservationsAsync(cancellationToken);
+        logger.LogInformation("Settled {Usage} usage records and released escrow of {Jobs} jobs and {Reservations} reservations",
+            settled, released, reservations);
     }
 
     private async Task<int> ReleaseFinishedJobsAsync(CancellationToken cancellationToken)
@@ -67,5 +70,29 @@ public sealed class SettlementJob(FleetDbContext db, LedgerService ledger, TimeP
 
         await db.SaveChangesAsync(cancellationToken);
         return jobs.Count;
+    }
+
+    /// <summary>Ended or cancelled reservations whose jobs have nothing running or unsettled give back what they did not spend.</summary>
+    private async Task<int> ReleaseFinishedReservationsAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var reservations = await db.Reservations
+            .Where(r => r.EscrowReleasedAt == null && (r.Status == ReservationStatus.Cancelled || r.WindowEnd <= now))
+            .Where(r => !db.UsageRecords.Any(u => u.ReservationId == r.Id && u.SettledAt == null))
+            .Where(r => !db.WorkUnits.Any(u => u.Status == WorkUnitStatus.Leased && db.Jobs.Any(j => j.Id == u.JobId && j.ReservationId == r.Id)))
+            .ToListAsync(cancellationToken);
+        foreach (var reservation in reservations)
+        {
+            var spent = await db.UsageRecords.Where(u => u.ReservationId == reservation.Id).SumAsync(u => u.ChargeMinor, cancellationToken);
+            if (reservation.HeldMinor > spent)
+            {
+                await ledger.TryAddAsync(SettlementEntries.ReleaseReservation(reservation, reservation.HeldMinor - spent, now), cancellationToken);
+            }
+
+            reservation.MarkEscrowReleased(now);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return reservations.Count;
     }
 }

@@ -698,3 +698,158 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    ALTER TABLE [WorkUnits] ADD [PricePerHourMinor] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    ALTER TABLE [UsageRecords] ADD [ReservationId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [Priority] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [ReservationId] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    CREATE TABLE [BalanceGuards] (
+        [Account] nvarchar(500) NOT NULL,
+        [Version] bigint NOT NULL,
+        CONSTRAINT [PK_BalanceGuards] PRIMARY KEY ([Account])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    CREATE TABLE [Reservations] (
+        [Id] uniqueidentifier NOT NULL,
+        [BuyerId] nvarchar(450) NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [WindowStart] datetimeoffset NOT NULL,
+        [WindowEnd] datetimeoffset NOT NULL,
+        [Requirements] nvarchar(1000) NOT NULL,
+        [MaxPricePerHourMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [DeviceHours] int NOT NULL,
+        [HeldMinor] bigint NOT NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [CancelledAt] datetimeoffset NULL,
+        [EscrowReleasedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_Reservations] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Reservations_AspNetUsers_BuyerId] FOREIGN KEY ([BuyerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    CREATE TABLE [ReservedSlots] (
+        [Id] uniqueidentifier NOT NULL,
+        [ReservationId] uniqueidentifier NOT NULL,
+        [DeviceId] uniqueidentifier NOT NULL,
+        [StartsAt] datetimeoffset NOT NULL,
+        [PricePerHourMinor] bigint NOT NULL,
+        CONSTRAINT [PK_ReservedSlots] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ReservedSlots_Devices_DeviceId] FOREIGN KEY ([DeviceId]) REFERENCES [Devices] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_ReservedSlots_Reservations_ReservationId] FOREIGN KEY ([ReservationId]) REFERENCES [Reservations] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    CREATE INDEX [IX_UsageRecords_ReservationId] ON [UsageRecords] ([ReservationId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    CREATE INDEX [IX_Jobs_ReservationId] ON [Jobs] ([ReservationId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    CREATE INDEX [IX_Reservations_BuyerId_CreatedAt] ON [Reservations] ([BuyerId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    CREATE INDEX [IX_Reservations_EscrowReleasedAt_WindowEnd] ON [Reservations] ([EscrowReleasedAt], [WindowEnd]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ReservedSlots_DeviceId_StartsAt] ON [ReservedSlots] ([DeviceId], [StartsAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    CREATE INDEX [IX_ReservedSlots_ReservationId] ON [ReservedSlots] ([ReservationId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD CONSTRAINT [FK_Jobs_Reservations_ReservationId] FOREIGN KEY ([ReservationId]) REFERENCES [Reservations] ([Id]) ON DELETE NO ACTION;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124201444_Reservations'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124201444_Reservations', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -20,6 +20,8 @@ internal sealed class InferenceJobConfiguration : IEntityTypeConfiguration<Infer
         job.Property(j => j.Status).HasConversion<string>().HasMaxLength(20);
         job.HasIndex(j => new { j.BuyerId, j.CreatedAt });
         job.HasIndex(j => j.Status);
+        job.HasIndex(j => j.ReservationId);
+        job.HasOne<Domain.Reservations.Reservation>().WithMany().HasForeignKey(j => j.ReservationId).OnDelete(DeleteBehavior.Restrict);
         job.HasMany(j => j.Units).WithOne().HasForeignKey(u => u.JobId).OnDelete(DeleteBehavior.Cascade);
         job.Navigation(j => j.Units).HasField("_units");
         job.HasOne<ApplicationUser>().WithMany().HasForeignKey(j => j.BuyerId).OnDelete(DeleteBehavior.Restrict);

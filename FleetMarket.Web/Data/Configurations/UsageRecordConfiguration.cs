@@ -18,6 +18,7 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         usage.HasIndex(u => u.WorkUnitId).IsUnique();
         usage.HasIndex(u => u.SettledAt);
         usage.HasIndex(u => u.OwnerId);
+        usage.HasIndex(u => u.ReservationId);
         usage.HasOne<WorkUnit>().WithMany().HasForeignKey(u => u.WorkUnitId).OnDelete(DeleteBehavior.Restrict);
     }
 }

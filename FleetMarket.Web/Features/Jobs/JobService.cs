@@ -2,6 +2,7 @@ using FleetMarket.Domain;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Pricing;
+using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Web.Blobs;
@@ -14,9 +15,9 @@ using Microsoft.Extensions.Options;
 namespace FleetMarket.Web.Features.Jobs;
 
 public sealed record JobSubmission(string Name, byte[] Model, string InputsFileName, byte[] Inputs,
-    int? RowsPerUnit = null, long? MaxPricePerHourMinor = null);
+    int? RowsPerUnit = null, long? MaxPricePerHourMinor = null, JobPriority Priority = JobPriority.Normal, Guid? ReservationId = null);
 
-public sealed record JobProgress(Guid Id, string Name, JobStatus Status, int Units, int Queued, int Running, int Done,
+public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPriority Priority, Guid? ReservationId, int Units, int Queued, int Running, int Done,
     int Failed, int Rows, long HeldMinor, long SpentMinor, string Currency, DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName)
 {
@@ -35,7 +36,7 @@ public sealed record JobOutput(string FileName, Stream Content);
 
 /// <summary>The buyer's side of jobs. Every read is scoped to the calling buyer's own jobs.</summary>
 public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspector inspector, LedgerService ledger,
-    TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+    EscrowHolds holds, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
 {
     public async Task<Guid> SubmitAsync(string buyerId, JobSubmission submission, CancellationToken cancellationToken = default)
     {
@@ -53,17 +54,19 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         var signature = inspector.Inspect(submission.Model);
         var (inputs, rows) = InputBinder.Bind(signature, submission.InputsFileName, submission.Inputs);
         var now = time.GetUtcNow();
+        var reservation = submission.ReservationId is { } reservationId ? await LiveReservationAsync(buyerId, reservationId, now, cancellationToken) : null;
         var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), rows,
-            submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now);
+            reservation?.MaxPricePerHourMinor ?? submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now,
+            submission.Priority, reservation?.Id);
         var rowsPerUnit = submission.RowsPerUnit ?? settings.DefaultRowsPerUnit;
         var ranges = job.UnitRanges(rowsPerUnit).ToList();
 
-        job.Hold(ranges.Count * UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.LeaseDuration));
+        // A reservation's jobs are paid from the reservation's escrow; on-demand jobs hold their own.
+        job.Hold(reservation is null ? ranges.Count * UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.LeaseDuration) : 0);
         var balance = await ledger.BalanceAsync(LedgerAccounts.BuyerBalance(buyerId), job.Currency, cancellationToken);
         if (balance < job.HeldMinor)
         {
-            throw new DomainException(
-                $"This job needs {new Domain.Money.Money(job.HeldMinor, job.Currency)} held in escrow; the balance is {new Domain.Money.Money(balance, job.Currency)}. Top up first.");
+            throw new DomainException(ShortOfFunds(job, balance));
         }
 
         await blobs.PutAsync(submission.Model, cancellationToken);
@@ -76,8 +79,16 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
 
         job.Split(rowsPerUnit, slices);
         db.Jobs.Add(job);
-        await ledger.TryAddAsync(SettlementEntries.HoldForJob(job, now), cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
+        if (reservation is null)
+        {
+            await holds.SaveWithHoldAsync(buyerId, SettlementEntries.HoldForJob(job, now), job.HeldMinor, job.Currency,
+                latest => ShortOfFunds(job, latest), cancellationToken);
+        }
+        else
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return job.Id;
     }
 
@@ -108,8 +119,21 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         return new JobOutput(job.OutputFileName!, blobs.OpenRead(job.OutputSha256) ?? throw new NotFoundException("The outputs are missing."));
     }
 
+    private async Task<Reservation> LiveReservationAsync(string buyerId, Guid reservationId, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var reservation = await db.Reservations.AsNoTracking().SingleOrDefaultAsync(r => r.BuyerId == buyerId && r.Id == reservationId, cancellationToken)
+                          ?? throw new NotFoundException("No such reservation.");
+        return reservation.IsLiveAt(now)
+            ? reservation
+            : throw new DomainException($"The reservation is {reservation.StateAt(now).ToString().ToLowerInvariant()}; jobs can run on it only while it is upcoming or active.");
+    }
+
+    private static string ShortOfFunds(InferenceJob job, long balance) =>
+        $"This job needs {new Domain.Money.Money(job.HeldMinor, job.Currency)} held in escrow; the balance is {new Domain.Money.Money(balance, job.Currency)}. Top up first.";
+
     private IQueryable<JobProgress> Progress(IQueryable<InferenceJob> jobs) =>
-        jobs.Select(j => new JobProgress(j.Id, j.Name, j.Status,
+        jobs.Select(j => new JobProgress(j.Id, j.Name, j.Status, j.Priority, j.ReservationId,
             j.Units.Count(),
             j.Units.Count(u => u.Status == WorkUnitStatus.Queued),
             j.Units.Count(u => u.Status == WorkUnitStatus.Leased),

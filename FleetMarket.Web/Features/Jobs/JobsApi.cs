@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using FleetMarket.Domain.Jobs;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -20,12 +21,12 @@ public static class JobsApi
     }
 
     public static async Task<Created<JobProgress>> SubmitAsync(IFormFile model, IFormFile inputs, [FromForm] string? name,
-        [FromForm] int? rowsPerUnit, [FromForm] long? maxPricePerHourMinor, ClaimsPrincipal user, JobService jobs,
-        CancellationToken cancellationToken)
+        [FromForm] int? rowsPerUnit, [FromForm] long? maxPricePerHourMinor, [FromForm] JobPriority? priority,
+        [FromForm] Guid? reservationId, ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken)
     {
         var submission = new JobSubmission(name ?? Path.GetFileNameWithoutExtension(model.FileName),
             await model.ReadAllBytesAsync(cancellationToken), inputs.FileName, await inputs.ReadAllBytesAsync(cancellationToken),
-            rowsPerUnit, maxPricePerHourMinor);
+            rowsPerUnit, maxPricePerHourMinor, priority ?? JobPriority.Normal, reservationId);
         var id = await jobs.SubmitAsync(BuyerId(user), submission, cancellationToken);
         return TypedResults.Created($"/api/jobs/{id}", await jobs.GetAsync(BuyerId(user), id, cancellationToken));
     }

@@ -47,10 +47,16 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         // Metering comes from an untrusted device: no lease can be billed for longer than it lasted.
         var leaseMilliseconds = (long)marketplace.Value.LeaseDuration.TotalMilliseconds;
         unit.Complete(leaseId, outputSha, Math.Min(result.ComputeMilliseconds, leaseMilliseconds), result.InferenceCount, now);
-        var charge = UsagePricing.Charge(device.AskingPricePerHourMinor, unit.ComputeMilliseconds,
-            UsagePricing.UnitCap(job.MaxPricePerHourMinor, marketplace.Value.LeaseDuration));
+        var cap = UsagePricing.UnitCap(job.MaxPricePerHourMinor, marketplace.Value.LeaseDuration);
+        if (job.ReservationId is { } reservationId)
+        {
+            // A reservation's jobs together never spend more than it holds.
+            cap = Math.Min(cap, await ReservationFundsLeftAsync(reservationId, cancellationToken));
+        }
+
+        var charge = UsagePricing.Charge(unit.PricePerHourMinor, unit.ComputeMilliseconds, cap);
         var fee = UsagePricing.PlatformFee(charge, marketplace.Value.PlatformFeeBasisPoints);
-        db.UsageRecords.Add(new UsageRecord(unit, job, deviceId, device.OwnerId, device.AskingPricePerHourMinor, charge, fee, now));
+        db.UsageRecords.Add(new UsageRecord(unit, job, deviceId, device.OwnerId, unit.PricePerHourMinor, charge, fee, now));
 
         try
         {
@@ -79,6 +85,10 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
         return new CompletionResponse(true);
     }
+
+    private async Task<long> ReservationFundsLeftAsync(Guid reservationId, CancellationToken cancellationToken) => Math.Max(0,
+        await db.Reservations.Where(r => r.Id == reservationId).Select(r => r.HeldMinor).SingleAsync(cancellationToken)
+        - await db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor, cancellationToken));
 
     private static void CheckOutputs(byte[] outputsNpz, int expectedRows)
     {

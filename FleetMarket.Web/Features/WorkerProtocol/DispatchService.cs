@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Protocol;
+using FleetMarket.Domain.Reservations;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Hosting;
@@ -15,7 +16,7 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// </summary>
 public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace, IWriteGate writes)
 {
-    /// <summary>Open jobs looked at per lease, oldest first; a unit almost always comes from the first.</summary>
+    /// <summary>Open jobs looked at per lease, in dispatch order; a unit almost always comes from the first.</summary>
     private const int JobsPerAttempt = 4;
     private static readonly DeviceConditions UnknownConditions = new(IsIdle: true, IsCharging: null, BatteryPercent: null, TemperatureCelsius: null);
 
@@ -33,18 +34,30 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             return null;
         }
 
+        // The reservation that bought this hour of the device, if any: its jobs come first, at the slot's price.
+        var slotsFrom = now - CapacityClock.SlotLength;
+        var slot = await db.ReservedSlots.AsNoTracking()
+            .Where(s => s.DeviceId == device.DeviceId && s.StartsAt <= now && s.StartsAt > slotsFrom)
+            .Select(s => new { s.ReservationId, s.PricePerHourMinor })
+            .FirstOrDefaultAsync(cancellationToken);
         var price = device.AskingPricePerHourMinor;
-        var jobs = await db.Jobs.AsNoTracking()
-            .Where(j => (j.Status == JobStatus.Queued || j.Status == JobStatus.Running) && j.MaxPricePerHourMinor >= price)
-            .OrderBy(j => j.CreatedAt)
-            .Select(j => new { j.Id, j.Status })
+        var open = db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running);
+        var candidates = slot is null
+            ? open.Where(j => j.ReservationId == null && j.MaxPricePerHourMinor >= price)
+            : open.Where(j => (j.ReservationId == null && j.MaxPricePerHourMinor >= price) || j.ReservationId == slot.ReservationId);
+        var jobs = await candidates
+            .OrderBy(j => j.ReservationId == null)
+            .ThenByDescending(j => j.Priority)
+            .ThenBy(j => j.CreatedAt)
+            .Select(j => new { j.Id, j.Status, j.ReservationId })
             .Take(JobsPerAttempt)
             .ToListAsync(cancellationToken);
 
         foreach (var job in jobs)
         {
             var queued = db.WorkUnits.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Queued);
-            if (await TryLeaseAsync(device.DeviceId, now, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
+            var agreed = job.ReservationId is null ? price : slot!.PricePerHourMinor;
+            if (await TryLeaseAsync(device.DeviceId, now, agreed, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
             {
                 if (job.Status == JobStatus.Queued)
                 {
@@ -57,16 +70,26 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
         }
 
         // The rare path: a lease ran out and its unit waits to be taken again (expiry needs no sweeper).
-        var expired = db.WorkUnits.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased)
-            .Where(u => db.Jobs.Any(j => j.Id == u.JobId && j.Status == JobStatus.Running && j.MaxPricePerHourMinor >= price));
-        return await TryLeaseAsync(device.DeviceId, now, expired, WorkUnit.LeasableAt(now), cancellationToken);
+        var expired = db.WorkUnits.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased);
+        var running = db.Jobs.Where(j => j.Status == JobStatus.Running);
+        if (slot is not null
+            && await TryLeaseAsync(device.DeviceId, now, slot.PricePerHourMinor,
+                expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == slot.ReservationId)),
+                WorkUnit.LeasableAt(now), cancellationToken) is { } reserved)
+        {
+            return reserved;
+        }
+
+        return await TryLeaseAsync(device.DeviceId, now, price,
+            expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == null && j.MaxPricePerHourMinor >= price)),
+            WorkUnit.LeasableAt(now), cancellationToken);
     }
 
     /// <summary>
     /// Leases the first of <paramref name="candidates"/> in one UPDATE that chooses the unit and re-checks
     /// <paramref name="stillLeasable"/>: of two devices going for one unit, exactly one sees a row change.
     /// </summary>
-    private async Task<WorkUnitLease?> TryLeaseAsync(Guid deviceId, DateTimeOffset now, IQueryable<WorkUnit> candidates,
+    private async Task<WorkUnitLease?> TryLeaseAsync(Guid deviceId, DateTimeOffset now, long pricePerHourMinor, IQueryable<WorkUnit> candidates,
         Expression<Func<WorkUnit, bool>> stillLeasable, CancellationToken cancellationToken)
     {
         var leaseId = Guid.NewGuid();
@@ -81,6 +104,7 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
                     .SetProperty(u => u.LeaseId, leaseId)
                     .SetProperty(u => u.DeviceId, deviceId)
                     .SetProperty(u => u.LeaseExpiresAt, expiresAt)
+                    .SetProperty(u => u.PricePerHourMinor, pricePerHourMinor)
                     .SetProperty(u => u.Attempts, u => u.Attempts + 1), cancellationToken);
         }
 

@@ -219,6 +219,12 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<int>("Priority")
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("ReservationId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<int>("RowCount")
                         .HasColumnType("int");
 
@@ -228,6 +234,8 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(20)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReservationId");
 
                     b.HasIndex("Status");
 
@@ -282,6 +290,9 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("RecordedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<Guid?>("ReservationId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<DateTimeOffset?>("SettledAt")
                         .HasColumnType("datetimeoffset");
 
@@ -291,6 +302,8 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.HasKey("Id");
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("ReservationId");
 
                     b.HasIndex("SettledAt");
 
@@ -346,6 +359,9 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.Property<string>("OutputSha256")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<long>("PricePerHourMinor")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("RowCount")
                         .HasColumnType("int");
@@ -555,6 +571,99 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.ToTable("PayoutAccounts");
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("BuyerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTimeOffset?>("CancelledAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<int>("DeviceHours")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset?>("EscrowReleasedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("HeldMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MaxPricePerHourMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Requirements")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<DateTimeOffset>("WindowEnd")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("WindowStart")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuyerId", "CreatedAt");
+
+                    b.HasIndex("EscrowReleasedAt", "WindowEnd");
+
+                    b.ToTable("Reservations");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.ReservedSlot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("PricePerHourMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("StartsAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReservationId");
+
+                    b.HasIndex("DeviceId", "StartsAt")
+                        .IsUnique();
+
+                    b.ToTable("ReservedSlots");
+                });
+
             modelBuilder.Entity("FleetMarket.Web.Billing.ProcessedStripeEvent", b =>
                 {
                     b.Property<string>("Id")
@@ -641,6 +750,20 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasFilter("[NormalizedUserName] IS NOT NULL");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("FleetMarket.Web.Features.Ledger.BalanceGuard", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Account");
+
+                    b.ToTable("BalanceGuards");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -820,6 +943,11 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasForeignKey("BuyerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("FleetMarket.Domain.Reservations.Reservation", null)
+                        .WithMany()
+                        .HasForeignKey("ReservationId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Jobs.UsageRecord", b =>
@@ -872,6 +1000,30 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>
+                {
+                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("BuyerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.ReservedSlot", b =>
+                {
+                    b.HasOne("FleetMarket.Domain.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("FleetMarket.Domain.Reservations.Reservation", null)
+                        .WithMany("Slots")
+                        .HasForeignKey("ReservationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -935,6 +1087,11 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
             modelBuilder.Entity("FleetMarket.Domain.Ledger.LedgerTransaction", b =>
                 {
                     b.Navigation("Postings");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>
+                {
+                    b.Navigation("Slots");
                 });
 #pragma warning restore 612, 618
         }

@@ -212,6 +212,12 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ReservationId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RowCount")
                         .HasColumnType("INTEGER");
 
@@ -221,6 +227,8 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReservationId");
 
                     b.HasIndex("Status");
 
@@ -275,6 +283,9 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<long>("RecordedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ReservationId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SettledAt")
                         .HasColumnType("INTEGER");
 
@@ -284,6 +295,8 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("ReservationId");
 
                     b.HasIndex("SettledAt");
 
@@ -339,6 +352,9 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<string>("OutputSha256")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("PricePerHourMinor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("RowCount")
                         .HasColumnType("INTEGER");
@@ -547,6 +563,99 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.ToTable("PayoutAccounts");
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BuyerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("DeviceHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EscrowReleasedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HeldMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MaxPricePerHourMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Requirements")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuyerId", "CreatedAt");
+
+                    b.HasIndex("EscrowReleasedAt", "WindowEnd");
+
+                    b.ToTable("Reservations");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.ReservedSlot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PricePerHourMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReservationId");
+
+                    b.HasIndex("DeviceId", "StartsAt")
+                        .IsUnique();
+
+                    b.ToTable("ReservedSlots");
+                });
+
             modelBuilder.Entity("FleetMarket.Web.Billing.ProcessedStripeEvent", b =>
                 {
                     b.Property<string>("Id")
@@ -632,6 +741,20 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("FleetMarket.Web.Features.Ledger.BalanceGuard", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Account");
+
+                    b.ToTable("BalanceGuards");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -804,6 +927,11 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasForeignKey("BuyerId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
+
+                    b.HasOne("FleetMarket.Domain.Reservations.Reservation", null)
+                        .WithMany()
+                        .HasForeignKey("ReservationId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Jobs.UsageRecord", b =>
@@ -856,6 +984,30 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>
+                {
+                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("BuyerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.ReservedSlot", b =>
+                {
+                    b.HasOne("FleetMarket.Domain.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("FleetMarket.Domain.Reservations.Reservation", null)
+                        .WithMany("Slots")
+                        .HasForeignKey("ReservationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -919,6 +1071,11 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("FleetMarket.Domain.Ledger.LedgerTransaction", b =>
                 {
                     b.Navigation("Postings");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>
+                {
+                    b.Navigation("Slots");
                 });
 #pragma warning restore 612, 618
         }

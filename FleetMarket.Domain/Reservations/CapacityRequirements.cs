@@ -1,0 +1,20 @@
+namespace FleetMarket.Domain.Reservations;
+
+/// <summary>What a buyer needs of a device; a null requirement accepts any device.</summary>
+public sealed record CapacityRequirements(
+    double? MinimumScore = null,
+    string? ExecutionProvider = null,
+    int? MinimumMemoryMb = null,
+    string? Region = null,
+    long? MaxPricePerHourMinor = null)
+{
+    public static CapacityRequirements Any { get; } = new();
+
+    public string? Problem() => this switch
+    {
+        { MinimumScore: < 0 } => "The minimum benchmark score cannot be negative.",
+        { MinimumMemoryMb: < 0 } => "The minimum memory cannot be negative.",
+        { MaxPricePerHourMinor: <= 0 } => "The maximum price per device-hour must be above zero.",
+        _ => null,
+    };
+}

@@ -1,0 +1,7 @@
+namespace FleetMarket.Domain.Reservations;
+
+public enum ReservationStatus
+{
+    Active,
+    Cancelled,
+}

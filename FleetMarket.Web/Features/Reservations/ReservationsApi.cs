@@ -1,0 +1,69 @@
+using System.Security.Claims;
+using FleetMarket.Domain;
+using FleetMarket.Domain.Reservations;
+using FleetMarket.Web.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FleetMarket.Web.Features.Reservations;
+
+/// <summary>The capacity filters of the API's query string; each is optional.</summary>
+public sealed record CapacityFilter(double? MinimumScore, string? ExecutionProvider, int? MinimumMemoryMb, string? Region,
+    long? MaxPricePerHourMinor)
+{
+    public CapacityRequirements ToRequirements() => new(MinimumScore, NullIfBlank(ExecutionProvider), MinimumMemoryMb,
+        NullIfBlank(Region), MaxPricePerHourMinor);
+
+    private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>Buyers' programmatic access to capacity and their reservations.</summary>
+public static class ReservationsApi
+{
+    public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/capacity", BrowseAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy).WithTags("Capacity");
+
+        var reservations = app.MapGroup("/api/reservations").RequireAuthorization(IdentityExtensions.BuyerApiPolicy).WithTags("Reservations");
+        reservations.MapPost("/", ReserveAsync).DisableAntiforgery();
+        reservations.MapGet("/", ListAsync);
+        reservations.MapGet("/{reservationId:guid}", GetAsync);
+        reservations.MapPost("/{reservationId:guid}/cancel", CancelAsync).DisableAntiforgery();
+        return app;
+    }
+
+    /// <summary>Free device-hours of the next seven days meeting the filters, best benchmark score per price first.</summary>
+    public static async Task<Ok<CapacityView>> BrowseAsync([AsParameters] CapacityFilter filter, CapacityService capacity,
+        CancellationToken cancellationToken)
+    {
+        var requirements = filter.ToRequirements();
+        return requirements.Problem() is { } problem
+            ? throw new DomainException(problem)
+            : TypedResults.Ok(await capacity.BrowseAsync(requirements, cancellationToken));
+    }
+
+    /// <summary>Books device-hours in a window, cheapest eligible devices first, and holds their price from the balance.</summary>
+    public static async Task<Created<ReservationDetail>> ReserveAsync(ReservationRequest request, ClaimsPrincipal user,
+        ReservationService reservations, CancellationToken cancellationToken)
+    {
+        var id = await reservations.ReserveAsync(BuyerId(user), request, cancellationToken);
+        return TypedResults.Created($"/api/reservations/{id}", await reservations.GetAsync(BuyerId(user), id, cancellationToken));
+    }
+
+    public static async Task<Ok<IReadOnlyList<ReservationSummary>>> ListAsync(ClaimsPrincipal user, ReservationService reservations,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reservations.ListAsync(BuyerId(user), cancellationToken));
+
+    public static async Task<Ok<ReservationDetail>> GetAsync(Guid reservationId, ClaimsPrincipal user, ReservationService reservations,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reservations.GetAsync(BuyerId(user), reservationId, cancellationToken));
+
+    /// <summary>Gives back the hours not yet ended and stops the reservation's jobs; unspent money returns at the next settlement.</summary>
+    public static async Task<Ok<ReservationDetail>> CancelAsync(Guid reservationId, ClaimsPrincipal user, ReservationService reservations,
+        CancellationToken cancellationToken)
+    {
+        await reservations.CancelAsync(BuyerId(user), reservationId, cancellationToken);
+        return TypedResults.Ok(await reservations.GetAsync(BuyerId(user), reservationId, cancellationToken));
+    }
+
+    private static string BuyerId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+}

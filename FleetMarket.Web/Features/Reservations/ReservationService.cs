@@ -114,7 +114,15 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
         var rows = await reservations.AsNoTracking()
             .Select(r => new
             {
-                r.Id, r.Name, r.Status, r.WindowStart, r.WindowEnd, r.DeviceHours, r.HeldMinor, r.Currency, r.CreatedAt,
+                r.Id,
+                r.Name,
+                r.Status,
+                r.WindowStart,
+                r.WindowEnd,
+                r.DeviceHours,
+                r.HeldMinor,
+                r.Currency,
+                r.CreatedAt,
                 Remaining = r.Slots.Count(s => s.StartsAt > endedBefore),
                 Devices = r.Slots.Select(s => s.DeviceId).Distinct().Count(),
                 Spent = db.UsageRecords.Where(u => u.ReservationId == r.Id).Sum(u => u.ChargeMinor),

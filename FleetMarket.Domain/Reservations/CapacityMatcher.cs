@@ -34,8 +34,7 @@ public static class CapacityMatcher
             throw new DomainException(problem);
         }
 
-        var from = request.WindowStart > now ? request.WindowStart : now;
-        var chosen = FreeSlots(offers, request.Requirements, taken, from, request.WindowEnd)
+        var chosen = FreeSlots(offers, request.Requirements, taken, CapacityClock.FirstSlotFrom(request.WindowStart, now), request.WindowEnd)
             .OrderBy(slot => slot.Device.PricePerHourMinor)
             .ThenByDescending(slot => slot.Device.BenchmarkScore ?? 0)
             .ThenBy(slot => slot.StartsAt)

@@ -25,7 +25,7 @@ public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptio
     /// <summary>The free capacity of the next seven days that meets <paramref name="requirements"/>, best score per price first.</summary>
     public async Task<CapacityView> BrowseAsync(CapacityRequirements requirements, CancellationToken cancellationToken = default)
     {
-        var from = CapacityClock.NextSlotStart(time.GetUtcNow());
+        var from = CapacityClock.SlotStartOf(time.GetUtcNow());
         var to = from + CapacityClock.Horizon;
         var offers = await OffersAsync(CapacityRequirements.Any, cancellationToken);
         var taken = await TakenAsync(offers, from, to, cancellationToken);

@@ -44,7 +44,7 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
             }
 
             var offers = await capacity.OffersAsync(request.Requirements, cancellationToken);
-            var taken = await capacity.TakenAsync(offers, request.WindowStart, request.WindowEnd, cancellationToken);
+            var taken = await capacity.TakenAsync(offers, CapacityClock.FirstSlotFrom(request.WindowStart, now), request.WindowEnd, cancellationToken);
             var reservation = new Reservation(buyerId, request, CapacityMatcher.Match(request, offers, taken, now), currency, now);
             db.Reservations.Add(reservation);
             try

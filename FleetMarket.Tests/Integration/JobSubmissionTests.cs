@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Tests.Unit.Worker;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.AspNetCore.Mvc;
@@ -76,6 +78,30 @@ public sealed class JobSubmissionTests(FleetApp app) : IClassFixture<FleetApp>
     }
 
     [Fact]
+    public async Task Submit_BatchedInputBesideScalar_WorkerRunsEveryUnitWithTheScalar_OutputsInOrder()
+    {
+        var x = NpyArray.FromFloats([.. Enumerable.Range(0, 5 * 3).Select(i => i - 7f)], 5, 3);
+
+        var (job, y) = await RunOnRealWorkerAsync(TestModels.Scale(), new() { ["x"] = x, ["scale"] = NpyArray.FromFloats([2.5f]) }, rowsPerUnit: 2);
+
+        Assert.Equal((5, 3), (job.Rows, job.Units));
+        Assert.Equal([5, 3], y.Shape);
+        Assert.Equal(x.ToFloats().Select(v => v * 2.5f), y.ToFloats());
+    }
+
+    [Fact]
+    public async Task Submit_NoBatchedInput_RunsAsOneUnitOfOneRow_OutputAsTheModelGivesIt()
+    {
+        var x = NpyArray.FromFloats([1, 2, 3, 4, 5, 6], 2, 3);
+
+        var (job, y) = await RunOnRealWorkerAsync(TestModels.Scale(batched: false), new() { ["x"] = x, ["scale"] = NpyArray.FromFloats([-2f]) }, rowsPerUnit: 4);
+
+        Assert.Equal((1, 1), (job.Rows, job.Units));
+        Assert.Equal([2, 3], y.Shape);
+        Assert.Equal([-2f, -4, -6, -8, -10, -12], y.ToFloats());
+    }
+
+    [Fact]
     public async Task JobsApi_AnotherBuyersJob_IsNotFound()
     {
         var owner = await _market.BuyerWithBalanceAsync();
@@ -99,6 +125,33 @@ public sealed class JobSubmissionTests(FleetApp app) : IClassFixture<FleetApp>
 
         Assert.Equal(HttpStatusCode.Forbidden, (await ownerClient.GetAsync("/api/jobs")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/jobs")).StatusCode);
+    }
+
+    /// <summary>Submits a job through <see cref="JobService"/>, has the real worker program run it, and returns its progress and its one output.</summary>
+    private async Task<(JobProgress Job, NpyArray Output)> RunOnRealWorkerAsync(byte[] model, Dictionary<string, NpyArray> inputs, int rowsPerUnit)
+    {
+        // Asking more than the default maximum price, the device is offered this job only, not the samples other tests queued.
+        var (_, code) = await _market.DeviceAwaitingPairingAsync(askingPricePerHourMinor: 400);
+        using var worker = new WorkerProcess();
+        var paired = await worker.RunAsync("pair", "--server", app.BaseAddress.ToString(), "--code", code.Code);
+        Assert.True(paired.ExitCode == 0, paired.Error + paired.Output);
+        var buyer = await _market.BuyerWithBalanceAsync();
+        var jobId = await app.InScopeAsync(s => s.GetRequiredService<JobService>().SubmitAsync(buyer.Id,
+            new JobSubmission("Broadcast", model, "inputs.npz", Npz.ToBytes(inputs), rowsPerUnit, MaxPricePerHourMinor: 500)));
+
+        var run = await worker.RunAsync("run", "--once");
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        await Eventually.TrueAsync(
+            async () => (await app.InScopeAsync(s => s.GetRequiredService<JobService>().GetAsync(buyer.Id, jobId))).Status == JobStatus.Completed,
+            TimeSpan.FromSeconds(30), $"the job to complete; the worker logged: {run.Output}{run.Error}");
+        return await app.InScopeAsync(async s =>
+        {
+            var jobs = s.GetRequiredService<JobService>();
+            var output = await jobs.OpenOutputAsync(buyer.Id, jobId);
+            await using var content = output.Content;
+            return (await jobs.GetAsync(buyer.Id, jobId), Npy.Read(content));
+        });
     }
 
     private static MultipartFormDataContent Form(byte[] model, string inputsName, byte[] inputs) => new()

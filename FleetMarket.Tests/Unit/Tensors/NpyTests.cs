@@ -70,6 +70,31 @@ public class NpyTests
     }
 
     [Fact]
+    public void Read_NumpyCOrderMatrix_ReturnsElementsRowByRow()
+    {
+        var array = Npy.Read(NumpyFixtures.Float32Matrix);
+
+        Assert.Equal([2, 3], array.Shape);
+        Assert.Equal([0f, 1, 2, 3, 4, 5], array.ToFloats());
+    }
+
+    [Theory]
+    [MemberData(nameof(DTypes))]
+    public void Read_FortranOrder_ReturnsCOrderForEveryDtype(string dtype)
+    {
+        var expected = TestArrays.Sequential(dtype, 2, 3);
+        var size = expected.ItemSize;
+        var columnMajor = (from column in Enumerable.Range(0, 3)
+                           from row in Enumerable.Range(0, 2)
+                           from b in expected.Data.Skip(((row * 3) + column) * size).Take(size)
+                           select b).ToArray();
+
+        var array = Npy.Read(NpyFile($"{{'descr': '{dtype}', 'fortran_order': True, 'shape': (2, 3), }}", columnMajor));
+
+        TestArrays.AssertEqual(expected, array);
+    }
+
+    [Fact]
     public void Read_NumpyFortranOrder_ReturnsCOrder()
     {
         var array = Npy.Read(NumpyFixtures.FortranInt64);

@@ -59,6 +59,18 @@ public sealed class OnnxModelRunnerTests : IDisposable
         Assert.Equal(input.Data, y.Data);
     }
 
+    [Fact]
+    public void Run_ScalarInputBesideBatchedOne_BroadcastsTheScalar()
+    {
+        var x = NpyArray.FromFloats([1, 2, 3, -4, 5, 6], 2, 3);
+        var scale = NpyArray.FromFloats([2.5f]);
+
+        var outputs = runner.Run(TestModels.Scale(), new Dictionary<string, NpyArray> { ["x"] = x, ["scale"] = scale });
+
+        Assert.Equal([2, 3], outputs["y"].Shape);
+        Assert.Equal([2.5f, 5, 7.5f, -10, 12.5f, 15], outputs["y"].ToFloats());
+    }
+
     [Theory]
     [InlineData(new[] { 10, 5 }, "has shape (10, 5), but the model expects (batch, 4)")]
     [InlineData(new[] { 40 }, "has shape (40), but the model expects (batch, 4)")]

@@ -28,9 +28,12 @@ public sealed class JobAssembler(FleetDbContext db, IBlobStore blobs, TimeProvid
             perUnit.Add(Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.OutputSha256!, cancellationToken))));
         }
 
-        var outputs = perUnit[0].Keys.ToDictionary(
-            name => name,
-            name => NpyArray.ConcatRows(perUnit.Select(unitOutputs => unitOutputs[name]).ToList()));
+        // One unit's outputs are the job's as they are: they need not have rows (see CompletionService).
+        var outputs = perUnit.Count == 1
+            ? perUnit[0]
+            : perUnit[0].Keys.ToDictionary(
+                name => name,
+                name => NpyArray.ConcatRows(perUnit.Select(unitOutputs => unitOutputs[name]).ToList()));
         var (bytes, fileName) = outputs.Count == 1
             ? (Npy.ToBytes(outputs.Values.Single()), "outputs.npy")
             : (Npz.ToBytes(outputs), "outputs.npz");

@@ -52,10 +52,10 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         }
 
         var signature = inspector.Inspect(submission.Model);
-        var (inputs, rows) = InputBinder.Bind(signature, submission.InputsFileName, submission.Inputs);
+        var inputs = InputBinder.Bind(signature, submission.InputsFileName, submission.Inputs);
         var now = time.GetUtcNow();
         var reservation = submission.ReservationId is { } reservationId ? await LiveReservationAsync(buyerId, reservationId, now, cancellationToken) : null;
-        var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), rows,
+        var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), inputs.Rows,
             reservation?.MaxPricePerHourMinor ?? submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now,
             submission.Priority, reservation?.Id);
         var rowsPerUnit = submission.RowsPerUnit ?? settings.DefaultRowsPerUnit;
@@ -73,8 +73,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         var slices = new List<string>(ranges.Count);
         foreach (var (start, count) in ranges)
         {
-            var slice = inputs.ToDictionary(input => input.Key, input => input.Value.SliceRows(start, count));
-            slices.Add(await blobs.PutAsync(Npz.ToBytes(slice), cancellationToken));
+            slices.Add(await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(start, count)), cancellationToken));
         }
 
         job.Split(rowsPerUnit, slices);

@@ -3,7 +3,13 @@ namespace FleetMarket.Web.Features.Jobs;
 /// <summary>A model input or output: its name, numpy dtype and dimensions (-1 where any size goes).</summary>
 public sealed record TensorSignature(string Name, string DType, int[] Dimensions)
 {
-    public override string ToString() => $"{Name}: {DType} [{string.Join(", ", Dimensions.Select(d => d < 0 ? "?" : d.ToString()))}]";
+    /// <summary>A dynamic first dimension: ONNX's convention for a batch axis (see <see cref="InputBinder"/>).</summary>
+    public bool IsBatched => Dimensions is [< 0, ..];
+
+    /// <summary>The dimensions as <c>[?, 4]</c>, <c>?</c> where any size goes.</summary>
+    public string Shape => $"[{string.Join(", ", Dimensions.Select(d => d < 0 ? "?" : d.ToString()))}]";
+
+    public override string ToString() => $"{Name}: {DType} {Shape}";
 }
 
 public sealed record ModelSignature(IReadOnlyList<TensorSignature> Inputs, IReadOnlyList<TensorSignature> Outputs);

@@ -40,8 +40,11 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             return new CompletionResponse(false, "The lease has expired; the unit went back to the queue.");
         }
 
-        CheckOutputs(result.OutputsNpz, unit.RowCount);
         var job = await db.Jobs.SingleAsync(j => j.Id == unit.JobId, cancellationToken);
+
+        // A job of one row, as every job of a model with no batched input is, has nothing to join: its
+        // outputs may be of any shape (a scalar, a fixed-size batch).
+        CheckOutputs(result.OutputsNpz, job.RowCount == 1 ? null : unit.RowCount);
         var outputSha = await blobs.PutAsync(result.OutputsNpz, cancellationToken);
 
         // Metering comes from an untrusted device: no lease can be billed for longer than it lasted.
@@ -90,7 +93,7 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         await db.Reservations.Where(r => r.Id == reservationId).Select(r => r.HeldMinor).SingleAsync(cancellationToken)
         - await db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor, cancellationToken));
 
-    private static void CheckOutputs(byte[] outputsNpz, int expectedRows)
+    private static void CheckOutputs(byte[] outputsNpz, int? expectedRows)
     {
         IReadOnlyDictionary<string, NpyArray> outputs;
         try
@@ -109,9 +112,9 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
         foreach (var (name, array) in outputs)
         {
-            if (array.Shape.Length == 0 || array.RowCount != expectedRows)
+            if (expectedRows is { } rows && (array.Shape.Length == 0 || array.RowCount != rows))
             {
-                throw new DomainException($"Output '{name}' has shape {array}; the unit has {expectedRows} rows.");
+                throw new DomainException($"Output '{name}' has shape {array}; the unit has {rows} rows.");
             }
         }
     }

@@ -17,17 +17,19 @@ public sealed record PairedDevice(TestUser Owner, Guid DeviceId, string Credenti
 /// <summary>Puts a marketplace into a known state through the app's own services and protocol.</summary>
 public sealed class MarketplaceBuilder(FleetApp app)
 {
-    public async Task<(TestUser Owner, PairingCode Code)> DeviceAwaitingPairingAsync(long askingPricePerHourMinor = 120)
+    public async Task<(TestUser Owner, PairingCode Code)> DeviceAwaitingPairingAsync(long askingPricePerHourMinor = 120,
+        string region = "us-west")
     {
         var owner = await TestUsers.CreateAsync(app, Roles.Owner);
         var code = await app.InScopeAsync(services => services.GetRequiredService<DeviceService>().AddAsync(owner.Id,
-            new NewDevice("Test car", DeviceKind.Car, "HW4", 16_384, "us-west", askingPricePerHourMinor)));
+            new NewDevice("Test car", DeviceKind.Car, "HW4", 16_384, region, askingPricePerHourMinor)));
         return (owner, code);
     }
 
-    public async Task<PairedDevice> PairedDeviceAsync(long askingPricePerHourMinor = 120)
+    /// <summary>A device paired over the worker protocol; give it a region of its own to keep it apart from other tests' devices.</summary>
+    public async Task<PairedDevice> PairedDeviceAsync(long askingPricePerHourMinor = 120, string region = "us-west")
     {
-        var (owner, code) = await DeviceAwaitingPairingAsync(askingPricePerHourMinor);
+        var (owner, code) = await DeviceAwaitingPairingAsync(askingPricePerHourMinor, region);
         using var client = app.NewClient();
         var response = await client.PostAsJsonAsync(WorkerRoutes.Pair, new PairRequest(code.Code));
         response.EnsureSuccessStatusCode();

@@ -91,6 +91,8 @@ public sealed class ApiKeyTests(FleetApp app) : IClassFixture<FleetApp>
 
         Assert.Contains("/api/jobs", document);
         Assert.Contains("/api/balance", document);
+        Assert.Contains("/api/capacity", document);
+        Assert.Contains("/api/reservations/{reservationId}/cancel", document);
     }
 
     private HttpClient KeyClient(string key)

@@ -47,7 +47,29 @@ public sealed class UsageRecord
     public DateTimeOffset RecordedAt { get; private set; }
     public DateTimeOffset? SettledAt { get; private set; }
 
+    /// <summary>Set when the work was found wrong after it was accepted; the ledger then reverses its settlement.</summary>
+    public DateTimeOffset? ReversedAt { get; private set; }
+    public string? ReversalReason { get; private set; }
+
+    /// <summary>Set once settlement has posted the reversal: the buyer refunded, the owner's share and the fee taken back.</summary>
+    public DateTimeOffset? ReversalSettledAt { get; private set; }
+
     public long OwnerShareMinor => ChargeMinor - FeeMinor;
 
     public void MarkSettled(DateTimeOffset now) => SettledAt ??= now;
+
+    public void MarkReversalSettled(DateTimeOffset now) => ReversalSettledAt ??= now;
+
+    /// <summary>Rejects accepted work; false when it was already reversed.</summary>
+    public bool Reverse(string reason, DateTimeOffset now)
+    {
+        if (ReversedAt is not null)
+        {
+            return false;
+        }
+
+        ReversedAt = now;
+        ReversalReason = reason;
+        return true;
+    }
 }

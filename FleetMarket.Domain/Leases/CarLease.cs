@@ -58,6 +58,20 @@ public sealed class CarLease
     public bool IsDueIn(DateOnly monthStart) =>
         monthStart >= new DateOnly(StartsOn.Year, StartsOn.Month, 1) && monthStart <= EndsOn;
 
+    /// <summary>The first payment day on or after <paramref name="from"/> while the lease runs; null after its last payment.</summary>
+    public DateOnly? NextDueDate(DateOnly from)
+    {
+        var thisMonth = new DateOnly(from.Year, from.Month, DueDay);
+        var due = thisMonth >= from ? thisMonth : thisMonth.AddMonths(1);
+        if (due < StartsOn)
+        {
+            due = new DateOnly(StartsOn.Year, StartsOn.Month, DueDay);
+            due = due >= StartsOn ? due : due.AddMonths(1);
+        }
+
+        return due <= EndsOn ? due : null;
+    }
+
     /// <summary>How much of the month's payment the earnings cover, in whole percent; 0 when nothing is due.</summary>
     public int CoveredPercent(DateOnly monthStart, long earningsMinor) =>
         IsDueIn(monthStart) ? (int)Math.Min(999, earningsMinor * 100 / MonthlyPaymentMinor) : 0;

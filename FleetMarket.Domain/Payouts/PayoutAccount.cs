@@ -38,6 +38,24 @@ public sealed class PayoutAccount
         PayoutsEnabled = payoutsEnabled;
         UpdatedAt = reportedAt;
     }
+
+    /// <summary>How Stripe's last payout from the connected account to the owner's bank went: paid or failed.</summary>
+    public string? LastBankPayoutStatus { get; private set; }
+    public DateTimeOffset? LastBankPayoutAt { get; private set; }
+    public string? LastBankPayoutFailure { get; private set; }
+
+    /// <summary>Records a bank payout's outcome; an older report than the one recorded changes nothing.</summary>
+    public void RecordBankPayout(string status, string? failure, DateTimeOffset reportedAt)
+    {
+        if (reportedAt < LastBankPayoutAt)
+        {
+            return;
+        }
+
+        LastBankPayoutStatus = status;
+        LastBankPayoutFailure = failure;
+        LastBankPayoutAt = reportedAt;
+    }
 }
 
 public enum PayoutAccountState

@@ -7,7 +7,9 @@ namespace FleetMarket.Domain.Settlement;
 /// <summary>The ledger transactions that the marketplace's money movements produce.</summary>
 public static class SettlementEntries
 {
-    public static LedgerTransaction TopUp(string buyerId, long amountMinor, string currency, string reference, DateTimeOffset now)
+    /// <summary>A buyer's top-up: paid by card through Stripe (into the clearing account), or simulated in the demo.</summary>
+    public static LedgerTransaction TopUp(string buyerId, long amountMinor, string currency, string reference, bool simulated,
+        DateTimeOffset now)
     {
         if (amountMinor <= 0)
         {
@@ -15,7 +17,7 @@ public static class SettlementEntries
         }
 
         return LedgerTransaction.Create($"topup:{reference}", $"Balance top-up {reference}", currency, now,
-            (LedgerAccounts.ExternalFunding, -amountMinor),
+            (simulated ? LedgerAccounts.ExternalFunding : LedgerAccounts.StripeClearing, -amountMinor),
             (LedgerAccounts.BuyerBalance(buyerId), amountMinor));
     }
 
@@ -50,9 +52,42 @@ public static class SettlementEntries
             (LedgerAccounts.BuyerEscrow(job.BuyerId), -unspentMinor),
             (LedgerAccounts.BuyerBalance(job.BuyerId), unspentMinor));
 
-    public static LedgerTransaction PayOut(Payouts.Payout payout, DateTimeOffset now) =>
-        LedgerTransaction.Create($"payout:{payout.Id}", $"Payout {payout.Id} approved by {payout.ReviewedBy}",
+    /// <summary>A payout run claims the owner's earnings: they move to payable, where no later run can claim them again.</summary>
+    public static LedgerTransaction ClaimForPayout(Payouts.Payout payout, DateTimeOffset now) =>
+        LedgerTransaction.Create($"payout-claim:{payout.Id}", $"Earnings claimed by payout {payout.Id} (run {payout.RunDate:yyyy-MM-dd})",
             payout.Currency, now,
             (LedgerAccounts.OwnerEarnings(payout.OwnerId), -payout.AmountMinor),
-            (LedgerAccounts.ExternalPayouts, payout.AmountMinor));
+            (LedgerAccounts.OwnerPayable(payout.OwnerId), payout.AmountMinor));
+
+    /// <summary>The transfer left the platform: from the owner's payable to Stripe (or, simulated, to the outside).</summary>
+    public static LedgerTransaction PayOut(Payouts.Payout payout, DateTimeOffset now) =>
+        LedgerTransaction.Create($"payout:{payout.Id}", $"Payout {payout.Id} transferred as {payout.TransferId}",
+            payout.Currency, now,
+            (LedgerAccounts.OwnerPayable(payout.OwnerId), -payout.AmountMinor),
+            (payout.Simulated ? LedgerAccounts.ExternalPayouts : LedgerAccounts.StripeClearing, payout.AmountMinor));
+
+    /// <summary>A payout that failed before any money left goes back to the owner's earnings, for the next run.</summary>
+    public static LedgerTransaction ReturnUnpaid(Payouts.Payout payout, DateTimeOffset now) =>
+        LedgerTransaction.Create($"payout-return:{payout.Id}", $"Payout {payout.Id} failed: {payout.FailureReason}",
+            payout.Currency, now,
+            (LedgerAccounts.OwnerPayable(payout.OwnerId), -payout.AmountMinor),
+            (LedgerAccounts.OwnerEarnings(payout.OwnerId), payout.AmountMinor));
+
+    /// <summary>Stripe reversed (part of) a transfer: the money is back on the platform and owed to the owner again.</summary>
+    public static LedgerTransaction ReverseTransfer(Payouts.Payout payout, string reversalId, long amountMinor, DateTimeOffset now) =>
+        LedgerTransaction.Create($"transfer-reversal:{reversalId}", $"Transfer {payout.TransferId} of payout {payout.Id} reversed",
+            payout.Currency, now,
+            (LedgerAccounts.StripeClearing, -amountMinor),
+            (LedgerAccounts.OwnerEarnings(payout.OwnerId), amountMinor));
+
+    /// <summary>
+    /// Work found wrong after it was settled: the buyer gets the charge back, the owner's share and the fee are
+    /// taken back. The owner's earnings may go negative; the deficit is carried into later earnings, never paid.
+    /// </summary>
+    public static LedgerTransaction ReverseUsage(UsageRecord usage, string reason, DateTimeOffset now) =>
+        LedgerTransaction.Create($"usage-reversal:{usage.Id}", $"Usage of unit {usage.WorkUnitId} reversed: {reason}",
+            usage.Currency, now,
+            (LedgerAccounts.OwnerEarnings(usage.OwnerId), -usage.OwnerShareMinor),
+            (LedgerAccounts.PlatformFees, -usage.FeeMinor),
+            (LedgerAccounts.BuyerBalance(usage.BuyerId), usage.ChargeMinor));
 }

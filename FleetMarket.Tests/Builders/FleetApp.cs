@@ -17,9 +17,12 @@ public sealed class FleetApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
 
-    /// <summary>The app as configured, except that tests may pair many devices a minute from one address (the throttle has its own test).</summary>
+    /// <summary>
+    /// The app as configured, except that tests may pair many devices a minute from one address and pay out any
+    /// amount (test jobs earn cents); the throttle and the payout minimum have tests of their own.
+    /// </summary>
     public FleetApp()
-        : this(new() { ["Marketplace:PairingAttemptsPerMinute"] = "1000" })
+        : this(new() { ["Marketplace:PairingAttemptsPerMinute"] = "1000", ["Payouts:MinimumPayoutMinor"] = "1" })
     {
     }
 

@@ -4,6 +4,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Jobs;
@@ -65,12 +66,16 @@ public sealed class WalkingPathTests(FleetApp app) : IClassFixture<FleetApp>
         await app.RunRecurringJobAsync(PayoutRunJob.Id);
         var finance = await TestUsers.CreateAsync(app, Roles.Finance);
         var payout = await app.InScopeAsync(async s =>
-            (await s.GetRequiredService<PayoutService>().ListAsync(openOnly: true)).Single(p => p.OwnerEmail == owner.Email));
-        await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(payout.Id, finance.Email));
+            (await s.GetRequiredService<PayoutService>().QueryAsync(new PayoutQuery(PayoutStatus.PendingReview))).Rows
+            .Single(p => p.OwnerEmail == owner.Email));
+        await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(new Actor(finance.Id, finance.Email), payout.Id));
 
-        var approved = await app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payout.Id));
-        Assert.Equal(PayoutStatus.Approved, approved.Status);
-        Assert.True(approved.AmountMinor > 0);
+        // 7. The approved payout is transferred (simulated here: no Stripe keys) and posted.
+        await Eventually.TrueAsync(async () => await app.QueryAsync(db => db.Payouts.AnyAsync(p => p.Id == payout.Id && p.Status == PayoutStatus.Paid)),
+            TimeSpan.FromSeconds(30), "the payout to be paid");
+        var paid = await app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.Id == payout.Id));
+        Assert.True(paid.Simulated);
+        Assert.True(paid.AmountMinor > 0);
         Assert.Equal(0, await app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
     }
 

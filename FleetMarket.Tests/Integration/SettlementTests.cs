@@ -3,6 +3,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
@@ -58,10 +59,13 @@ public sealed class SettlementTests : IAsyncLifetime
         Assert.Equal(PayoutStatus.PendingReview, payout.Status);
 
         var finance = await TestUsers.CreateAsync(app, Roles.Finance);
-        await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(payout.Id, finance.Email));
+        await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(new Actor(finance.Id, finance.Email), payout.Id));
 
+        await Eventually.TrueAsync(async () => await Balance(LedgerAccounts.OwnerPayable(device.Owner.Id)) == 0, TimeSpan.FromSeconds(30),
+            "the approved payout to be transferred");
         Assert.Equal(0, await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id)));
         Assert.Equal(earnings, await Balance(LedgerAccounts.ExternalPayouts));
+        Assert.Equal(1, await app.QueryAsync(db => db.AuditLog.CountAsync(e => e.Action == "payout.approve" && e.ActorId == finance.Id)));
         Assert.Equal(0, await app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
     }
 

@@ -10,6 +10,10 @@ public static class BillingExtensions
         builder.Services.AddScoped<PayoutAccountService>();
         builder.Services.AddScoped<IStripeEventHandler, AccountUpdatedHandler>();
         builder.Services.AddScoped<IStripeEventHandler, CheckoutSessionCompletedHandler>();
+        builder.Services.AddScoped<IStripeEventHandler, TransferCreatedHandler>();
+        builder.Services.AddScoped<IStripeEventHandler, TransferReversedHandler>();
+        builder.Services.AddScoped<IStripeEventHandler, PayoutPaidHandler>();
+        builder.Services.AddScoped<IStripeEventHandler, PayoutFailedHandler>();
         return builder;
     }
 }

@@ -23,6 +23,6 @@ public sealed class CheckoutSessionCompletedHandler(LedgerService ledger, TimePr
         }
 
         await ledger.TryAddAsync(SettlementEntries.TopUp(session.ClientReferenceId, session.AmountTotal!.Value,
-            session.Currency.ToUpperInvariant(), session.Id, time.GetUtcNow()), cancellationToken);
+            session.Currency.ToUpperInvariant(), session.Id, simulated: false, time.GetUtcNow()), cancellationToken);
     }
 }

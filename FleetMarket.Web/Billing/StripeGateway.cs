@@ -5,6 +5,8 @@ namespace FleetMarket.Web.Billing;
 
 public sealed record ConnectedAccountStatus(string AccountId, bool DetailsSubmitted, bool PayoutsEnabled);
 
+public sealed record StripeTransfer(string Id, long AmountMinor, string Currency, string Destination, string? PayoutId, bool Reversed);
+
 /// <summary>The one place that talks to Stripe. Callers see marketplace terms, not Stripe.net types.</summary>
 public sealed class StripeGateway(IOptions<StripeOptions> options)
 {
@@ -64,6 +66,42 @@ public sealed class StripeGateway(IOptions<StripeOptions> options)
         }, cancellationToken: cancellationToken);
         return session.Url;
     }
+
+    /// <summary>
+    /// Moves a payout to the owner's connected account. The payout's id is the idempotency key: however often
+    /// this is retried (a crash, a second node), Stripe makes one transfer and answers the same each time.
+    /// </summary>
+    public async Task<StripeTransfer> TransferAsync(Guid payoutId, long amountMinor, string currency, string destination,
+        CancellationToken cancellationToken)
+    {
+        var transfer = await new TransferService(_client.Value).CreateAsync(new TransferCreateOptions
+        {
+            Amount = amountMinor,
+            Currency = currency.ToLowerInvariant(),
+            Destination = destination,
+            TransferGroup = $"payout-{payoutId}",
+            Metadata = new Dictionary<string, string> { ["payout_id"] = payoutId.ToString() },
+        }, new RequestOptions { IdempotencyKey = $"payout-{payoutId}" }, cancellationToken);
+        return Describe(transfer);
+    }
+
+    /// <summary>The platform's transfers created since <paramref name="since"/>, every page of them.</summary>
+    public async Task<IReadOnlyList<StripeTransfer>> TransfersSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var transfers = new List<StripeTransfer>();
+        var listing = new TransferService(_client.Value).ListAutoPagingAsync(
+            new TransferListOptions { Created = new DateRangeOptions { GreaterThanOrEqual = since.UtcDateTime }, Limit = 100 },
+            cancellationToken: cancellationToken);
+        await foreach (var transfer in listing.WithCancellation(cancellationToken))
+        {
+            transfers.Add(Describe(transfer));
+        }
+
+        return transfers;
+    }
+
+    public static StripeTransfer Describe(Transfer transfer) => new(transfer.Id, transfer.Amount, transfer.Currency.ToUpperInvariant(),
+        transfer.DestinationId, transfer.Metadata?.GetValueOrDefault("payout_id"), transfer.Reversed);
 
     public async Task<ConnectedAccountStatus> GetAccountAsync(string accountId, CancellationToken cancellationToken)
     {

@@ -1,10 +1,12 @@
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Audit;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Leases;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Domain.Reservations;
+using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Billing;
 using FleetMarket.Web.Features.Ledger;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -31,6 +33,9 @@ public abstract class FleetDbContext(DbContextOptions options)
     public DbSet<Reservation> Reservations => Set<Reservation>();
     public DbSet<ReservedSlot> ReservedSlots => Set<ReservedSlot>();
     public DbSet<BalanceGuard> BalanceGuards => Set<BalanceGuard>();
+    public DbSet<SettlementRun> SettlementRuns => Set<SettlementRun>();
+    public DbSet<ReconciliationDifference> ReconciliationDifferences => Set<ReconciliationDifference>();
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<PayoutAccount> PayoutAccounts => Set<PayoutAccount>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();

@@ -40,7 +40,7 @@ internal sealed class DemoSeeder(UserManager<ApplicationUser> users, DeviceServi
         await devices.AddAsync(owner, new NewDevice("Gaming PC", DeviceKind.Pc, "RTX 4070", 12_288, "us-west", 120), cancellationToken);
         await devices.AddAsync(owner, new NewDevice("Pixel 9 Pro", DeviceKind.Phone, "Tensor G4 NPU", 16_384, "us-west", 40), cancellationToken);
         await ledger.TryAddAsync(SettlementEntries.TopUp(accounts[Roles.Buyer].Id, 50_00, marketplace.Value.Currency, "demo-seed",
-            time.GetUtcNow()), cancellationToken);
+            simulated: true, time.GetUtcNow()), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Seeded demo accounts ({Domain}) with devices and a buyer balance", DemoOptions.EmailDomain);
     }

@@ -34,6 +34,8 @@ public static class HangfireExtensions
         builder.Services.AddScoped<SettlementJob>();
         builder.Services.AddScoped<PayoutRunJob>();
         builder.Services.AddScoped<LeaseSweepJob>();
+        builder.Services.AddScoped<PayoutExecutor>();
+        builder.Services.AddScoped<ReconcileStripeJob>();
         builder.Services.AddHostedService<RecurringJobRegistration>();
         return builder;
     }

@@ -1,6 +1,7 @@
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.Accounts;
 using FleetMarket.Web.Features.ApiKeys;
+using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Earnings;
@@ -20,6 +21,7 @@ public static class MarketplaceExtensions
         var services = builder.Services;
         services.AddOptions<MarketplaceOptions>().BindConfiguration(MarketplaceOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PayoutOptions>().BindConfiguration(PayoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
@@ -44,6 +46,8 @@ public static class MarketplaceExtensions
         services.AddScoped<JobAssembler>();
         services.AddScoped<BalanceService>();
         services.AddScoped<PayoutService>();
+        services.AddScoped<PayoutFactsReader>();
+        services.AddScoped<AuditTrail>();
         services.AddScoped<EarningsService>();
         services.AddScoped<ApiKeyService>();
         return builder;

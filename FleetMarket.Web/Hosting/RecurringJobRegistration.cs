@@ -11,6 +11,7 @@ internal sealed class RecurringJobRegistration(IRecurringJobManager recurring) :
         recurring.AddOrUpdate<SettlementJob>(SettlementJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<LeaseSweepJob>(LeaseSweepJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<PayoutRunJob>(PayoutRunJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Daily(6));
+        recurring.AddOrUpdate<ReconcileStripeJob>(ReconcileStripeJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Daily(7));
         return Task.CompletedTask;
     }
 

@@ -1,6 +1,9 @@
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Payouts;
+using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Hosting;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -9,11 +12,13 @@ using Microsoft.Extensions.Options;
 namespace FleetMarket.Web.Jobs;
 
 /// <summary>
-/// Puts each owner's unpaid earnings in front of finance staff as a payout to review. Idempotent: the
-/// amount is what the ledger owes the owner less what open payouts already cover, so a rerun finds nothing.
+/// build-payouts: for each owner whose earnings pass the minimum, or whose car lease payment is near, claims
+/// the earnings into a payout for review, scheduled to land before the due day. Idempotent across retries and
+/// nodes: a payout is unique per owner and run day, and its claim moves the earnings to payable in the same
+/// transaction, so a rerun finds nothing left to claim.
 /// </summary>
-public sealed class PayoutRunJob(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
-    ILogger<PayoutRunJob> logger)
+public sealed class PayoutRunJob(FleetDbContext db, LedgerService ledger, PayoutFactsReader facts, TimeProvider time,
+    IOptions<MarketplaceOptions> marketplace, IOptions<PayoutOptions> options, ILogger<PayoutRunJob> logger)
 {
     public const string Id = "build-payouts";
 
@@ -22,30 +27,51 @@ public sealed class PayoutRunJob(FleetDbContext db, TimeProvider time, IOptions<
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var currency = marketplace.Value.Currency;
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var today = DateOnly.FromDateTime(now.UtcDateTime);
         var earnings = await db.Postings
-            .Where(p => p.Account.StartsWith("owner:") && p.Currency == currency)
+            .Where(p => p.Account.StartsWith("owner:") && p.Account.EndsWith(":earnings") && p.Currency == currency)
             .GroupBy(p => p.Account)
             .Select(g => new { Account = g.Key, Amount = g.Sum(p => p.AmountMinor) })
+            .Where(x => x.Amount > 0)
             .ToListAsync(cancellationToken);
-        var open = await db.Payouts.Where(Payout.Open).Where(p => p.Currency == currency)
-            .GroupBy(p => p.OwnerId)
-            .Select(g => new { OwnerId = g.Key, Amount = g.Sum(p => p.AmountMinor) })
-            .ToDictionaryAsync(x => x.OwnerId, x => x.Amount, cancellationToken);
+        var ownerIds = earnings.Select(e => OwnerOf(e.Account)).ToList();
+        var leases = await db.CarLeases.AsNoTracking().Where(l => ownerIds.Contains(l.OwnerId)).ToDictionaryAsync(l => l.OwnerId, cancellationToken);
 
-        var now = time.GetUtcNow();
         var created = 0;
         foreach (var owner in earnings)
         {
-            var ownerId = owner.Account["owner:".Length..owner.Account.LastIndexOf(':')];
-            var due = owner.Amount - open.GetValueOrDefault(ownerId);
-            if (owner.Account == LedgerAccounts.OwnerEarnings(ownerId) && due > 0)
+            var ownerId = OwnerOf(owner.Account);
+            var due = leases.GetValueOrDefault(ownerId)?.NextDueDate(today);
+            var dueSoon = due is { } day && day.DayNumber - today.DayNumber <= settings.LeaseDueWithinDays;
+            if (owner.Amount < settings.MinimumPayoutMinor && !dueSoon)
             {
-                db.Payouts.Add(new Payout(ownerId, due, currency, now));
+                continue;
+            }
+
+            var payBy = dueSoon ? Max(today, due!.Value.AddDays(-1)) : today.AddDays(settings.DaysToLand);
+            var anomalies = PayoutAnomalyRules.Evaluate(await facts.ReadAsync(ownerId, owner.Amount, cancellationToken),
+                settings.NewDeviceEarningsLimitMinor);
+            var payout = new Payout(ownerId, owner.Amount, currency, today, payBy, anomalies, now);
+            db.Payouts.Add(payout);
+            await ledger.TryAddAsync(SettlementEntries.ClaimForPayout(payout, now), cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
                 created++;
+            }
+            catch (DbUpdateException)
+            {
+                // Another run (a retry, another node) built this owner's payout for today first.
+                db.ChangeTracker.Clear();
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Payout run created {Count} payouts for review", created);
     }
+
+    private static string OwnerOf(string earningsAccount) => earningsAccount["owner:".Length..earningsAccount.LastIndexOf(':')];
+
+    private static DateOnly Max(DateOnly left, DateOnly right) => left > right ? left : right;
 }

@@ -9,8 +9,9 @@ using Microsoft.EntityFrameworkCore;
 namespace FleetMarket.Web.Jobs;
 
 /// <summary>
-/// Settles accepted usage into the ledger (buyer escrow → owner earnings + platform fee) and returns the
-/// unspent escrow of finished jobs. Idempotent: each usage record and each release posts under a unique
+/// settle-usage: turns accepted usage into postings (buyer escrow → owner earnings + platform fee), reverses
+/// work found wrong after it was settled, returns the unspent escrow of finished jobs and reservations, and
+/// records what each run settled. Idempotent: each usage record and each release posts under a unique
 /// key in the same transaction that marks it done, so a second run, or a run on another node, adds nothing.
 /// </summary>
 public sealed class SettlementJob(FleetDbContext db, LedgerService ledger, TimeProvider time, ILogger<SettlementJob> logger)
@@ -22,7 +23,7 @@ public sealed class SettlementJob(FleetDbContext db, LedgerService ledger, TimeP
     [AutomaticRetry(Attempts = 3)]
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var settled = 0;
+        var run = new SettlementRun(time.GetUtcNow());
         while (true)
         {
             var batch = await db.UsageRecords.Where(u => u.SettledAt == null)
@@ -35,16 +36,38 @@ public sealed class SettlementJob(FleetDbContext db, LedgerService ledger, TimeP
             var now = time.GetUtcNow();
             await ledger.TryAddAllAsync(batch.Select(usage => SettlementEntries.SettleUsage(usage, now)).ToList(), cancellationToken);
             batch.ForEach(usage => usage.MarkSettled(now));
+            run.Add(batch.Count, batch.Sum(u => u.ChargeMinor), batch.Sum(u => u.FeeMinor), batch.Min(u => u.RecordedAt), batch.Max(u => u.RecordedAt));
 
             await db.SaveChangesAsync(cancellationToken);
             db.ChangeTracker.Clear();
-            settled += batch.Count;
         }
 
+        var reversed = await SettleReversalsAsync(cancellationToken);
         var released = await ReleaseFinishedJobsAsync(cancellationToken);
         var reservations = await ReleaseFinishedReservationsAsync(cancellationToken);
-        logger.LogInformation("Settled {Usage} usage records and released escrow of {Jobs} jobs and {Reservations} reservations",
-            settled, released, reservations);
+        if (run.UsageRecords > 0)
+        {
+            run.Finish(time.GetUtcNow());
+            db.SettlementRuns.Add(run);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        logger.LogInformation(
+            "Settled {Usage} usage records, reversed {Reversed}, released escrow of {Jobs} jobs and {Reservations} reservations",
+            run.UsageRecords, reversed, released, reservations);
+    }
+
+    /// <summary>Work found wrong after it was settled: the buyer is refunded, the owner's share and the fee are taken back.</summary>
+    private async Task<int> SettleReversalsAsync(CancellationToken cancellationToken)
+    {
+        var reversed = await db.UsageRecords.Where(u => u.ReversedAt != null && u.SettledAt != null && u.ReversalSettledAt == null)
+            .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        await ledger.TryAddAllAsync(reversed.Select(usage => SettlementEntries.ReverseUsage(usage, usage.ReversalReason!, now)).ToList(),
+            cancellationToken);
+        reversed.ForEach(usage => usage.MarkReversalSettled(now));
+        await db.SaveChangesAsync(cancellationToken);
+        return reversed.Count;
     }
 
     private async Task<int> ReleaseFinishedJobsAsync(CancellationToken cancellationToken)

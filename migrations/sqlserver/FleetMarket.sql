@@ -853,3 +853,246 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    DROP INDEX [IX_Payouts_OwnerId] ON [Payouts];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [UsageRecords] ADD [ReversalReason] nvarchar(500) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [UsageRecords] ADD [ReversalSettledAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [UsageRecords] ADD [ReversedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [Payouts] ADD [Anomalies] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [Payouts] ADD [FailureReason] nvarchar(1000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [Payouts] ADD [PaidAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [Payouts] ADD [PayBy] date NOT NULL DEFAULT '0001-01-01';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [Payouts] ADD [ReviewNote] nvarchar(1000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [Payouts] ADD [RunDate] date NOT NULL DEFAULT '0001-01-01';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [Payouts] ADD [Simulated] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [Payouts] ADD [TransferId] nvarchar(100) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [PayoutAccounts] ADD [LastBankPayoutAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [PayoutAccounts] ADD [LastBankPayoutFailure] nvarchar(500) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    ALTER TABLE [PayoutAccounts] ADD [LastBankPayoutStatus] nvarchar(20) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE TABLE [AuditLog] (
+        [Id] uniqueidentifier NOT NULL,
+        [At] datetimeoffset NOT NULL,
+        [ActorId] nvarchar(450) NOT NULL,
+        [Actor] nvarchar(256) NOT NULL,
+        [Action] nvarchar(100) NOT NULL,
+        [Subject] nvarchar(200) NOT NULL,
+        [Reason] nvarchar(1000) NULL,
+        CONSTRAINT [PK_AuditLog] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE TABLE [ReconciliationDifferences] (
+        [Id] uniqueidentifier NOT NULL,
+        [FoundAt] datetimeoffset NOT NULL,
+        [Kind] nvarchar(40) NOT NULL,
+        [Reference] nvarchar(100) NOT NULL,
+        [LedgerMinor] bigint NULL,
+        [StripeMinor] bigint NULL,
+        [Note] nvarchar(1000) NOT NULL,
+        [ResolvedAt] datetimeoffset NULL,
+        [ResolvedBy] nvarchar(256) NULL,
+        CONSTRAINT [PK_ReconciliationDifferences] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE TABLE [SettlementRuns] (
+        [Id] uniqueidentifier NOT NULL,
+        [StartedAt] datetimeoffset NOT NULL,
+        [FinishedAt] datetimeoffset NULL,
+        [PeriodFrom] datetimeoffset NULL,
+        [PeriodTo] datetimeoffset NULL,
+        [UsageRecords] int NOT NULL,
+        [ChargedMinor] bigint NOT NULL,
+        [FeesMinor] bigint NOT NULL,
+        CONSTRAINT [PK_SettlementRuns] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE INDEX [IX_UsageRecords_ReversedAt_ReversalSettledAt] ON [UsageRecords] ([ReversedAt], [ReversalSettledAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Payouts_OwnerId_RunDate] ON [Payouts] ([OwnerId], [RunDate]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE INDEX [IX_Payouts_TransferId] ON [Payouts] ([TransferId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE INDEX [IX_AuditLog_At] ON [AuditLog] ([At]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE INDEX [IX_AuditLog_Subject] ON [AuditLog] ([Subject]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ReconciliationDifferences_Kind_Reference] ON [ReconciliationDifferences] ([Kind], [Reference]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    CREATE INDEX [IX_SettlementRuns_StartedAt] ON [SettlementRuns] ([StartedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124203052_Money', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -36,5 +36,5 @@ public sealed class LedgerTransactionTests
 
     [Fact]
     public void TopUp_NonPositiveAmount_IsRefused() =>
-        Assert.Throws<FleetMarket.Domain.DomainException>(() => SettlementEntries.TopUp("b", 0, "USD", "ref", Now));
+        Assert.Throws<FleetMarket.Domain.DomainException>(() => SettlementEntries.TopUp("b", 0, "USD", "ref", simulated: true, Now));
 }

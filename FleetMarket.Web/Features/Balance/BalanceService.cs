@@ -34,7 +34,7 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, Time
         }
 
         var reference = $"simulated-{Guid.NewGuid():N}";
-        await ledger.TryAddAsync(SettlementEntries.TopUp(buyerId, amountMinor, Currency, reference, time.GetUtcNow()), cancellationToken);
+        await ledger.TryAddAsync(SettlementEntries.TopUp(buyerId, amountMinor, Currency, reference, simulated: true, time.GetUtcNow()), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
     }
 

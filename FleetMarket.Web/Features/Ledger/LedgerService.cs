@@ -30,6 +30,21 @@ public sealed class LedgerService(FleetDbContext db)
         return added.Count;
     }
 
+    /// <summary>Proves the double entry holds over the whole ledger; finance staff can run it at any time.</summary>
+    public async Task<LedgerCheck> CheckAsync(CancellationToken cancellationToken = default)
+    {
+        var sums = await db.Postings.GroupBy(p => p.Currency)
+            .Select(g => new { Currency = g.Key, Sum = g.Sum(p => p.AmountMinor) })
+            .ToDictionaryAsync(x => x.Currency, x => x.Sum, cancellationToken);
+        var unbalanced = await db.Postings.GroupBy(p => p.TransactionId)
+            .Where(g => g.Sum(p => p.AmountMinor) != 0)
+            .Select(g => g.Key)
+            .Take(100)
+            .ToListAsync(cancellationToken);
+        return new LedgerCheck(await db.LedgerTransactions.CountAsync(cancellationToken), await db.Postings.CountAsync(cancellationToken),
+            sums, unbalanced);
+    }
+
     public async Task<IReadOnlyList<LedgerLine>> HistoryAsync(IReadOnlyList<string> accounts, int take,
         CancellationToken cancellationToken = default) =>
         await db.Postings.Where(p => accounts.Contains(p.Account))
@@ -38,6 +53,13 @@ public sealed class LedgerService(FleetDbContext db)
             .Take(take)
             .Select(x => new LedgerLine(x.Transaction.CreatedAt, x.Transaction.Cause, x.Posting.Account, x.Posting.AmountMinor, x.Posting.Currency))
             .ToListAsync(cancellationToken);
+}
+
+/// <summary>The trial balance: every currency's postings sum to zero and every transaction balances.</summary>
+public sealed record LedgerCheck(int Transactions, int Postings, IReadOnlyDictionary<string, long> SumByCurrency,
+    IReadOnlyList<Guid> UnbalancedTransactions)
+{
+    public bool Balanced => SumByCurrency.Values.All(sum => sum == 0) && UnbalancedTransactions.Count == 0;
 }
 
 public sealed record LedgerLine(DateTimeOffset At, string Cause, string Account, long AmountMinor, string Currency);

@@ -1,43 +1,103 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Payouts;
-using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
-using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Audit;
+using FleetMarket.Web.Jobs;
+using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace FleetMarket.Web.Features.Payouts;
 
-public sealed record PayoutRow(Guid Id, string OwnerEmail, long AmountMinor, string Currency, PayoutStatus Status,
-    DateTimeOffset CreatedAt, string? ReviewedBy);
+public sealed record PayoutRow(Guid Id, string OwnerId, string OwnerEmail, long AmountMinor, string Currency, PayoutStatus Status,
+    PayoutAnomalies Anomalies, DateTimeOffset CreatedAt, DateOnly PayBy, string? ReviewedBy, string? ReviewNote, string? TransferId,
+    bool Simulated, string? FailureReason);
 
-/// <summary>Finance staff's review of payouts: approve (the ledger pays the owner out) or hold.</summary>
-public sealed class PayoutService(FleetDbContext db, LedgerService ledger, TimeProvider time)
+/// <summary>The finance queue's filters: a status (all when null), only flagged payouts, an owner's email fragment; one page.</summary>
+public sealed record PayoutQuery(PayoutStatus? Status = null, bool FlaggedOnly = false, string? Owner = null, int Page = 0, int PageSize = 25);
+
+public sealed record PayoutPage(IReadOnlyList<PayoutRow> Rows, int Total);
+
+/// <summary>
+/// Finance staff's review of payouts: approve (the transfer then runs as execute-payout), hold, or release a
+/// hold, each with its reason in the audit log, in the same transaction as the decision.
+/// </summary>
+public sealed class PayoutService(FleetDbContext db, AuditTrail audit, IBackgroundJobClient backgroundJobs, TimeProvider time)
 {
-    public async Task<IReadOnlyList<PayoutRow>> ListAsync(bool openOnly, CancellationToken cancellationToken = default) =>
-        await (openOnly ? db.Payouts.Where(Payout.Open) : db.Payouts)
-            .Join(db.Users, p => p.OwnerId, u => u.Id, (p, u) => new { Payout = p, Email = u.Email ?? u.UserName ?? "" })
-            .OrderByDescending(x => x.Payout.CreatedAt)
-            .Select(x => new PayoutRow(x.Payout.Id, x.Email, x.Payout.AmountMinor, x.Payout.Currency, x.Payout.Status,
-                x.Payout.CreatedAt, x.Payout.ReviewedBy))
+    public async Task<PayoutPage> QueryAsync(PayoutQuery query, CancellationToken cancellationToken = default)
+    {
+        var payouts = db.Payouts.AsNoTracking()
+            .Join(db.Users, p => p.OwnerId, u => u.Id, (p, u) => new { Payout = p, Email = u.Email ?? u.UserName ?? "" });
+        if (query.Status is { } status)
+        {
+            payouts = payouts.Where(x => x.Payout.Status == status);
+        }
+
+        if (query.FlaggedOnly)
+        {
+            payouts = payouts.Where(x => x.Payout.Anomalies != PayoutAnomalies.None);
+        }
+
+        if (!string.IsNullOrWhiteSpace(query.Owner))
+        {
+            var owner = query.Owner.Trim();
+            payouts = payouts.Where(x => x.Email.Contains(owner));
+        }
+
+        var total = await payouts.CountAsync(cancellationToken);
+        var rows = await payouts.OrderByDescending(x => x.Payout.CreatedAt).ThenBy(x => x.Payout.Id)
+            .Skip(query.Page * query.PageSize).Take(query.PageSize)
+            .Select(x => new PayoutRow(x.Payout.Id, x.Payout.OwnerId, x.Email, x.Payout.AmountMinor, x.Payout.Currency, x.Payout.Status,
+                x.Payout.Anomalies, x.Payout.CreatedAt, x.Payout.PayBy, x.Payout.ReviewedBy, x.Payout.ReviewNote, x.Payout.TransferId,
+                x.Payout.Simulated, x.Payout.FailureReason))
             .ToListAsync(cancellationToken);
+        return new PayoutPage(rows, total);
+    }
 
-    public async Task ApproveAsync(Guid payoutId, string reviewer, CancellationToken cancellationToken = default)
+    public Task ApproveAsync(Actor reviewer, Guid payoutId, string? note = null, CancellationToken cancellationToken = default) =>
+        ApproveAllAsync(reviewer, [payoutId], note, cancellationToken);
+
+    /// <summary>Approves every payout named, all or none; each gets its audit entry and its transfer job.</summary>
+    public async Task ApproveAllAsync(Actor reviewer, IReadOnlyCollection<Guid> payoutIds, string? note = null,
+        CancellationToken cancellationToken = default)
     {
-        var payout = await FindAsync(payoutId, cancellationToken);
+        var payouts = await FindAllAsync(payoutIds, cancellationToken);
         var now = time.GetUtcNow();
-        payout.Approve(reviewer, now);
-        await ledger.TryAddAsync(SettlementEntries.PayOut(payout, now), cancellationToken);
+        foreach (var payout in payouts)
+        {
+            payout.Approve(reviewer.Name, note, now);
+            audit.Record(reviewer, "payout.approve", Subject(payout), note);
+        }
+
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var payout in payouts)
+        {
+            backgroundJobs.Enqueue<PayoutExecutor>(executor => executor.ExecuteAsync(payout.Id, CancellationToken.None));
+        }
     }
 
-    public async Task HoldAsync(Guid payoutId, string reviewer, CancellationToken cancellationToken = default)
+    public async Task HoldAsync(Actor reviewer, Guid payoutId, string reason, CancellationToken cancellationToken = default)
     {
-        var payout = await FindAsync(payoutId, cancellationToken);
-        payout.Hold(reviewer, time.GetUtcNow());
+        var payout = (await FindAllAsync([payoutId], cancellationToken))[0];
+        payout.Hold(reviewer.Name, reason, time.GetUtcNow());
+        audit.Record(reviewer, "payout.hold", Subject(payout), reason);
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<Payout> FindAsync(Guid payoutId, CancellationToken cancellationToken) =>
-        await db.Payouts.SingleOrDefaultAsync(p => p.Id == payoutId, cancellationToken)
-        ?? throw new DomainException("No such payout.");
+    public async Task ReleaseAsync(Actor reviewer, Guid payoutId, string reason, CancellationToken cancellationToken = default)
+    {
+        var payout = (await FindAllAsync([payoutId], cancellationToken))[0];
+        payout.Release(reviewer.Name, reason, time.GetUtcNow());
+        audit.Record(reviewer, "payout.release", Subject(payout), reason);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public static string Subject(Payout payout) => $"payout:{payout.Id}";
+
+    private async Task<List<Payout>> FindAllAsync(IReadOnlyCollection<Guid> payoutIds, CancellationToken cancellationToken)
+    {
+        var payouts = await db.Payouts.Where(p => payoutIds.Contains(p.Id)).ToListAsync(cancellationToken);
+        return payouts.Count == payoutIds.Distinct().Count() && payouts.Count > 0
+            ? payouts
+            : throw new NotFoundException("No such payout.");
+    }
 }

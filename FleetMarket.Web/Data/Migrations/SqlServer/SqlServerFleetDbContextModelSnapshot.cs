@@ -64,6 +64,48 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.Audit.AuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Subject");
+
+                    b.ToTable("AuditLog", (string)null);
+                });
+
             modelBuilder.Entity("FleetMarket.Domain.Devices.Device", b =>
                 {
                     b.Property<Guid>("Id")
@@ -293,6 +335,16 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.Property<Guid?>("ReservationId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("ReversalReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset?>("ReversalSettledAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("ReversedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset?>("SettledAt")
                         .HasColumnType("datetimeoffset");
 
@@ -309,6 +361,8 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("WorkUnitId")
                         .IsUnique();
+
+                    b.HasIndex("ReversedAt", "ReversalSettledAt");
 
                     b.ToTable("UsageRecords");
                 });
@@ -500,6 +554,9 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.Property<long>("AmountMinor")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("Anomalies")
+                        .HasColumnType("int");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -509,10 +566,24 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasColumnType("nchar(3)")
                         .IsFixedLength();
 
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateTimeOffset?>("PaidAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateOnly>("PayBy")
+                        .HasColumnType("date");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
 
                     b.Property<DateTimeOffset?>("ReviewedAt")
                         .HasColumnType("datetimeoffset");
@@ -521,14 +592,27 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasMaxLength(256)
                         .HasColumnType("nvarchar(256)");
 
+                    b.Property<DateOnly>("RunDate")
+                        .HasColumnType("date");
+
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
 
+                    b.Property<string>("TransferId")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("OwnerId");
+                    b.HasIndex("TransferId");
+
+                    b.HasIndex("OwnerId", "RunDate")
+                        .IsUnique();
 
                     b.HasIndex("Status", "CreatedAt");
 
@@ -543,6 +627,17 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
 
                     b.Property<bool>("DetailsSubmitted")
                         .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("LastBankPayoutAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("LastBankPayoutFailure")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<string>("LastBankPayoutStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -662,6 +757,85 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("ReservedSlots");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Settlement.ReconciliationDifference", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("FoundAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<long?>("LedgerMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("nvarchar(1000)");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset?>("ResolvedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
+                    b.Property<long?>("StripeMinor")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Reference")
+                        .IsUnique();
+
+                    b.ToTable("ReconciliationDifferences");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Settlement.SettlementRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("ChargedMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FeesMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("PeriodFrom")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("PeriodTo")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("UsageRecords")
+                        .HasColumnType("int");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("SettlementRuns");
                 });
 
             modelBuilder.Entity("FleetMarket.Web.Billing.ProcessedStripeEvent", b =>

@@ -59,6 +59,48 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.Audit.AuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Subject");
+
+                    b.ToTable("AuditLog", (string)null);
+                });
+
             modelBuilder.Entity("FleetMarket.Domain.Devices.Device", b =>
                 {
                     b.Property<Guid>("Id")
@@ -286,6 +328,16 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<Guid?>("ReservationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReversalReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReversalSettledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReversedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("SettledAt")
                         .HasColumnType("INTEGER");
 
@@ -302,6 +354,8 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("WorkUnitId")
                         .IsUnique();
+
+                    b.HasIndex("ReversedAt", "ReversalSettledAt");
 
                     b.ToTable("UsageRecords");
                 });
@@ -492,6 +546,9 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<long>("AmountMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Anomalies")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -501,9 +558,23 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PaidAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PayBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ReviewedAt")
@@ -513,14 +584,27 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly>("RunDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TransferId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("OwnerId");
+                    b.HasIndex("TransferId");
+
+                    b.HasIndex("OwnerId", "RunDate")
+                        .IsUnique();
 
                     b.HasIndex("Status", "CreatedAt");
 
@@ -535,6 +619,17 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
 
                     b.Property<bool>("DetailsSubmitted")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastBankPayoutAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastBankPayoutFailure")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastBankPayoutStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -654,6 +749,85 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("ReservedSlots");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Settlement.ReconciliationDifference", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FoundAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LedgerMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StripeMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "Reference")
+                        .IsUnique();
+
+                    b.ToTable("ReconciliationDifferences");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Settlement.SettlementRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChargedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeesMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PeriodFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PeriodTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UsageRecords")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("SettlementRuns");
                 });
 
             modelBuilder.Entity("FleetMarket.Web.Billing.ProcessedStripeEvent", b =>

@@ -10,7 +10,8 @@ using Stripe;
 namespace FleetMarket.Tests.Builders;
 
 /// <summary>
-/// Stripe's API as far as FleetMarket uses it, on a loopback port: Express accounts and account links.
+/// Stripe's API as far as FleetMarket uses it, on a loopback port: Express accounts and account links,
+/// Checkout Sessions, and Connect transfers (idempotent by <c>Idempotency-Key</c>, as Stripe is).
 /// No network is reachable from tests, and Stripe's own mock server is not packaged; this is the stand-in.
 /// It also signs webhook payloads the way Stripe does.
 /// </summary>
@@ -56,6 +57,30 @@ public sealed class StripeStub : IAsyncDisposable
             return Results.Content(JsonSerializer.Serialize(new { id, @object = "checkout.session", url = $"https://checkout.stripe.test/c/pay/{id}" }),
                 "application/json");
         });
+        _app.MapPost("/v1/transfers", async (HttpRequest request) =>
+        {
+            var form = await request.ReadFormAsync();
+            var key = request.Headers["Idempotency-Key"].ToString();
+            Requests.Add($"POST /v1/transfers amount={form["amount"]} currency={form["currency"]} destination={form["destination"]} idempotency={key}");
+            if (RefuseTransfers)
+            {
+                return Results.Content("""{"error":{"type":"invalid_request_error","code":"balance_insufficient","message":"Insufficient funds in Stripe account."}}""",
+                    "application/json", statusCode: 400);
+            }
+
+            // Stripe replays the first response to a repeated idempotency key instead of transferring again.
+            var transfer = _transfersByKey.GetOrAdd(key, _ =>
+            {
+                var created = new StubTransfer($"tr_{Guid.NewGuid():N}"[..27], long.Parse(form["amount"]!), form["currency"]!,
+                    form["destination"]!, form["metadata[payout_id]"]);
+                Transfers[created.Id] = created;
+                return created;
+            });
+            return Results.Content(TransferJson(transfer), "application/json");
+        });
+        _app.MapGet("/v1/transfers", () => Results.Content(
+            $$"""{"object":"list","url":"/v1/transfers","has_more":false,"data":[{{string.Join(",", Transfers.Values.Select(TransferJson))}}]}""",
+            "application/json"));
         _app.StartAsync().GetAwaiter().GetResult();
         BaseAddress = _app.Urls.First();
     }
@@ -71,6 +96,59 @@ public sealed class StripeStub : IAsyncDisposable
     };
 
     public ConcurrentBag<string> Requests { get; } = [];
+
+    /// <summary>The transfers Stripe made, by id; a test may add one the ledger does not know.</summary>
+    public ConcurrentDictionary<string, StubTransfer> Transfers { get; } = new();
+
+    /// <summary>When set, transfers are refused as Stripe does when the platform's balance is short.</summary>
+    public bool RefuseTransfers { get; set; }
+
+    private readonly ConcurrentDictionary<string, StubTransfer> _transfersByKey = new();
+
+    public sealed record StubTransfer(string Id, long Amount, string Currency, string Destination, string? PayoutId, long AmountReversed = 0);
+
+    public static string TransferJson(StubTransfer transfer) => JsonSerializer.Serialize(new
+    {
+        id = transfer.Id,
+        @object = "transfer",
+        amount = transfer.Amount,
+        amount_reversed = transfer.AmountReversed,
+        currency = transfer.Currency,
+        destination = transfer.Destination,
+        reversed = transfer.AmountReversed == transfer.Amount,
+        created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        metadata = transfer.PayoutId is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["payout_id"] = transfer.PayoutId },
+    });
+
+    /// <summary>A <c>transfer.created</c> or <c>transfer.reversed</c> event about <paramref name="transfer"/>.</summary>
+    public static string TransferEvent(string eventId, string type, StubTransfer transfer) =>
+        $$$"""{"id":"{{{eventId}}}","object":"event","api_version":"{{{StripeConfiguration.ApiVersion}}}","created":{{{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}}},"type":"{{{type}}}","livemode":false,"pending_webhooks":1,"data":{"object":{{{TransferJson(transfer)}}}}}""";
+
+    /// <summary>A <c>payout.paid</c> or <c>payout.failed</c> event: a connected account's payout to the owner's bank.</summary>
+    public static string BankPayoutEvent(string eventId, string accountId, string status, string? failureMessage, DateTimeOffset created) =>
+        JsonSerializer.Serialize(new
+        {
+            id = eventId,
+            @object = "event",
+            api_version = StripeConfiguration.ApiVersion,
+            account = accountId,
+            created = created.ToUnixTimeSeconds(),
+            type = status == "paid" ? "payout.paid" : "payout.failed",
+            livemode = false,
+            pending_webhooks = 1,
+            data = new
+            {
+                @object = new
+                {
+                    id = $"po_{Guid.NewGuid():N}"[..24],
+                    @object = "payout",
+                    amount = 1000,
+                    currency = "usd",
+                    status,
+                    failure_message = failureMessage,
+                },
+            },
+        });
 
     /// <summary>Account id → whether the owner finished onboarding (Stripe then enables payouts).</summary>
     public ConcurrentDictionary<string, bool> Accounts { get; } = new();

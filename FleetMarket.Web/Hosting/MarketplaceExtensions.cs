@@ -35,6 +35,7 @@ public static class MarketplaceExtensions
 
         services.AddScoped<LedgerService>();
         services.AddScoped<EscrowHolds>();
+        services.AddScoped<UsageReversals>();
         services.AddScoped<CapacityService>();
         services.AddScoped<ReservationService>();
         services.AddScoped<DeviceService>();

@@ -26,16 +26,22 @@ public sealed class FleetApp : WebApplicationFactory<Program>
     {
     }
 
-    internal FleetApp(Dictionary<string, string?> settings)
+    /// <param name="settings">Configuration on top of the app's own.</param>
+    /// <param name="sharedDataPath">Another app's data folder, to run a second process over the same database files.</param>
+    internal FleetApp(Dictionary<string, string?> settings, string? sharedDataPath = null)
     {
         _settings = settings;
+        _ownsData = sharedDataPath is null;
+        DataPath = sharedDataPath ?? Directory.CreateTempSubdirectory("fleetmarket-tests-").FullName;
         UseKestrel(0);
         StartServer();
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseAddress = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1"));
     }
 
-    public string DataPath { get; } = Directory.CreateTempSubdirectory("fleetmarket-tests-").FullName;
+    private readonly bool _ownsData;
+
+    public string DataPath { get; }
 
     public Uri BaseAddress { get; }
 
@@ -89,6 +95,11 @@ public sealed class FleetApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (!_ownsData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataPath, recursive: true);

@@ -39,4 +39,16 @@ public sealed class CarLeaseTests
 
         Assert.Contains(named, refused.Message);
     }
+
+    [Theory]
+    [InlineData("2026-11-10", "2026-11-15")] // before this month's due day
+    [InlineData("2026-11-15", "2026-11-15")] // on it
+    [InlineData("2026-11-16", "2026-12-15")] // after it: next month's
+    [InlineData("2026-01-01", "2026-03-15")] // before the lease starts: its first payment
+    public void NextDueDate_TheFirstPaymentDayOnOrAfter(string from, string expected) =>
+        Assert.Equal(DateOnly.Parse(expected), Lease().NextDueDate(DateOnly.Parse(from)));
+
+    [Fact]
+    public void NextDueDate_AfterTheLastPayment_IsNone() =>
+        Assert.Null(Lease().NextDueDate(new DateOnly(2029, 3, 1)));
 }

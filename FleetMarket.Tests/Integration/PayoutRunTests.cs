@@ -1,0 +1,67 @@
+using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Payouts;
+using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Earnings;
+using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Jobs;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FleetMarket.Tests.Integration;
+
+/// <summary>build-payouts with the production minimum: who is paid, when it must land, and what is flagged.</summary>
+[Collection(AppCollection.Name)]
+public sealed class PayoutRunTests : IAsyncLifetime
+{
+    private readonly FleetApp _app = new(new()
+    {
+        ["Marketplace:PairingAttemptsPerMinute"] = "1000",
+        ["Payouts:MinimumPayoutMinor"] = "2000",
+        ["Payouts:LeaseDueWithinDays"] = "7",
+        ["Payouts:NewDeviceEarningsLimitMinor"] = "1",
+    });
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task EarningsBelowTheMinimum_WaitForALaterRun_UnlessTheLeasePaymentIsNear()
+    {
+        var waiting = await OwnerWithEarningsAsync();
+        var leaseDueSoon = await OwnerWithEarningsAsync();
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var dueDay = today.AddDays(2).Day <= 28 ? today.AddDays(2).Day : 1;
+        await _app.InScopeAsync(s => s.GetRequiredService<EarningsService>().SaveLeaseAsync(leaseDueSoon.Id,
+            new LeaseInput("Tesla Finance", 450_00, dueDay, today.AddMonths(-6), today.AddYears(2))));
+
+        await _app.RunRecurringJobAsync(PayoutRunJob.Id);
+
+        Assert.False(await _app.QueryAsync(db => db.Payouts.AnyAsync(p => p.OwnerId == waiting.Id)));
+        var payout = await _app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == leaseDueSoon.Id));
+        var due = today.Day <= dueDay ? new DateOnly(today.Year, today.Month, dueDay) : new DateOnly(today.Year, today.Month, dueDay).AddMonths(1);
+        Assert.True(payout.PayBy < due, $"pay by {payout.PayBy}, due {due}");
+        Assert.True(payout.PayBy >= today);
+        Assert.Equal(0, await Balance(LedgerAccounts.OwnerEarnings(leaseDueSoon.Id)));
+        Assert.Equal(payout.AmountMinor, await Balance(LedgerAccounts.OwnerPayable(leaseDueSoon.Id)));
+        Assert.True(payout.Anomalies.HasFlag(PayoutAnomalies.NewDeviceLargeEarnings), "a device paired today already earned above the limit");
+    }
+
+    private async Task<TestUser> OwnerWithEarningsAsync()
+    {
+        var market = new MarketplaceBuilder(_app);
+        var device = await market.PairedDeviceAsync(askingPricePerHourMinor: 250);
+        var buyer = await market.BuyerWithBalanceAsync();
+        await market.SubmitSampleJobAsync(buyer, rows: 4, rowsPerUnit: 2);
+        using (var worker = market.DeviceClient(device))
+        {
+            await MarketplaceBuilder.CompleteAllOfferedAsync(worker);
+        }
+
+        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        return device.Owner;
+    }
+
+    private Task<long> Balance(string account) =>
+        _app.InScopeAsync(s => s.GetRequiredService<LedgerService>().BalanceAsync(account, "USD"));
+}

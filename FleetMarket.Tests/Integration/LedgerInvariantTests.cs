@@ -67,6 +67,21 @@ public sealed class LedgerInvariantTests(FleetApp app) : IClassFixture<FleetApp>
         }
     }
 
+    [Fact]
+    public async Task Postings_CannotBeChangedOrDeleted()
+    {
+        await _market.BuyerWithBalanceAsync(10_00);
+
+        var change = await Assert.ThrowsAsync<InvalidOperationException>(() => app.InScopeAsync(async s =>
+        {
+            var db = s.GetRequiredService<FleetDbContext>();
+            db.Postings.Remove(await db.Postings.FirstAsync());
+            await db.SaveChangesAsync();
+        }));
+
+        Assert.Contains("immutable", change.Message);
+    }
+
     private async Task WorkAsync(PairedDevice device, int units)
     {
         using var worker = _market.DeviceClient(device);

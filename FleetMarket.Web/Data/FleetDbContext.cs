@@ -41,6 +41,30 @@ public abstract class FleetDbContext(DbContextOptions options)
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        RejectLedgerEdits();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        RejectLedgerEdits();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Postings are immutable: a mistake is corrected by a new, reversing transaction that names its cause.</summary>
+    private void RejectLedgerEdits()
+    {
+        var edited = ChangeTracker.Entries()
+            .FirstOrDefault(e => e.Entity is Posting or LedgerTransaction && e.State is EntityState.Modified or EntityState.Deleted);
+        if (edited is not null)
+        {
+            throw new InvalidOperationException(
+                $"Ledger entries are immutable: post a reversing transaction instead of changing a {edited.Entity.GetType().Name}.");
+        }
+    }
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -12,6 +12,8 @@ public sealed class RoleNavigationTests(BrowserFixture browser) : IClassFixture<
     {
         { Roles.Owner, "My devices", "Payouts" },
         { Roles.Buyer, "Jobs", "My devices" },
+        { Roles.Buyer, "Capacity", "Earnings" },
+        { Roles.Buyer, "Reservations", "Payouts" },
         { Roles.Finance, "Payouts", "Users and roles" },
         { Roles.Admin, "Users and roles", "Jobs" },
     };
@@ -32,7 +34,7 @@ public sealed class RoleNavigationTests(BrowserFixture browser) : IClassFixture<
 
         await shell.Navigation.GetByRole(AriaRole.Link, new() { Name = ownPage, Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1, Name = ownPage })).ToBeVisibleAsync();
-        await shell.ScreenshotAsync($"page-{role.ToLowerInvariant()}");
+        await shell.ScreenshotAsync($"page-{role.ToLowerInvariant()}-{ownPage.ToLowerInvariant().Replace(' ', '-')}");
     }
 
     [Fact]

@@ -30,6 +30,23 @@ public sealed class MarketplaceBuilder(FleetApp app)
     public async Task<PairedDevice> PairedDeviceAsync(long askingPricePerHourMinor = 120, string region = "us-west")
     {
         var (owner, code) = await DeviceAwaitingPairingAsync(askingPricePerHourMinor, region);
+        return await PairAsync(owner, code);
+    }
+
+    /// <summary>A paired device whose worker has reported what it runs on and its benchmark score, as it does on start.</summary>
+    public async Task<PairedDevice> BenchmarkedDeviceAsync(NewDevice device, string executionProvider, double benchmarkScore)
+    {
+        var owner = await TestUsers.CreateAsync(app, Roles.Owner);
+        var code = await app.InScopeAsync(services => services.GetRequiredService<DeviceService>().AddAsync(owner.Id, device));
+        var paired = await PairAsync(owner, code);
+        using var client = DeviceClient(paired);
+        var capabilities = new DeviceCapabilities([executionProvider, "CPU"], executionProvider, benchmarkScore, "1.0.0", "Linux");
+        (await client.PostAsJsonAsync(WorkerRoutes.Capabilities, capabilities)).EnsureSuccessStatusCode();
+        return paired;
+    }
+
+    private async Task<PairedDevice> PairAsync(TestUser owner, PairingCode code)
+    {
         using var client = app.NewClient();
         var response = await client.PostAsJsonAsync(WorkerRoutes.Pair, new PairRequest(code.Code));
         response.EnsureSuccessStatusCode();

@@ -73,6 +73,49 @@ public sealed class JobCardTests : MudTestContext
         Assert.Contains("1 of 4 units failed", card.Find(".mud-alert").TextContent);
     }
 
+    [Fact]
+    public void JobCard_NormalPriorityOnDemandJob_ShowsNoPriorityOrReservation()
+    {
+        var card = Render<JobCard>(p => p.Add(c => c.Job, Job(JobStatus.Queued, done: 0, running: 0, queued: 4)));
+
+        Assert.Empty(card.FindAll("[data-testid=job-priority]"));
+        Assert.Empty(card.FindAll("[data-testid=job-reservation]"));
+    }
+
+    [Theory]
+    [InlineData(JobPriority.High, "High priority")]
+    [InlineData(JobPriority.Low, "Low priority")]
+    public void JobCard_PriorityOtherThanNormal_IsShown(JobPriority priority, string shown)
+    {
+        var job = Job(JobStatus.Queued, done: 0, running: 0, queued: 4) with { Priority = priority };
+
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job));
+
+        Assert.Equal(shown, card.Find("[data-testid=job-priority]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void JobCard_JobOnAReservation_NamesTheReservation()
+    {
+        var job = Job(JobStatus.Running, done: 1, running: 1, queued: 2) with { ReservationId = Guid.NewGuid() };
+
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job).Add(c => c.ReservationName, "Nightly capacity"));
+
+        Assert.Equal("Reservation: Nightly capacity", card.Find("[data-testid=job-reservation]").TextContent.Trim());
+        Assert.Contains("from the reservation", card.Markup);
+        Assert.DoesNotContain("held", card.Markup);
+    }
+
+    [Fact]
+    public void JobCard_JobOnAReservationTheCardCannotName_StillSaysItIsReserved()
+    {
+        var job = Job(JobStatus.Running, done: 1, running: 1, queued: 2) with { ReservationId = Guid.NewGuid() };
+
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job));
+
+        Assert.Equal("Reserved capacity", card.Find("[data-testid=job-reservation]").TextContent.Trim());
+    }
+
     private static JobProgress Job(JobStatus status, int done, int running, int queued) => new(
         Guid.NewGuid(), "Nightly scoring", status, JobPriority.Normal, ReservationId: null, Units: 4, Queued: queued, Running: running, Done: done, Failed: 0, Rows: 16,
         HeldMinor: 100, SpentMinor: 40, Currency: "USD", CreatedAt: DateTimeOffset.UnixEpoch, CompletedAt: null,

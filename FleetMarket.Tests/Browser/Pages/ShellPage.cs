@@ -23,5 +23,7 @@ public sealed class ShellPage(IPage page)
     {
         Path = Path.Combine(BrowserFixture.ScreenshotFolder, $"{name}.png"),
         FullPage = true,
+        // Chips and snackbars fade between colours: show where they end up, not a frame of the way there.
+        Animations = ScreenshotAnimations.Disabled,
     });
 }

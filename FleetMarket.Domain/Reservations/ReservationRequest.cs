@@ -28,7 +28,8 @@ public sealed record ReservationRequest(int DeviceHours, DateTimeOffset WindowSt
             return "The window is in the past; reserve time that is still to come.";
         }
 
-        if (WindowEnd > now + CapacityClock.Horizon)
+        // The same week the capacity browser shows: from the slot under way.
+        if (WindowEnd > CapacityClock.SlotStartOf(now) + CapacityClock.Horizon)
         {
             return $"Capacity can be reserved up to {CapacityClock.Horizon.TotalDays:0} days ahead.";
         }

@@ -154,7 +154,9 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         var cancelled = await client.PostAsync($"/api/reservations/{reservationId}/cancel", null);
 
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
-        Assert.Equal(ReservationState.Cancelled, (await cancelled.Content.ReadFromJsonAsync<ReservationDetail>())!.Summary.State);
+        var summary = (await cancelled.Content.ReadFromJsonAsync<ReservationDetail>())!.Summary;
+        Assert.Equal(ReservationState.Cancelled, summary.State);
+        Assert.False(summary.UnspentReturned);
         Assert.Equal(JobStatus.Cancelled, (await app.InScopeAsync(s => s.GetRequiredService<JobService>().GetAsync(buyer.Id, jobId))).Status);
         var another = await _market.BuyerWithBalanceAsync(10_00);
         await ReserveAsync(another, Request(hours: 2, region));
@@ -164,6 +166,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         var spent = await app.QueryAsync(db => db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor));
         Assert.True(spent > 0);
         Assert.Equal(new BuyerBalance(10_00 - spent, 0, "USD"), await BalanceAsync(buyer));
+        Assert.True((await app.InScopeAsync(s => s.GetRequiredService<ReservationService>().GetAsync(buyer.Id, reservationId))).Summary.UnspentReturned);
     }
 
     [Fact]
@@ -177,7 +180,22 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         using var worker = _market.DeviceClient(device);
 
         Assert.Equal(urgent, (await MarketplaceBuilder.LeaseAsync(worker))?.JobId);
-        Assert.NotEqual(older, urgent);
+        Assert.Equal(older, (await MarketplaceBuilder.LeaseAsync(worker))?.JobId);
+    }
+
+    [Fact]
+    public async Task HighPriority_OrdersOnlyTheBuyersOwnJobs_AnotherBuyerKeepsTheirPlace()
+    {
+        var device = await _market.PairedDeviceAsync(askingPricePerHourMinor: 25_000, NewRegion());
+        var first = await _market.BuyerWithBalanceAsync(1_000_00);
+        var later = await _market.BuyerWithBalanceAsync(1_000_00);
+        var waiting = await SubmitAsync(first, maxPrice: 30_000);
+        var urgent = await SubmitAsync(later, maxPrice: 30_000, priority: JobPriority.High);
+
+        using var worker = _market.DeviceClient(device);
+
+        Assert.Equal(waiting, (await MarketplaceBuilder.LeaseAsync(worker))?.JobId);
+        Assert.Equal(urgent, (await MarketplaceBuilder.LeaseAsync(worker))?.JobId);
     }
 
     [Fact]

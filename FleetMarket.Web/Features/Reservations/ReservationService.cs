@@ -13,7 +13,7 @@ namespace FleetMarket.Web.Features.Reservations;
 
 public sealed record ReservationSummary(Guid Id, string Name, ReservationState State, DateTimeOffset WindowStart,
     DateTimeOffset WindowEnd, int DeviceHours, int RemainingHours, int Devices, long HeldMinor, long SpentMinor,
-    long ComputeMilliseconds, int Jobs, string Currency, DateTimeOffset CreatedAt)
+    long ComputeMilliseconds, int Jobs, string Currency, DateTimeOffset CreatedAt, bool UnspentReturned)
 {
     /// <summary>Compute time its jobs have used, in device-hours.</summary>
     public double UsedHours => ComputeMilliseconds / 3_600_000.0;
@@ -123,6 +123,7 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
                 r.HeldMinor,
                 r.Currency,
                 r.CreatedAt,
+                Returned = r.EscrowReleasedAt != null,
                 Remaining = r.Slots.Count(s => s.StartsAt > endedBefore),
                 Devices = r.Slots.Select(s => s.DeviceId).Distinct().Count(),
                 Spent = db.UsageRecords.Where(u => u.ReservationId == r.Id).Sum(u => u.ChargeMinor),
@@ -135,7 +136,7 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
             var state = Reservation.StateOf(r.Status, r.WindowStart, r.WindowEnd, now);
             var remaining = state is ReservationState.Active or ReservationState.Upcoming ? r.Remaining : 0;
             return new ReservationSummary(r.Id, r.Name, state, r.WindowStart, r.WindowEnd, r.DeviceHours, remaining, r.Devices,
-                r.HeldMinor, r.Spent, r.Compute, r.Jobs, r.Currency, r.CreatedAt);
+                r.HeldMinor, r.Spent, r.Compute, r.Jobs, r.Currency, r.CreatedAt, r.Returned);
         }).ToList();
     }
 }

@@ -45,8 +45,11 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
         var candidates = slot is null
             ? open.Where(j => j.ReservationId == null && j.MaxPricePerHourMinor >= price)
             : open.Where(j => (j.ReservationId == null && j.MaxPricePerHourMinor >= price) || j.ReservationId == slot.ReservationId);
+        // A reservation's own jobs first. Then buyers in the order they joined the queue (their oldest open
+        // job), and within a buyer's place the job they marked most urgent: priority never jumps other buyers.
         var jobs = await candidates
             .OrderBy(j => j.ReservationId == null)
+            .ThenBy(j => open.Where(o => o.BuyerId == j.BuyerId).Min(o => o.CreatedAt))
             .ThenByDescending(j => j.Priority)
             .ThenBy(j => j.CreatedAt)
             .Select(j => new { j.Id, j.Status, j.ReservationId })

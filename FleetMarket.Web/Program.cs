@@ -16,8 +16,8 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseFleetStatusPages();
-app.UseRateLimiter();
 app.UseAuthentication();
+app.UseRateLimiter();
 app.UseAuthorization();
 app.UseAntiforgery();
 

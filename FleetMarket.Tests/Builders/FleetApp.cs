@@ -18,19 +18,24 @@ public sealed class FleetApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
 
     /// <summary>
-    /// The app as configured, except that tests may pair many devices a minute from one address and pay out any
-    /// amount (test jobs earn cents); the throttle and the payout minimum have tests of their own.
+    /// The app as configured, except that tests may pair devices and sign users in many times a minute from one
+    /// address and pay out any amount (test jobs earn cents); the limits and the payout minimum have tests of their own.
     /// </summary>
     public FleetApp()
-        : this(new() { ["Marketplace:PairingAttemptsPerMinute"] = "1000", ["Payouts:MinimumPayoutMinor"] = "1" })
+        : this([])
     {
     }
 
-    /// <param name="settings">Configuration on top of the app's own.</param>
+    /// <param name="settings">Configuration on top of the app's own and <see cref="TestSettings"/>.</param>
     /// <param name="sharedDataPath">Another app's data folder, to run a second process over the same database files.</param>
     internal FleetApp(Dictionary<string, string?> settings, string? sharedDataPath = null)
     {
-        _settings = settings;
+        _settings = new Dictionary<string, string?>(TestSettings);
+        foreach (var (key, value) in settings)
+        {
+            _settings[key] = value;
+        }
+
         _ownsData = sharedDataPath is null;
         DataPath = sharedDataPath ?? Directory.CreateTempSubdirectory("fleetmarket-tests-").FullName;
         UseKestrel(0);
@@ -40,6 +45,14 @@ public sealed class FleetApp : WebApplicationFactory<Program>
     }
 
     private readonly bool _ownsData;
+
+    /// <summary>What the parameterless constructor adds to the app's configuration.</summary>
+    internal static Dictionary<string, string?> TestSettings => new()
+    {
+        ["Marketplace:PairingAttemptsPerMinute"] = "1000",
+        ["RateLimits:SignInPerMinute"] = "1000",
+        ["Payouts:MinimumPayoutMinor"] = "1",
+    };
 
     public string DataPath { get; }
 

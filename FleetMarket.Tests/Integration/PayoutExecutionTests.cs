@@ -23,7 +23,7 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
 
     public PayoutExecutionTests()
     {
-        _app = new FleetApp(new Dictionary<string, string?>(_stripe.AppSettings) { ["Payouts:MinimumPayoutMinor"] = "1" });
+        _app = new FleetApp(_stripe.AppSettings);
         _market = new MarketplaceBuilder(_app);
     }
 

@@ -15,7 +15,6 @@ public sealed class PayoutRunTests : IAsyncLifetime
 {
     private readonly FleetApp _app = new(new()
     {
-        ["Marketplace:PairingAttemptsPerMinute"] = "1000",
         ["Payouts:MinimumPayoutMinor"] = "2000",
         ["Payouts:LeaseDueWithinDays"] = "7",
         ["Payouts:NewDeviceEarningsLimitMinor"] = "1",

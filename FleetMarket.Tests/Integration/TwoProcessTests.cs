@@ -18,7 +18,7 @@ public sealed class TwoProcessTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _second = new FleetApp(new() { ["Payouts:MinimumPayoutMinor"] = "1" }, sharedDataPath: _first.DataPath);
+        _second = new FleetApp([], sharedDataPath: _first.DataPath);
         return Task.CompletedTask;
     }
 

@@ -1,9 +1,6 @@
-using System.Threading.RateLimiting;
 using FleetMarket.Web.Data;
-using FleetMarket.Web.Features.WorkerProtocol;
 using Hangfire;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Hosting;
 
@@ -15,18 +12,7 @@ public static class ApiExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-        builder.Services.AddRateLimiter(limiter =>
-        {
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-
-            limiter.AddPolicy(WorkerApi.PairingRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions
-                {
-                    PermitLimit = context.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.PairingAttemptsPerMinute,
-                    Window = TimeSpan.FromMinutes(1),
-                }));
-        });
+        builder.AddFleetRateLimits();
         builder.Services.AddHealthChecks()
             .AddDbContextCheck<FleetDbContext>("database")
             .AddCheck<HangfireStorageHealthCheck>("hangfire");

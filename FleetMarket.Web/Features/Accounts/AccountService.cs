@@ -1,6 +1,7 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,8 @@ namespace FleetMarket.Web.Features.Accounts;
 public sealed record UserRow(string Id, string Email, string DisplayName, IReadOnlyList<string> Roles);
 
 /// <summary>Registration (owners and buyers only) and the admin's granting of staff roles.</summary>
-public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbContext db, IOptions<AccountOptions> options)
+public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbContext db, IOptions<AccountOptions> options,
+    AuditTrail audit)
 {
     public async Task<ApplicationUser> RegisterAsync(string email, string password, string displayName, string role)
     {
@@ -43,7 +45,8 @@ public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbCo
             roleNames.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToList())).ToList();
     }
 
-    public async Task SetRoleAsync(string userId, string role, bool granted)
+    /// <summary>Grants or withdraws a role; the admin who did it is in the audit log.</summary>
+    public async Task SetRoleAsync(Actor admin, string userId, string role, bool granted)
     {
         if (!Roles.All.Contains(role))
         {
@@ -52,14 +55,14 @@ public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbCo
 
         var user = await users.FindByIdAsync(userId) ?? throw new DomainException("No such user.");
         var has = await users.IsInRoleAsync(user, role);
-        if (granted && !has)
+        if (granted == has)
         {
-            await Succeed(users.AddToRoleAsync(user, role));
+            return;
         }
-        else if (!granted && has)
-        {
-            await Succeed(users.RemoveFromRoleAsync(user, role));
-        }
+
+        // The user store saves through the same context, so the entry is saved with the change.
+        audit.Record(admin, granted ? "role.grant" : "role.revoke", $"user:{user.Id}", $"{role} for {user.Email}");
+        await Succeed(granted ? users.AddToRoleAsync(user, role) : users.RemoveFromRoleAsync(user, role));
     }
 
     private static async Task Succeed(Task<IdentityResult> operation)

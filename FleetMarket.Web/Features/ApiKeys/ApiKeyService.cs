@@ -1,5 +1,6 @@
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Devices;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,13 +12,14 @@ public sealed record IssuedApiKey(Guid Id, string Name, string Key);
 public sealed record ApiKeyRow(Guid Id, string Name, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
 
 /// <summary>A buyer's API keys. Every method is scoped to the calling buyer's own keys.</summary>
-public sealed class ApiKeyService(FleetDbContext db, TimeProvider time, ApiKeyCache cache)
+public sealed class ApiKeyService(FleetDbContext db, TimeProvider time, ApiKeyCache cache, AuditTrail audit)
 {
     public async Task<IssuedApiKey> CreateAsync(string buyerId, string name, CancellationToken cancellationToken = default)
     {
         var secret = Secrets.NewApiKey();
         var key = new ApiKey(buyerId, name, secret[..12], Secrets.Hash(secret), time.GetUtcNow());
         db.ApiKeys.Add(key);
+        await audit.RecordAsync(buyerId, "api-key.create", $"api-key:{key.Id}", key.Name, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return new IssuedApiKey(key.Id, key.Name, secret);
     }
@@ -33,6 +35,7 @@ public sealed class ApiKeyService(FleetDbContext db, TimeProvider time, ApiKeyCa
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.BuyerId == buyerId, cancellationToken)
                   ?? throw new NotFoundException("No such key.");
         key.Revoke(time.GetUtcNow());
+        await audit.RecordAsync(buyerId, "api-key.revoke", $"api-key:{key.Id}", key.Name, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         cache.Forget(key.Hash);
     }

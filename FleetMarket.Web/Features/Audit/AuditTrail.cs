@@ -26,6 +26,14 @@ public sealed class AuditTrail(FleetDbContext db, TimeProvider time)
     public void Record(Actor actor, string action, string subject, string? reason = null) =>
         db.AuditLog.Add(new AuditEntry(actor.Id, actor.Name, action, subject, reason, time.GetUtcNow()));
 
+    /// <summary>For services that know the acting user only by id: the entry names them by their email.</summary>
+    public async Task RecordAsync(string actorId, string action, string subject, string? reason = null,
+        CancellationToken cancellationToken = default)
+    {
+        var name = await db.Users.Where(u => u.Id == actorId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
+        Record(new Actor(actorId, name ?? actorId), action, subject, reason);
+    }
+
     public async Task<IReadOnlyList<AuditLine>> RecentAsync(string? subject = null, int take = 100, CancellationToken cancellationToken = default) =>
         await (subject is null ? db.AuditLog : db.AuditLog.Where(e => e.Subject == subject))
             .OrderByDescending(e => e.At)

@@ -8,7 +8,8 @@ public static class BalanceApi
 {
     public static IEndpointRouteBuilder MapBalanceApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/balance", GetAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy).WithTags("Balance");
+        app.MapGet("/api/balance", GetAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
+            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Balance");
         return app;
     }
 

@@ -3,6 +3,7 @@ using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ public sealed record PairingCode(Guid DeviceId, string Code, DateTimeOffset Expi
 
 /// <summary>The owner's side of devices. Every method is scoped to the calling owner's own devices.</summary>
 public sealed class DeviceService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
-    DeviceCredentialCache credentials)
+    DeviceCredentialCache credentials, AuditTrail audit)
 {
     public async Task<PairingCode> AddAsync(string ownerId, NewDevice input, CancellationToken cancellationToken = default)
     {
@@ -25,6 +26,7 @@ public sealed class DeviceService(FleetDbContext db, TimeProvider time, IOptions
             input.AskingPricePerHourMinor, marketplace.Value.Currency, time.GetUtcNow());
         var code = IssueCode(device);
         db.Devices.Add(device);
+        await audit.RecordAsync(ownerId, "device.pairing-code", $"device:{device.Id}", "device added", cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return code;
     }
@@ -41,13 +43,17 @@ public sealed class DeviceService(FleetDbContext db, TimeProvider time, IOptions
         ChangeAsync(ownerId, deviceId, device => device.SetPolicy(policy), cancellationToken);
 
     /// <summary>The worker's credential stops working at once on this node, within a minute on the others.</summary>
-    public Task RevokeAsync(string ownerId, Guid deviceId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(ownerId, deviceId, device => device.RevokeCredential(), cancellationToken);
+    public async Task RevokeAsync(string ownerId, Guid deviceId, CancellationToken cancellationToken = default)
+    {
+        await audit.RecordAsync(ownerId, "device.revoke", $"device:{deviceId}", cancellationToken: cancellationToken);
+        await ChangeAsync(ownerId, deviceId, device => device.RevokeCredential(), cancellationToken);
+    }
 
     /// <summary>A new one-time code for (re-)pairing; any earlier code stops working.</summary>
     public async Task<PairingCode> NewPairingCodeAsync(string ownerId, Guid deviceId, CancellationToken cancellationToken = default)
     {
         PairingCode? code = null;
+        await audit.RecordAsync(ownerId, "device.pairing-code", $"device:{deviceId}", "re-pairing", cancellationToken);
         await ChangeAsync(ownerId, deviceId, device => code = IssueCode(device), cancellationToken);
         return code!;
     }

@@ -1,12 +1,13 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace FleetMarket.Web.Features.Devices;
 
 /// <summary>Exchanges a one-time pairing code for a device credential.</summary>
-public sealed class PairingService(FleetDbContext db, TimeProvider time)
+public sealed class PairingService(FleetDbContext db, TimeProvider time, AuditTrail audit)
 {
     public async Task<PairResponse> PairAsync(PairRequest request, CancellationToken cancellationToken = default)
     {
@@ -26,6 +27,7 @@ public sealed class PairingService(FleetDbContext db, TimeProvider time)
 
         var credential = Secrets.NewCredential();
         device.CompletePairing(Secrets.Hash(credential), now);
+        audit.Record(Actor.System, "device.pair", $"device:{device.Id}", "pairing code exchanged for a device credential");
         await db.SaveChangesAsync(cancellationToken);
         return new PairResponse(device.Id, device.Name, credential);
     }

@@ -11,7 +11,8 @@ public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/api/jobs").RequireAuthorization(IdentityExtensions.BuyerApiPolicy).WithTags("Jobs");
+        var jobs = app.MapGroup("/api/jobs").RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
+            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Jobs");
         jobs.MapPost("/", SubmitAsync).DisableAntiforgery();
         jobs.MapGet("/", ListAsync);
         jobs.MapGet("/{jobId:guid}", GetAsync);

@@ -21,9 +21,11 @@ public static class ReservationsApi
 {
     public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/capacity", BrowseAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy).WithTags("Capacity");
+        app.MapGet("/api/capacity", BrowseAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
+            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Capacity");
 
-        var reservations = app.MapGroup("/api/reservations").RequireAuthorization(IdentityExtensions.BuyerApiPolicy).WithTags("Reservations");
+        var reservations = app.MapGroup("/api/reservations").RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
+            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Reservations");
         reservations.MapPost("/", ReserveAsync).DisableAntiforgery();
         reservations.MapGet("/", ListAsync);
         reservations.MapGet("/{reservationId:guid}", GetAsync);

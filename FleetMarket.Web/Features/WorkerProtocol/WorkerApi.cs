@@ -10,14 +10,13 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// <summary>The worker protocol of DESIGN.md: pair, heartbeat, lease, fetch blobs, complete or release.</summary>
 public static class WorkerApi
 {
-    public const string PairingRateLimit = "pairing";
-
     public static IEndpointRouteBuilder MapWorkerApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(WorkerRoutes.Pair, PairAsync).RequireRateLimiting(PairingRateLimit).WithTags("Worker");
+        app.MapPost(WorkerRoutes.Pair, PairAsync).RequireRateLimiting(RateLimits.Pairing).WithTags("Worker");
 
         var device = app.MapGroup(WorkerRoutes.Prefix)
             .RequireAuthorization(DeviceAuthenticationHandler.SchemeName)
+            .RequireRateLimiting(RateLimits.Worker)
             .DisableAntiforgery()
             .WithTags("Worker");
         device.MapPost("/heartbeat", Heartbeat);

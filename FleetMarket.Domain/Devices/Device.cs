@@ -1,3 +1,5 @@
+using FleetMarket.Domain.Pricing;
+
 namespace FleetMarket.Domain.Devices;
 
 /// <summary>An owner's device offered to the marketplace, and its pairing with the FleetMarket Worker.</summary>
@@ -31,6 +33,11 @@ public sealed class Device
         if (askingPricePerHourMinor <= 0)
         {
             throw new DomainException("The asking price per device-hour must be above zero.");
+        }
+
+        if (askingPricePerHourMinor > UsagePricing.MaxPricePerHourMinor)
+        {
+            throw new DomainException($"The asking price per device-hour can be at most {UsagePricing.MaxPriceText}.");
         }
 
         if (memoryMb < 0)
@@ -91,6 +98,11 @@ public sealed class Device
     public void RecordCapabilities(IReadOnlyList<string> availableProviders, string executionProvider, double benchmarkScore,
         string workerVersion)
     {
+        if (availableProviders is null || string.IsNullOrWhiteSpace(executionProvider) || string.IsNullOrWhiteSpace(workerVersion))
+        {
+            throw new DomainException("Capabilities name the available execution providers, the one in use and the worker's version.");
+        }
+
         if (double.IsNaN(benchmarkScore) || benchmarkScore < 0)
         {
             throw new DomainException("A benchmark score is a non-negative number of inferences per second.");

@@ -1,3 +1,5 @@
+using FleetMarket.Domain.Pricing;
+
 namespace FleetMarket.Domain.Jobs;
 
 /// <summary>A buyer's batch: one model run over the rows of its inputs, split into work units.</summary>
@@ -20,6 +22,11 @@ public sealed class InferenceJob
         if (maxPricePerHourMinor <= 0)
         {
             throw new DomainException("The maximum price per device-hour must be above zero.");
+        }
+
+        if (maxPricePerHourMinor > UsagePricing.MaxPricePerHourMinor)
+        {
+            throw new DomainException($"The maximum price per device-hour can be at most {UsagePricing.MaxPriceText}.");
         }
 
         Id = Guid.NewGuid();

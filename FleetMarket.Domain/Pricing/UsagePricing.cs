@@ -6,6 +6,15 @@ public static class UsagePricing
     private const long MillisecondsPerHour = 3_600_000;
 
     /// <summary>
+    /// The most a device-hour may cost, asked or offered (1,000.00): far above any real price, and far enough
+    /// below <see cref="long.MaxValue"/> that no charge, cap or hold computed from a price can overflow.
+    /// </summary>
+    public const long MaxPricePerHourMinor = 1_000_00;
+
+    /// <summary>How <see cref="MaxPricePerHourMinor"/> reads in messages.</summary>
+    public static string MaxPriceText => $"{MaxPricePerHourMinor / 100:N0}.{MaxPricePerHourMinor % 100:00}";
+
+    /// <summary>
     /// The charge for <paramref name="computeMilliseconds"/> at an hourly price: rounded up to a whole minor
     /// unit, at least one minor unit for any accepted work, never more than <paramref name="capMinor"/>.
     /// </summary>

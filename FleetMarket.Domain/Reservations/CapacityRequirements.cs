@@ -1,3 +1,5 @@
+using FleetMarket.Domain.Pricing;
+
 namespace FleetMarket.Domain.Reservations;
 
 /// <summary>What a buyer needs of a device; a null requirement accepts any device.</summary>
@@ -15,6 +17,7 @@ public sealed record CapacityRequirements(
         { MinimumScore: < 0 } => "The minimum benchmark score cannot be negative.",
         { MinimumMemoryMb: < 0 } => "The minimum memory cannot be negative.",
         { MaxPricePerHourMinor: <= 0 } => "The maximum price per device-hour must be above zero.",
+        { MaxPricePerHourMinor: > UsagePricing.MaxPricePerHourMinor } => $"The maximum price per device-hour can be at most {UsagePricing.MaxPriceText}.",
         _ => null,
     };
 }

@@ -29,12 +29,19 @@ public static class StripeWebhookApi
             return TypedResults.Problem("Stripe webhooks are not configured here.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
 
+        // Stripe.net fails with a NullReferenceException, not a StripeException, when the header is missing.
+        var signature = request.Headers["Stripe-Signature"].ToString();
+        if (string.IsNullOrWhiteSpace(signature))
+        {
+            return TypedResults.Problem("The webhook carries no Stripe-Signature header.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
         var json = await new StreamReader(request.Body).ReadToEndAsync(cancellationToken);
         Event stripeEvent;
         try
         {
             // Events keep the API version of the endpoint that sent them; the payloads we read are stable across versions.
-            stripeEvent = EventUtility.ConstructEvent(json, request.Headers["Stripe-Signature"], secret, throwOnApiVersionMismatch: false);
+            stripeEvent = EventUtility.ConstructEvent(json, signature, secret, throwOnApiVersionMismatch: false);
         }
         catch (StripeException exception)
         {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using FleetMarket.Domain.Pricing;
 
 namespace FleetMarket.Web.Hosting;
 
@@ -18,7 +19,7 @@ public sealed class MarketplaceOptions
     public int DefaultRowsPerUnit { get; set; } = 4;
 
     /// <summary>The highest hourly price a job pays when its buyer names none.</summary>
-    [Range(1, 1_000_000)]
+    [Range(1, UsagePricing.MaxPricePerHourMinor)]
     public long DefaultMaxPricePerHourMinor { get; set; } = 300;
 
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]

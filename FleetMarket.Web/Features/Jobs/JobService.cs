@@ -43,12 +43,12 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         var settings = marketplace.Value;
         if (submission.Model.Length == 0 || submission.Model.Length > settings.MaxModelBytes)
         {
-            throw new DomainException($"The model must be between 1 byte and {settings.MaxModelBytes / (1024 * 1024)} MiB.");
+            throw new DomainException($"The model is {Size(submission.Model.Length)}; it must be between 1 byte and {Size(settings.MaxModelBytes)}.");
         }
 
         if (submission.Inputs.Length == 0 || submission.Inputs.Length > settings.MaxInputBytes)
         {
-            throw new DomainException($"The inputs must be between 1 byte and {settings.MaxInputBytes / (1024 * 1024)} MiB.");
+            throw new DomainException($"The inputs are {Size(submission.Inputs.Length)}; they must be between 1 byte and {Size(settings.MaxInputBytes)}.");
         }
 
         var signature = inspector.Inspect(submission.Model);
@@ -127,6 +127,10 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
             ? reservation
             : throw new DomainException($"The reservation is {reservation.StateAt(now).ToString().ToLowerInvariant()}; jobs can run on it only while it is upcoming or active.");
     }
+
+    /// <summary>Whole mebibytes as such (the configured limits usually are), anything else in bytes: a limit of 0 MiB helps nobody.</summary>
+    private static string Size(long bytes) =>
+        bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024):N0} MiB" : $"{bytes:N0} bytes";
 
     private static string ShortOfFunds(InferenceJob job, long balance) =>
         $"This job needs {new Domain.Money.Money(job.HeldMinor, job.Currency)} held in escrow; the balance is {new Domain.Money.Money(balance, job.Currency)}. Top up first.";

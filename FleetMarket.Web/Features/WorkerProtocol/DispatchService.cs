@@ -119,14 +119,11 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
                 .SingleAsync(cancellationToken);
     }
 
+    /// <summary>Gives a unit back to the queue; a lease that is not (or no longer) this device's is not found, as on completion.</summary>
     public async Task ReleaseAsync(Guid deviceId, Guid leaseId, string reason, CancellationToken cancellationToken = default)
     {
-        var unit = await db.WorkUnits.SingleOrDefaultAsync(u => u.LeaseId == leaseId && u.DeviceId == deviceId, cancellationToken);
-        if (unit is null)
-        {
-            return;
-        }
-
+        var unit = await db.WorkUnits.SingleOrDefaultAsync(u => u.LeaseId == leaseId && u.DeviceId == deviceId, cancellationToken)
+                   ?? throw new NotFoundException("No such lease for this device.");
         unit.Release(leaseId, reason);
         await db.SaveChangesAsync(cancellationToken);
     }

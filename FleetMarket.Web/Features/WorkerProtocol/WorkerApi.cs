@@ -1,3 +1,4 @@
+using FleetMarket.Domain;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.Devices;
@@ -35,6 +36,11 @@ public static class WorkerApi
     public static Ok<HeartbeatResponse> Heartbeat(HeartbeatRequest request, AuthenticatedDevice device, DevicePresence presence,
         TimeProvider time, IOptions<MarketplaceOptions> marketplace)
     {
+        if (request.Conditions is null || string.IsNullOrWhiteSpace(request.ExecutionProvider))
+        {
+            throw new DomainException("A heartbeat reports the device's conditions and the execution provider in use.");
+        }
+
         var now = time.GetUtcNow();
         presence.Report(device.DeviceId, new PresenceReport(now, request.ExecutionProvider));
         var leaseDuration = marketplace.Value.LeaseDuration;

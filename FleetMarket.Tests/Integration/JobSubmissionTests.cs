@@ -49,6 +49,20 @@ public sealed class JobSubmissionTests(FleetApp app) : IClassFixture<FleetApp>
     }
 
     [Fact]
+    public async Task Submit_ModelLargerThanKestrelsDefaultLimit_ReachesTheModelCheck()
+    {
+        // 40 MB: past Kestrel's 30 MB default request limit, well within the marketplace's own 100 MiB.
+        var buyer = await _market.BuyerWithBalanceAsync();
+        using var client = await TestUsers.SignedInClientAsync(app, buyer);
+
+        var response = await client.PostAsync("/api/jobs",
+            Form(new byte[40 * 1024 * 1024], "inputs.npy", Npy.ToBytes(MarketplaceBuilder.SampleInputs(4))));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("could not be loaded", (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+    }
+
+    [Fact]
     public async Task Submit_BalanceBelowTheHold_RefusedAndBalanceUntouched()
     {
         var buyer = await _market.BuyerWithBalanceAsync(balanceMinor: 1);

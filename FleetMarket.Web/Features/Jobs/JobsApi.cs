@@ -3,6 +3,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Jobs;
 
@@ -13,7 +14,12 @@ public static class JobsApi
     {
         var jobs = app.MapGroup("/api/jobs").RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
             .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Jobs");
-        jobs.MapPost("/", SubmitAsync).DisableAntiforgery();
+        // Uploads may be as large as the marketplace allows a model and its inputs, past Kestrel's and forms' defaults.
+        var marketplace = app.ServiceProvider.GetRequiredService<IOptions<MarketplaceOptions>>().Value;
+        var uploadLimit = marketplace.MaxModelBytes + marketplace.MaxInputBytes + (1024 * 1024);
+        jobs.MapPost("/", SubmitAsync).DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitAttribute(uploadLimit))
+            .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
         jobs.MapGet("/", ListAsync);
         jobs.MapGet("/{jobId:guid}", GetAsync);
         jobs.MapGet("/{jobId:guid}/outputs", OutputsAsync);

@@ -48,6 +48,7 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
         // A reservation's own jobs first. Then buyers in the order they joined the queue (their oldest open
         // job), and within a buyer's place the job they marked most urgent: priority never jumps other buyers.
         var jobs = await candidates
+            .Where(j => db.WorkUnits.Any(u => u.JobId == j.Id && u.Status == WorkUnitStatus.Queued))
             .OrderBy(j => j.ReservationId == null)
             .ThenBy(j => open.Where(o => o.BuyerId == j.BuyerId).Min(o => o.CreatedAt))
             .ThenByDescending(j => j.Priority)

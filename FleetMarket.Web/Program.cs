@@ -4,6 +4,7 @@ using FleetMarket.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddFleetReverseProxy();
 builder.AddFleetData();
 builder.AddFleetIdentity();
 builder.AddMarketplace();
@@ -14,6 +15,7 @@ builder.AddFleetUi();
 
 var app = builder.Build();
 
+app.UseFleetReverseProxy();
 app.UseExceptionHandler();
 app.UseFleetStatusPages();
 app.UseAuthentication();

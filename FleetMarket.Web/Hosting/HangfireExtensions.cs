@@ -14,6 +14,8 @@ public static class HangfireExtensions
     /// <summary>Hangfire on persistent storage (a SQLite file, or SQL Server), a server in this process, and its jobs.</summary>
     public static WebApplicationBuilder AddFleetHangfire(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOptions<BackgroundJobOptions>().BindConfiguration(BackgroundJobOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHangfire((services, configuration) =>
         {
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
@@ -29,7 +31,14 @@ public static class HangfireExtensions
                     new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromSeconds(1) });
             }
         });
-        builder.Services.AddHangfireServer(options => options.WorkerCount = Math.Max(2, Environment.ProcessorCount));
+
+        // Every node runs a server on the one storage: its queue hands each job to one worker, and its lock
+        // lets one node's scheduler enqueue each recurring occurrence.
+        builder.Services.AddHangfireServer((services, options) =>
+        {
+            options.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+            options.SchedulePollingInterval = services.GetRequiredService<IOptions<BackgroundJobOptions>>().Value.SchedulePollingInterval;
+        });
 
         builder.Services.AddScoped<SettlementJob>();
         builder.Services.AddScoped<PayoutRunJob>();

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using FleetMarket.Web.Components.Shared;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -15,5 +16,5 @@ public static class BalanceApi
 
     /// <summary>Available and held (escrow) amounts, in integer minor units.</summary>
     public static async Task<Ok<BuyerBalance>> GetAsync(ClaimsPrincipal user, BalanceService balances, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await balances.GetAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, cancellationToken));
+        TypedResults.Ok(await balances.GetAsync(user.UserId(), cancellationToken));
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Web.Components.Shared;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -34,31 +35,30 @@ public static class JobsApi
         var submission = new JobSubmission(name ?? Path.GetFileNameWithoutExtension(model.FileName),
             await model.ReadAllBytesAsync(cancellationToken), inputs.FileName, await inputs.ReadAllBytesAsync(cancellationToken),
             rowsPerUnit, maxPricePerHourMinor, priority ?? JobPriority.Normal, reservationId);
-        var id = await jobs.SubmitAsync(BuyerId(user), submission, cancellationToken);
-        return TypedResults.Created($"/api/jobs/{id}", await jobs.GetAsync(BuyerId(user), id, cancellationToken));
+        var id = await jobs.SubmitAsync(user.UserId(), submission, cancellationToken);
+        return TypedResults.Created($"/api/jobs/{id}", await jobs.GetAsync(user.UserId(), id, cancellationToken));
     }
 
     public static async Task<Ok<IReadOnlyList<JobProgress>>> ListAsync(ClaimsPrincipal user, JobService jobs,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await jobs.ListAsync(BuyerId(user), cancellationToken));
+        TypedResults.Ok(await jobs.ListAsync(user.UserId(), cancellationToken));
 
     public static async Task<Ok<JobProgress>> GetAsync(Guid jobId, ClaimsPrincipal user, JobService jobs,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await jobs.GetAsync(BuyerId(user), jobId, cancellationToken));
+        TypedResults.Ok(await jobs.GetAsync(user.UserId(), jobId, cancellationToken));
 
     public static async Task<FileStreamHttpResult> OutputsAsync(Guid jobId, ClaimsPrincipal user, JobService jobs,
         CancellationToken cancellationToken)
     {
-        var output = await jobs.OpenOutputAsync(BuyerId(user), jobId, cancellationToken);
+        var output = await jobs.OpenOutputAsync(user.UserId(), jobId, cancellationToken);
         return TypedResults.File(output.Content, "application/octet-stream", output.FileName);
     }
 
     public static async Task<Ok<JobProgress>> CancelAsync(Guid jobId, ClaimsPrincipal user, JobService jobs,
         CancellationToken cancellationToken)
     {
-        await jobs.CancelAsync(BuyerId(user), jobId, cancellationToken);
-        return TypedResults.Ok(await jobs.GetAsync(BuyerId(user), jobId, cancellationToken));
+        await jobs.CancelAsync(user.UserId(), jobId, cancellationToken);
+        return TypedResults.Ok(await jobs.GetAsync(user.UserId(), jobId, cancellationToken));
     }
 
-    private static string BuyerId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Reservations;
+using FleetMarket.Web.Components.Shared;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -47,25 +48,24 @@ public static class ReservationsApi
     public static async Task<Created<ReservationDetail>> ReserveAsync(ReservationRequest request, ClaimsPrincipal user,
         ReservationService reservations, CancellationToken cancellationToken)
     {
-        var id = await reservations.ReserveAsync(BuyerId(user), request, cancellationToken);
-        return TypedResults.Created($"/api/reservations/{id}", await reservations.GetAsync(BuyerId(user), id, cancellationToken));
+        var id = await reservations.ReserveAsync(user.UserId(), request, cancellationToken);
+        return TypedResults.Created($"/api/reservations/{id}", await reservations.GetAsync(user.UserId(), id, cancellationToken));
     }
 
     public static async Task<Ok<IReadOnlyList<ReservationSummary>>> ListAsync(ClaimsPrincipal user, ReservationService reservations,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await reservations.ListAsync(BuyerId(user), cancellationToken));
+        TypedResults.Ok(await reservations.ListAsync(user.UserId(), cancellationToken));
 
     public static async Task<Ok<ReservationDetail>> GetAsync(Guid reservationId, ClaimsPrincipal user, ReservationService reservations,
         CancellationToken cancellationToken) =>
-        TypedResults.Ok(await reservations.GetAsync(BuyerId(user), reservationId, cancellationToken));
+        TypedResults.Ok(await reservations.GetAsync(user.UserId(), reservationId, cancellationToken));
 
     /// <summary>Gives back the hours not yet ended and stops the reservation's jobs; unspent money returns at the next settlement.</summary>
     public static async Task<Ok<ReservationDetail>> CancelAsync(Guid reservationId, ClaimsPrincipal user, ReservationService reservations,
         CancellationToken cancellationToken)
     {
-        await reservations.CancelAsync(BuyerId(user), reservationId, cancellationToken);
-        return TypedResults.Ok(await reservations.GetAsync(BuyerId(user), reservationId, cancellationToken));
+        await reservations.CancelAsync(user.UserId(), reservationId, cancellationToken);
+        return TypedResults.Ok(await reservations.GetAsync(user.UserId(), reservationId, cancellationToken));
     }
 
-    private static string BuyerId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier)!;
 }

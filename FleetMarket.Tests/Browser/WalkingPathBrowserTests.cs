@@ -99,7 +99,8 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         var row = financeShell.Page.GetByRole(AriaRole.Row).Filter(new() { HasText = owner.Email });
         await financeShell.ScreenshotAsync("finance-payouts");
         await row.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
-        await Assertions.Expect(financeShell.Page.GetByText("Payout approved.")).ToBeVisibleAsync();
+        await financeShell.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+        await Assertions.Expect(financeShell.Page.GetByText($"to {owner.Email}: the transfer is on its way")).ToBeVisibleAsync();
         await Assertions.Expect(row).ToHaveCountAsync(0);
 
         // The owner links the car lease and sees how much of it the month's earnings cover.

@@ -5,6 +5,7 @@ using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Earnings;
+using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
@@ -51,6 +52,12 @@ public static class MarketplaceExtensions
         services.AddScoped<AuditTrail>();
         services.AddScoped<EarningsService>();
         services.AddScoped<ApiKeyService>();
+        services.AddScoped<OwnerStatements>();
+        services.AddScoped<OwnerPayoutHistory>();
+        services.AddScoped<FinanceReports>();
+        services.AddScoped<OwnerDrillDown>();
+        services.AddScoped<Reconciliation>();
+        services.AddScoped<CsvExports>();
         return builder;
     }
 
@@ -61,6 +68,8 @@ public static class MarketplaceExtensions
         app.MapBalanceApi();
         app.MapReservationsApi();
         app.MapAccountEndpoints();
+        app.MapFinanceExports();
+        app.MapStatementsApi();
         return app;
     }
 }

@@ -26,7 +26,8 @@ public sealed class PayoutService(FleetDbContext db, AuditTrail audit, IBackgrou
     public async Task<PayoutPage> QueryAsync(PayoutQuery query, CancellationToken cancellationToken = default)
     {
         var payouts = db.Payouts.AsNoTracking()
-            .Join(db.Users, p => p.OwnerId, u => u.Id, (p, u) => new { Payout = p, Email = u.Email ?? u.UserName ?? "" });
+            .Join(db.Users, p => p.OwnerId, u => u.Id,
+                (p, u) => new { Payout = p, Email = u.Email ?? u.UserName ?? "", NormalizedEmail = u.NormalizedEmail ?? u.NormalizedUserName ?? "" });
         if (query.Status is { } status)
         {
             payouts = payouts.Where(x => x.Payout.Status == status);
@@ -39,8 +40,9 @@ public sealed class PayoutService(FleetDbContext db, AuditTrail audit, IBackgrou
 
         if (!string.IsNullOrWhiteSpace(query.Owner))
         {
-            var owner = query.Owner.Trim();
-            payouts = payouts.Where(x => x.Email.Contains(owner));
+            // Against the normalized email: SQLite's Contains is case-sensitive, and people type emails in any case.
+            var owner = query.Owner.Trim().ToUpperInvariant();
+            payouts = payouts.Where(x => x.NormalizedEmail.Contains(owner));
         }
 
         var total = await payouts.CountAsync(cancellationToken);
@@ -91,7 +93,10 @@ public sealed class PayoutService(FleetDbContext db, AuditTrail audit, IBackgrou
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    public static string Subject(Payout payout) => $"payout:{payout.Id}";
+    public static string Subject(Payout payout) => Subject(payout.Id);
+
+    /// <summary>How the audit log names a payout.</summary>
+    public static string Subject(Guid payoutId) => $"payout:{payoutId}";
 
     private async Task<List<Payout>> FindAllAsync(IReadOnlyCollection<Guid> payoutIds, CancellationToken cancellationToken)
     {

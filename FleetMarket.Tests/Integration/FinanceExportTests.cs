@@ -1,0 +1,117 @@
+using System.Net;
+using CsvHelper;
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Payouts;
+using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Audit;
+using FleetMarket.Web.Features.Finance;
+using FleetMarket.Web.Features.Payouts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FleetMarket.Tests.Integration;
+
+/// <summary>The finance CSV exports read back, with CsvHelper, to exactly what the database holds.</summary>
+[Collection(AppCollection.Name)]
+public sealed class FinanceExportTests(FleetApp app) : IClassFixture<FleetApp>
+{
+    private readonly PayoutBuilder _payouts = new(app);
+
+    [Fact]
+    public async Task PayoutsCsv_ParsedBack_MatchesThePayoutsInTheDatabase_NotesWithCommasAndQuotesIntact()
+    {
+        var (flagged, flaggedId) = await _payouts.PendingPayoutAsync(12_34, PayoutAnomalies.HighRejectionRate | PayoutAnomalies.FarAboveUsual);
+        var (_, plainId) = await _payouts.PendingPayoutAsync(5_00);
+        var (_, formulaId) = await _payouts.PendingPayoutAsync(1, email: $"+sum-{Guid.NewGuid():N}@example.test");
+        var financeUser = await TestUsers.CreateAsync(app, Roles.Finance);
+        var reviewer = new Actor(financeUser.Id, financeUser.Email);
+        const string reason = "Checking \"odd\" metering, then release;\nsecond line, too";
+        await Payouts(s => s.HoldAsync(reviewer, flaggedId, reason));
+        await Payouts(s => s.ApproveAsync(reviewer, plainId, "fine"));
+        await Eventually.TrueAsync(() => app.QueryAsync(db => db.Payouts.AnyAsync(p => p.Id == plainId && p.Status == PayoutStatus.Paid)),
+            TimeSpan.FromSeconds(30), "the approved payout to be paid (simulated)");
+        using var finance = await TestUsers.SignedInClientAsync(app, financeUser);
+
+        var response = await finance.GetAsync(FinanceExportsApi.PayoutsPath);
+        var rows = await ReadAsync<PayoutCsvRow>(response);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        var stored = await app.QueryAsync(db => db.Payouts.AsNoTracking().ToListAsync());
+        var emails = await app.QueryAsync(db => db.Users.ToDictionaryAsync(u => u.Id, u => u.Email!));
+        Assert.Equal(stored.Select(p => p.Id).Order(), rows.Select(r => r.Id).Order());
+        foreach (var payout in stored)
+        {
+            var row = rows.Single(r => r.Id == payout.Id);
+            Assert.Equal(payout.OwnerId, row.OwnerId);
+            Assert.Equal(payout.Status, row.Status);
+            Assert.Equal(payout.AmountMinor, row.AmountMinor);
+            Assert.Equal(payout.AmountMinor, row.Amount * 100);
+            Assert.Equal(payout.Currency, row.Currency);
+            Assert.Equal(payout.RunDate, row.RunDate);
+            Assert.Equal(payout.PayBy, row.PayBy);
+            Assert.Equal(payout.Anomalies, row.Anomalies);
+            Assert.Equal(Seconds(payout.CreatedAt), row.CreatedAt);
+            Assert.Equal(payout.ReviewedBy, row.ReviewedBy);
+            Assert.Equal(payout.ReviewNote, row.ReviewNote);
+            Assert.Equal(payout.TransferId, row.TransferId);
+            Assert.Equal(payout.Simulated, row.Simulated);
+            Assert.Equal(payout.PaidAt is { } paid ? Seconds(paid) : null, row.PaidAt);
+            if (payout.Id != formulaId)
+            {
+                Assert.Equal(emails[payout.OwnerId], row.OwnerEmail);
+            }
+        }
+
+        Assert.Equal(reason, rows.Single(r => r.Id == flaggedId).ReviewNote);
+        Assert.Equal(flagged.Email, rows.Single(r => r.Id == flaggedId).OwnerEmail);
+        Assert.Equal(PayoutStatus.Paid, rows.Single(r => r.Id == plainId).Status);
+        // A spreadsheet would run a cell that starts with "+" as a formula: it is written as text.
+        Assert.Equal($"'{emails[stored.Single(p => p.Id == formulaId).OwnerId]}", rows.Single(r => r.Id == formulaId).OwnerEmail);
+    }
+
+    [Fact]
+    public async Task PayoutsCsv_OneStatus_HasOnlyThatStatus()
+    {
+        var (_, heldId) = await _payouts.PendingPayoutAsync(7_00);
+        var financeUser = await TestUsers.CreateAsync(app, Roles.Finance);
+        await Payouts(s => s.HoldAsync(new Actor(financeUser.Id, financeUser.Email), heldId, "look closer"));
+        using var finance = await TestUsers.SignedInClientAsync(app, financeUser);
+
+        var rows = await ReadAsync<PayoutCsvRow>(await finance.GetAsync($"{FinanceExportsApi.PayoutsPath}?status=Held"));
+
+        Assert.Contains(rows, r => r.Id == heldId);
+        Assert.All(rows, r => Assert.Equal(PayoutStatus.Held, r.Status));
+    }
+
+    [Fact]
+    public async Task PostingsCsv_Today_HoldsEveryPostingOfTodayAndBalances_AnEarlierRangeHoldsNone()
+    {
+        await _payouts.PendingPayoutAsync(3_21);
+        using var finance = await TestUsers.SignedInClientAsync(app, await TestUsers.CreateAsync(app, Roles.Finance));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var rows = await ReadAsync<PostingCsvRow>(await finance.GetAsync($"{FinanceExportsApi.PostingsPath}?from={today:yyyy-MM-dd}&to={today:yyyy-MM-dd}"));
+        var before = await ReadAsync<PostingCsvRow>(await finance.GetAsync($"{FinanceExportsApi.PostingsPath}?from=2020-01-01&to=2020-01-31"));
+
+        var stored = await app.QueryAsync(db => db.Postings.AsNoTracking().ToListAsync());
+        Assert.Equal(stored.Select(p => (p.TransactionId, p.Account, p.AmountMinor)).Order(), rows.Select(r => (r.TransactionId, r.Account, r.AmountMinor)).Order());
+        Assert.Equal(0, rows.Sum(r => r.AmountMinor));
+        Assert.All(rows, r => Assert.Equal(r.AmountMinor, r.Amount * 100));
+        Assert.Contains(rows, r => r.Cause.StartsWith("Earnings claimed by payout") && r.AmountMinor == 3_21);
+        Assert.Empty(before);
+    }
+
+    private Task Payouts(Func<PayoutService, Task> action) => app.InScopeAsync(s => action(s.GetRequiredService<PayoutService>()));
+
+    private static async Task<List<T>> ReadAsync<T>(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        // An empty field is how the export writes a missing value.
+        using var csv = CsvReader.Create(body, new CsvReaderOptions { NullValues = [""] });
+        return csv.GetRecords<T>().ToList();
+    }
+
+    private static DateTimeOffset Seconds(DateTimeOffset at) => new(at.Ticks - at.Ticks % TimeSpan.TicksPerSecond, at.Offset);
+}

@@ -1,0 +1,66 @@
+using FleetMarket.Domain.Payouts;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Features.Earnings;
+
+public sealed record StatementPayout(Guid Id, DateOnly RunDate, DateTimeOffset PaidAt, long AmountMinor, bool Simulated);
+
+/// <summary>
+/// One calendar month (UTC) of an owner's money: what buyers were charged for their devices' accepted work, the
+/// platform's fee, work reversed in the month, the payouts paid in the month, and the car lease payment due.
+/// </summary>
+public sealed record OwnerStatement(DateOnly Month, string Currency, int UsageRecords, long ChargedMinor, long FeesMinor,
+    long ReversedMinor, IReadOnlyList<StatementPayout> Payouts, string? Lessor, long LeasePaymentMinor, int? LeaseCoveredPercent)
+{
+    /// <summary>The owner's share of the month's accepted work.</summary>
+    public long EarnedMinor => ChargedMinor - FeesMinor;
+
+    public long NetEarnedMinor => EarnedMinor - ReversedMinor;
+
+    public long PaidOutMinor => Payouts.Sum(p => p.AmountMinor);
+}
+
+/// <summary>Owners' monthly statements; each owner only ever gets their own (the id comes from their sign-in).</summary>
+public sealed class OwnerStatements(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+{
+    public const int MonthsOffered = 12;
+
+    /// <summary>The months a statement can be asked for, newest first: this one and the eleven before it.</summary>
+    public IReadOnlyList<DateOnly> Months()
+    {
+        var now = time.GetUtcNow();
+        var current = new DateOnly(now.Year, now.Month, 1);
+        return Enumerable.Range(0, MonthsOffered).Select(i => current.AddMonths(-i)).ToList();
+    }
+
+    public async Task<OwnerStatement> StatementAsync(string ownerId, DateOnly month, CancellationToken cancellationToken = default)
+    {
+        month = new DateOnly(month.Year, month.Month, 1);
+        var start = new DateTimeOffset(month.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = start.AddMonths(1);
+        var currency = marketplace.Value.Currency;
+
+        var usage = await db.UsageRecords.AsNoTracking()
+            .Where(u => u.OwnerId == ownerId && u.Currency == currency && u.RecordedAt >= start && u.RecordedAt < end)
+            .GroupBy(u => 1)
+            .Select(g => new { Count = g.Count(), Charged = g.Sum(u => u.ChargeMinor), Fees = g.Sum(u => u.FeeMinor) })
+            .SingleOrDefaultAsync(cancellationToken);
+        var reversed = await db.UsageRecords.AsNoTracking()
+            .Where(u => u.OwnerId == ownerId && u.Currency == currency && u.ReversedAt >= start && u.ReversedAt < end)
+            .SumAsync(u => u.ChargeMinor - u.FeeMinor, cancellationToken);
+        var payouts = await db.Payouts.AsNoTracking()
+            .Where(p => p.OwnerId == ownerId && p.Currency == currency && p.Status == PayoutStatus.Paid && p.PaidAt >= start && p.PaidAt < end)
+            .OrderBy(p => p.PaidAt)
+            .Select(p => new StatementPayout(p.Id, p.RunDate, p.PaidAt!.Value, p.AmountMinor, p.Simulated))
+            .ToListAsync(cancellationToken);
+        var lease = await db.CarLeases.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
+
+        var net = (usage?.Charged ?? 0) - (usage?.Fees ?? 0) - reversed;
+        var leasePayment = lease?.IsDueIn(month) == true ? lease.MonthlyPaymentMinor : 0;
+        return new OwnerStatement(month, currency, usage?.Count ?? 0, usage?.Charged ?? 0, usage?.Fees ?? 0, reversed, payouts, lease?.Lessor,
+            leasePayment, lease is null ? null : lease.CoveredPercent(month, Math.Max(0, net)));
+    }
+}

@@ -1,0 +1,145 @@
+using CsvHelper;
+using FleetMarket.Domain.Payouts;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Earnings;
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Features.Finance;
+
+/// <summary>
+/// A payout as the finance export writes it. <c>AmountMinor</c> is the exact integer; <c>Amount</c> is the same value
+/// with two decimal places for spreadsheets, computed in <see cref="decimal"/> (never floating point).
+/// </summary>
+[CsvRecord]
+public sealed partial record PayoutCsvRow(
+    Guid Id,
+    string OwnerId,
+    string OwnerEmail,
+    PayoutStatus Status,
+    long AmountMinor,
+    decimal Amount,
+    string Currency,
+    [property: CsvFormat(CsvExports.DateFormat)] DateOnly RunDate,
+    [property: CsvFormat(CsvExports.DateFormat)] DateOnly PayBy,
+    PayoutAnomalies Anomalies,
+    [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset CreatedAt,
+    [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset? ReviewedAt,
+    string? ReviewedBy,
+    string? ReviewNote,
+    string? TransferId,
+    bool Simulated,
+    [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset? PaidAt,
+    string? FailureReason);
+
+/// <summary>One leg of a ledger transaction, with the transaction's time, key and cause.</summary>
+[CsvRecord]
+public sealed partial record PostingCsvRow(
+    [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset At,
+    Guid TransactionId,
+    string Key,
+    string Cause,
+    string Account,
+    long AmountMinor,
+    decimal Amount,
+    string Currency);
+
+/// <summary>A line of an owner's monthly statement; the lease-covered line has a percentage instead of an amount.</summary>
+[CsvRecord]
+public sealed partial record StatementCsvLine(string Month, string Item, long? AmountMinor, decimal? Amount, string? Currency, int? Percent);
+
+/// <summary>
+/// The CSV files finance staff and owners download, written by CsvHelper straight to the response while the
+/// database streams the rows, so an export of any size holds one row at a time.
+/// </summary>
+public sealed class CsvExports(FleetDbContext db)
+{
+    public const string DateFormat = "yyyy-MM-dd";
+    public const string TimeFormat = "yyyy-MM-dd HH:mm:sszzz";
+
+    /// <summary>
+    /// Text that starts like a formula gets a leading apostrophe, so a spreadsheet shows it instead of running it
+    /// (emails, notes and job names are typed by people). Amounts are numbers, which CsvHelper leaves alone.
+    /// A byte order mark makes Excel read the file as UTF-8.
+    /// </summary>
+    public static CsvWriterOptions Options { get; } = new() { Injection = CsvInjection.Escape, WriteByteOrderMark = true };
+
+    /// <summary>Payouts of run days <paramref name="from"/> to <paramref name="to"/> (inclusive, either open), oldest first.</summary>
+    public async Task WritePayoutsAsync(Stream destination, DateOnly? from, DateOnly? to, PayoutStatus? status,
+        CancellationToken cancellationToken = default)
+    {
+        var payouts = db.Payouts.AsNoTracking();
+        if (from is { } first)
+        {
+            payouts = payouts.Where(p => p.RunDate >= first);
+        }
+
+        if (to is { } last)
+        {
+            payouts = payouts.Where(p => p.RunDate <= last);
+        }
+
+        if (status is { } wanted)
+        {
+            payouts = payouts.Where(p => p.Status == wanted);
+        }
+
+        var rows = payouts.Join(db.Users, p => p.OwnerId, u => u.Id, (p, u) => new { Payout = p, Email = u.Email ?? u.UserName ?? "" })
+            .OrderBy(x => x.Payout.RunDate).ThenBy(x => x.Payout.CreatedAt).ThenBy(x => x.Payout.Id)
+            .Select(x => new PayoutCsvRow(x.Payout.Id, x.Payout.OwnerId, x.Email, x.Payout.Status, x.Payout.AmountMinor,
+                Amount(x.Payout.AmountMinor), x.Payout.Currency, x.Payout.RunDate, x.Payout.PayBy, x.Payout.Anomalies, x.Payout.CreatedAt,
+                x.Payout.ReviewedAt, x.Payout.ReviewedBy, x.Payout.ReviewNote, x.Payout.TransferId, x.Payout.Simulated, x.Payout.PaidAt,
+                x.Payout.FailureReason))
+            .AsAsyncEnumerable();
+        await WriteAsync(destination, rows, cancellationToken);
+    }
+
+    /// <summary>Every posting of transactions made on days <paramref name="from"/> to <paramref name="to"/> (UTC, inclusive).</summary>
+    public async Task WritePostingsAsync(Stream destination, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var (start, end) = (StartOf(from), StartOf(to.AddDays(1)));
+        var rows = db.LedgerTransactions.AsNoTracking().Where(t => t.CreatedAt >= start && t.CreatedAt < end)
+            .Join(db.Postings, t => t.Id, p => p.TransactionId, (t, p) => new { Transaction = t, Posting = p })
+            .OrderBy(x => x.Transaction.CreatedAt).ThenBy(x => x.Transaction.Id).ThenBy(x => x.Posting.Account)
+            .Select(x => new PostingCsvRow(x.Transaction.CreatedAt, x.Transaction.Id, x.Transaction.IdempotencyKey, x.Transaction.Cause,
+                x.Posting.Account, x.Posting.AmountMinor, Amount(x.Posting.AmountMinor), x.Posting.Currency))
+            .AsAsyncEnumerable();
+        await WriteAsync(destination, rows, cancellationToken);
+    }
+
+    public static async Task WriteStatementAsync(Stream destination, OwnerStatement statement, CancellationToken cancellationToken = default)
+    {
+        var month = statement.Month.ToString("yyyy-MM");
+        StatementCsvLine Line(string item, long minor) => new(month, item, minor, Amount(minor), statement.Currency, null);
+
+        var lines = new List<StatementCsvLine>
+        {
+            Line($"Charged to buyers for {statement.UsageRecords} accepted work units", statement.ChargedMinor),
+            Line("Platform fee", -statement.FeesMinor),
+            Line("Your earnings", statement.EarnedMinor),
+            Line("Work reversed this month", -statement.ReversedMinor),
+            Line("Net earnings", statement.NetEarnedMinor),
+        };
+        lines.AddRange(statement.Payouts.Select(p =>
+            Line($"Payout of run {p.RunDate:yyyy-MM-dd}, paid {p.PaidAt:yyyy-MM-dd}{(p.Simulated ? " (simulated)" : "")}", p.AmountMinor)));
+        lines.Add(Line("Paid out to you", statement.PaidOutMinor));
+        if (statement.Lessor is not null)
+        {
+            lines.Add(Line($"Lease payment to {statement.Lessor}", statement.LeasePaymentMinor));
+            lines.Add(new StatementCsvLine(month, "Lease covered by net earnings", null, null, null, statement.LeaseCoveredPercent));
+        }
+
+        await WriteAsync(destination, lines.ToAsyncEnumerable(), cancellationToken);
+    }
+
+    /// <summary>Minor units as an exact decimal with two places (a product keeps the 0.01's scale): -1205 → -12.05, 1200 → 12.00.</summary>
+    public static decimal Amount(long minor) => minor * 0.01m;
+
+    private static async Task WriteAsync<T>(Stream destination, IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
+    {
+        await using var csv = CsvWriter.Create(destination, Options, leaveOpen: true);
+        await csv.WriteRecordsAsync(rows, cancellationToken);
+        await csv.FlushAsync(cancellationToken);
+    }
+
+    private static DateTimeOffset StartOf(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+}

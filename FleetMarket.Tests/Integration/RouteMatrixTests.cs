@@ -331,8 +331,8 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
                     .Status == JobStatus.Completed, TimeSpan.FromSeconds(30), "the first buyer's job to complete");
             }
 
-            // Leases come from one urgent job of many units, first in the first buyer's queue: dispatch looks at the
-            // first few open jobs only, and the matrix's single-unit jobs, once leased, would crowd them.
+            // Leases come from one urgent job of many units, first in the first buyer's queue, so every lease the
+            // matrix takes finds a unit whatever else is open.
             await App.InScopeAsync(s => s.GetRequiredService<JobService>().SubmitAsync(_buyer.Id, new JobSubmission("Lease pool",
                 ReferenceModel.Build(), "inputs.npy", Npy.ToBytes(MarketplaceBuilder.SampleInputs(60)), RowsPerUnit: 1, Priority: JobPriority.High)));
             var lease = await LeaseAsync();
@@ -383,6 +383,8 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
                                 "leaseId" => (fresh ? (await LeaseAsync()).LeaseId : _leaseId).ToString(),
                                 "sha256" => _leasedInput,
                                 "documentName" => "v1",
+                                "month" => DateTime.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture),
+                                "OwnerId" => _device.Owner.Id,
                                 "path" => "",
                                 _ => null,
                             };

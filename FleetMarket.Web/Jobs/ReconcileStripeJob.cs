@@ -51,7 +51,7 @@ public sealed class ReconcileStripeJob(FleetDbContext db, StripeGateway stripe, 
 
         var known = paid.Select(p => p.TransferId).ToHashSet();
         found.AddRange(transfers.Values.Where(t => !known.Contains(t.Id)).Select(t => new ReconciliationDifference("unknown-to-ledger", t.Id,
-            null, t.AmountMinor, $"Stripe transferred {t.AmountMinor} to {t.Destination}; no paid payout names this transfer.", now)));
+            null, t.AmountMinor, $"Stripe transferred {new Domain.Money.Money(t.AmountMinor, t.Currency)} to {t.Destination}; no paid payout names this transfer.", now)));
 
         var references = found.Select(d => d.Reference).ToList();
         var recorded = await db.ReconciliationDifferences.Where(d => references.Contains(d.Reference))

@@ -33,6 +33,9 @@ public sealed class EarningsService(FleetDbContext db, TimeProvider time, IOptio
         // DateTimeOffset stored as a number.
         var usage = await db.UsageRecords.AsNoTracking()
             .Where(u => u.OwnerId == ownerId && u.RecordedAt >= since)
+
+            // Work found wrong later was taken back: it earned nothing.
+            .Where(u => u.ReversedAt == null)
             .Select(u => new { u.RecordedAt, Share = u.ChargeMinor - u.FeeMinor, u.DeviceId, u.ComputeMilliseconds })
             .ToListAsync(cancellationToken);
         var lease = await db.CarLeases.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);

@@ -31,6 +31,7 @@ public static class MarketplaceExtensions
         services.AddSingleton<ModelInspector>();
         services.AddSingleton<DevicePresence>();
         services.AddSingleton<DeviceCredentialCache>();
+        services.AddSingleton<DeviceRateLimit>();
         services.AddSingleton<ApiKeyCache>();
         services.AddHostedService<PresenceFlushService>();
 

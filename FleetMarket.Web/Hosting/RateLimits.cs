@@ -27,14 +27,14 @@ public sealed class RateLimitOptions
 }
 
 /// <summary>
-/// The rate-limit policies: pairing and sign-in per client address, the worker API per device credential, the
-/// buyer API per buyer. A refused request gets 429 with a ProblemDetails body saying when to retry.
+/// The rate-limit policies: pairing and sign-in per client address, the buyer API per buyer (the worker API's,
+/// per device, is <see cref="Features.WorkerProtocol.DeviceRateLimit"/>). A refused request gets 429 with a
+/// ProblemDetails body saying when to retry.
 /// </summary>
 public static class RateLimits
 {
     public const string Pairing = "pairing";
     public const string SignIn = "sign-in";
-    public const string Worker = "worker";
     public const string BuyerApi = "buyer-api";
 
     public static WebApplicationBuilder AddFleetRateLimits(this WebApplicationBuilder builder)
@@ -51,7 +51,6 @@ public static class RateLimits
             limiter.AddPolicy(SignIn, context => HttpMethods.IsPost(context.Request.Method)
                 ? PerMinute(Address(context), Limits(context).SignInPerMinute)
                 : RateLimitPartition.GetNoLimiter(""));
-            limiter.AddPolicy(Worker, context => PerMinute(Credential(context), Limits(context).WorkerPerMinute));
             limiter.AddPolicy(BuyerApi, context => PerMinute(
                 context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? Credential(context), Limits(context).BuyerApiPerMinute));
         });
@@ -65,7 +64,7 @@ public static class RateLimits
 
     private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    /// <summary>A bearer credential (device or API key) by its hash, so the limiter never holds secrets; else the address.</summary>
+    /// <summary>A bearer API key by its hash, so the limiter never holds secrets; else the address.</summary>
     private static string Credential(HttpContext context) =>
         context.Request.Headers.Authorization.ToString() is { Length: > 0 } header ? Secrets.Hash(header) : Address(context);
 

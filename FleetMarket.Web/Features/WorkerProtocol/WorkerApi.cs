@@ -17,7 +17,8 @@ public static class WorkerApi
 
         var device = app.MapGroup(WorkerRoutes.Prefix)
             .RequireAuthorization(DeviceAuthenticationHandler.SchemeName)
-            .RequireRateLimiting(RateLimits.Worker)
+            // The one counter for every endpoint: AddEndpointFilter<T> would make a filter, and a count, per request.
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<DeviceRateLimit>().InvokeAsync(context, next))
             .DisableAntiforgery()
             .WithTags("Worker");
         device.MapPost("/heartbeat", Heartbeat);

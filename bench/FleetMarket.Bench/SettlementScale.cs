@@ -54,6 +54,12 @@ public static class SettlementScale
         var clock = Stopwatch.StartNew();
         await using var seed = await SeedAsync(app, records, owners, jobs);
         log.WriteLine($"seeded {records:N0} usage records of {owners:N0} owners and {jobs:N0} jobs in {clock.Elapsed.TotalSeconds:F0} s");
+        await using (var version = seed.CreateCommand())
+        {
+            version.CommandText = "SELECT sqlite_version()";
+            var load = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "unknown";
+            log.WriteLine($"SQLite {await version.ExecuteScalarAsync()}, {Environment.ProcessorCount} cores, load average {load}");
+        }
 
         var results = new List<Round>();
         for (var round = 1; round <= rounds; round++)

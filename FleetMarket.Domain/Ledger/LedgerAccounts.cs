@@ -3,7 +3,8 @@ namespace FleetMarket.Domain.Ledger;
 /// <summary>
 /// Ledger account names. A posting's sign is from the account holder's view: positive adds to what the
 /// platform owes them. Money entering or leaving the platform passes through the external accounts, so
-/// the sum of all postings stays zero.
+/// the sum of all postings stays zero. settle-usage's SQL builds the escrow, earnings and fee names too
+/// (FleetMarket.Web's IUsageSettlement): change both together.
 /// </summary>
 public static class LedgerAccounts
 {

@@ -38,7 +38,10 @@ public static class SettlementEntries
             (LedgerAccounts.BuyerEscrow(reservation.BuyerId), -unspentMinor),
             (LedgerAccounts.BuyerBalance(reservation.BuyerId), unspentMinor));
 
-    /// <summary>Buyer escrow pays the owner's share and the platform fee for one accepted unit.</summary>
+    /// <summary>
+    /// Buyer escrow pays the owner's share and the platform fee for one accepted unit. settle-usage writes these rows
+    /// in SQL, a batch at a time (FleetMarket.Web's IUsageSettlement): change both together.
+    /// </summary>
     public static LedgerTransaction SettleUsage(UsageRecord usage, DateTimeOffset now) =>
         LedgerTransaction.Create($"usage:{usage.Id}", $"Usage of unit {usage.WorkUnitId} on device {usage.DeviceId}",
             usage.Currency, now,

@@ -26,6 +26,7 @@ public static class DataExtensions
             builder.Services.AddDbContext<FleetDbContext, SqlServerFleetDbContext>((services, options) =>
                 options.UseSqlServer(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.SqlServerConnectionString));
             builder.Services.AddSingleton<IWriteGate, OpenWriteGate>();
+            builder.Services.AddScoped<IUsageSettlement, SqlServerUsageSettlement>();
         }
         else
         {
@@ -33,6 +34,7 @@ public static class DataExtensions
                 .UseSqlite(SqliteConnectionString(services.GetRequiredService<DataFolder>()))
                 .AddInterceptors(Pragmas));
             builder.Services.AddSingleton<IWriteGate, SqliteWriteGate>();
+            builder.Services.AddScoped<IUsageSettlement, SqliteUsageSettlement>();
         }
 
         // Registered before anything else that starts with the host (data protection's key ring, Hangfire),

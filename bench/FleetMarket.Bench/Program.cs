@@ -4,6 +4,18 @@ namespace FleetMarket.Bench;
 
 public static class Program
 {
-    /// <summary>dotnet run -c Release --project bench/FleetMarket.Bench -- --filter '*'</summary>
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <summary>
+    /// dotnet run -c Release --project bench/FleetMarket.Bench -- --filter '*'
+    /// dotnet run -c Release --project bench/FleetMarket.Bench -- settle [--records 1000000] [--owners 1000]
+    /// </summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["settle", .. var settleArgs])
+        {
+            return await SettlementScale.RunAsync(settleArgs);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace FleetMarket.Web.Data;
+
+/// <summary>
+/// settle-usage on SQL Server, one round trip per batch. UPDATE TOP … OUTPUT marks the records settled under row
+/// locks and captures them in the same statement, so a batch on another node takes other records, or waits and then
+/// finds these settled. Not yet run against a server: the tests run on SQLite.
+/// </summary>
+internal sealed class SqlServerUsageSettlement(FleetDbContext db) : IUsageSettlement
+{
+    // Key, cause and accounts as SettlementEntries.SettleUsage and LedgerAccounts write them: C# formats Guids in
+    // lower case, SQL Server in upper case. Legs of zero are left out, as LedgerTransaction.Create leaves them out.
+    private const string SettleBatch = """
+        SET NOCOUNT ON;
+        SET XACT_ABORT ON;
+        DECLARE @batch TABLE (
+            Id uniqueidentifier NOT NULL PRIMARY KEY,
+            WorkUnitId uniqueidentifier NOT NULL,
+            DeviceId uniqueidentifier NOT NULL,
+            BuyerId nvarchar(450) NOT NULL,
+            OwnerId nvarchar(450) NOT NULL,
+            ChargeMinor bigint NOT NULL,
+            FeeMinor bigint NOT NULL,
+            Currency nchar(3) NOT NULL,
+            RecordedAt datetimeoffset NOT NULL,
+            TransactionId uniqueidentifier NOT NULL DEFAULT NEWID());
+
+        UPDATE TOP (@limit) UsageRecords SET SettledAt = @now
+        OUTPUT inserted.Id, inserted.WorkUnitId, inserted.DeviceId, inserted.BuyerId, inserted.OwnerId,
+               inserted.ChargeMinor, inserted.FeeMinor, inserted.Currency, inserted.RecordedAt
+        INTO @batch (Id, WorkUnitId, DeviceId, BuyerId, OwnerId, ChargeMinor, FeeMinor, Currency, RecordedAt)
+        WHERE SettledAt IS NULL;
+        DECLARE @marked int = @@ROWCOUNT;
+
+        DELETE b FROM @batch b
+        WHERE EXISTS (SELECT 1 FROM LedgerTransactions t WHERE t.IdempotencyKey = N'usage:' + LOWER(CONVERT(nvarchar(36), b.Id)));
+
+        INSERT INTO LedgerTransactions (Id, IdempotencyKey, Cause, CreatedAt)
+        SELECT TransactionId, N'usage:' + LOWER(CONVERT(nvarchar(36), Id)),
+               N'Usage of unit ' + LOWER(CONVERT(nvarchar(36), WorkUnitId)) + N' on device ' + LOWER(CONVERT(nvarchar(36), DeviceId)), @now
+        FROM @batch;
+
+        INSERT INTO Postings (Id, TransactionId, Account, AmountMinor, Currency)
+        SELECT NEWID(), b.TransactionId, leg.Account, leg.AmountMinor, b.Currency
+        FROM @batch b
+        CROSS APPLY (VALUES
+            (N'buyer:' + b.BuyerId + N':escrow', -b.ChargeMinor),
+            (N'owner:' + b.OwnerId + N':earnings', b.ChargeMinor - b.FeeMinor),
+            (N'platform:fees', b.FeeMinor)) leg (Account, AmountMinor)
+        WHERE leg.AmountMinor <> 0;
+
+        SELECT @marked, COUNT(*), COALESCE(SUM(ChargeMinor), 0), COALESCE(SUM(FeeMinor), 0), MIN(RecordedAt), MAX(RecordedAt)
+        FROM @batch;
+        """;
+
+    public async Task<UsageBatch> SettleBatchAsync(int batchSize, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var time = UsageSettlementModel.TimeConverter(db);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        UsageBatch batch;
+        await using (var command = db.Command(SettleBatch, ("@limit", batchSize), ("@now", time.ToProvider(now))))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            batch = new UsageBatch(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt64(2), reader.GetInt64(3),
+                time.FromProvider(reader.GetValue(4)), time.FromProvider(reader.GetValue(5)));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return batch;
+    }
+}

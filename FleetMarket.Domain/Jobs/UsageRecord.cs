@@ -15,7 +15,9 @@ public sealed class UsageRecord
             throw new DomainException("The platform fee must lie between zero and the charge.");
         }
 
-        Id = Guid.NewGuid();
+        // Time-ordered, so the ledger's idempotency keys made from it (usage:{id}) are appended to their unique index
+        // at settlement instead of written all over it.
+        Id = Guid.CreateVersion7(now);
         WorkUnitId = unit.Id;
         JobId = job.Id;
         ReservationId = job.ReservationId;

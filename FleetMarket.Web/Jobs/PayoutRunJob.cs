@@ -31,7 +31,9 @@ public sealed class PayoutRunJob(FleetDbContext db, LedgerService ledger, Payout
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var earnings = await db.Postings
-            .Where(p => p.Account.StartsWith("owner:") && p.Account.EndsWith(":earnings") && p.Currency == currency)
+            // A range rather than StartsWith, which SQLite's LIKE answers by reading every posting.
+            .Where(p => string.Compare(p.Account, "owner:") > 0 && string.Compare(p.Account, "owner;") < 0)
+            .Where(p => p.Account.EndsWith(":earnings") && p.Currency == currency)
             .GroupBy(p => p.Account)
             .Select(g => new { Account = g.Key, Amount = g.Sum(p => p.AmountMinor) })
             .Where(x => x.Amount > 0)
@@ -39,21 +41,20 @@ public sealed class PayoutRunJob(FleetDbContext db, LedgerService ledger, Payout
         var ownerIds = earnings.Select(e => OwnerOf(e.Account)).ToList();
         var leases = await db.CarLeases.AsNoTracking().Where(l => ownerIds.Contains(l.OwnerId)).ToDictionaryAsync(l => l.OwnerId, cancellationToken);
 
-        var created = 0;
-        foreach (var owner in earnings)
-        {
-            var ownerId = OwnerOf(owner.Account);
-            var due = leases.GetValueOrDefault(ownerId)?.NextDueDate(today);
-            var dueSoon = due is { } day && day.DayNumber - today.DayNumber <= settings.LeaseDueWithinDays;
-            if (owner.Amount < settings.MinimumPayoutMinor && !dueSoon)
-            {
-                continue;
-            }
+        var toPay = earnings
+            .Select(e => (OwnerId: OwnerOf(e.Account), e.Amount))
+            .Select(e => (e.OwnerId, e.Amount, DueDate: leases.GetValueOrDefault(e.OwnerId)?.NextDueDate(today)))
+            .Select(e => (e.OwnerId, e.Amount, e.DueDate, DueSoon: e.DueDate is { } day && day.DayNumber - today.DayNumber <= settings.LeaseDueWithinDays))
+            .Where(e => e.Amount >= settings.MinimumPayoutMinor || e.DueSoon)
+            .ToList();
+        var ownerFacts = await facts.ReadAsync(toPay.ToDictionary(e => e.OwnerId, e => e.Amount), cancellationToken);
 
-            var payBy = dueSoon ? Max(today, due!.Value.AddDays(-1)) : today.AddDays(settings.DaysToLand);
-            var anomalies = PayoutAnomalyRules.Evaluate(await facts.ReadAsync(ownerId, owner.Amount, cancellationToken),
-                settings.NewDeviceEarningsLimitMinor);
-            var payout = new Payout(ownerId, owner.Amount, currency, today, payBy, anomalies, now);
+        var created = 0;
+        foreach (var (ownerId, amount, dueDate, dueSoon) in toPay)
+        {
+            var payBy = dueSoon ? Max(today, dueDate!.Value.AddDays(-1)) : today.AddDays(settings.DaysToLand);
+            var anomalies = PayoutAnomalyRules.Evaluate(ownerFacts[ownerId], settings.NewDeviceEarningsLimitMinor);
+            var payout = new Payout(ownerId, amount, currency, today, payBy, anomalies, now);
             db.Payouts.Add(payout);
             await ledger.TryAddAsync(SettlementEntries.ClaimForPayout(payout, now), cancellationToken);
             try

@@ -29,6 +29,11 @@ public static class SettlementScale
     private const string Uuid = "hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || "
                                 + "substr('89AB', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))";
 
+    /// <summary>A version-7 UUID for the given Unix time, as the app makes usage record ids.</summary>
+    private static string UuidVersion7(string unixMilliseconds) =>
+        $"printf('%08X-%04X-7%03X-%X%03X-%012X', ({unixMilliseconds}) >> 16, ({unixMilliseconds}) & 65535, random() & 4095, "
+        + "8 + (random() & 3), random() & 4095, random() & 281474976710655)";
+
     public static async Task<int> RunAsync(string[] args)
     {
         if (args is ["--help" or "-h"])
@@ -112,7 +117,7 @@ public static class SettlementScale
             SELECT i, {Uuid} AS Id FROM n;
             CREATE TEMP TABLE BenchUnits AS
             WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {records - 1})
-            SELECT i, {Uuid} AS Id, {Uuid} AS UsageId, (SELECT Id FROM temp.BenchJobs WHERE BenchJobs.i = n.i * {jobs} / {records}) AS JobId,
+            SELECT i, {Uuid} AS Id, {UuidVersion7($"{start.ToUnixTimeMilliseconds()} + n.i * 50")} AS UsageId, (SELECT Id FROM temp.BenchJobs WHERE BenchJobs.i = n.i * {jobs} / {records}) AS JobId,
                    (SELECT DeviceId FROM temp.BenchOwners WHERE BenchOwners.i = n.i % {owners}) AS DeviceId,
                    (SELECT Id FROM temp.BenchOwners WHERE BenchOwners.i = n.i % {owners}) AS OwnerId
             FROM n;

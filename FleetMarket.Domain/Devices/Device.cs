@@ -85,6 +85,20 @@ public sealed class Device
 
     public string? WorkerVersion { get; private set; }
 
+    /// <summary>Checked results that agreed with other owners' devices; counted by the verifier in the database.</summary>
+    public int ValidResults { get; private set; }
+
+    /// <summary>Checked results that were rejected.</summary>
+    public int InvalidResults { get; private set; }
+
+    /// <summary>Leases the device let run out without a result.</summary>
+    public int TimedOutResults { get; private set; }
+
+    /// <summary>Valid checked results since the last invalid one: how far the device is trusted (see <see cref="Verification.Reliability"/>).</summary>
+    public int ValidStreak { get; private set; }
+
+    public double ReliabilityScore => Verification.Reliability.Score(ValidResults, InvalidResults, TimedOutResults);
+
     public void SetPolicy(AvailabilityPolicy policy)
     {
         if (policy.Problem() is { } problem)

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Pricing;
+using FleetMarket.Domain.Verification;
 
 namespace FleetMarket.Domain.Jobs;
 
@@ -12,7 +13,8 @@ public sealed class InferenceJob
     }
 
     public InferenceJob(string buyerId, string name, string modelSha256, int rowCount, long maxPricePerHourMinor,
-        string currency, DateTimeOffset now, JobPriority priority = JobPriority.Normal, Guid? reservationId = null)
+        string currency, DateTimeOffset now, JobPriority priority = JobPriority.Normal, Guid? reservationId = null,
+        VerificationPolicy? verification = null)
     {
         if (rowCount <= 0)
         {
@@ -40,6 +42,7 @@ public sealed class InferenceJob
         CreatedAt = now;
         Priority = Enum.IsDefined(priority) ? priority : throw new DomainException("Priority is low, normal or high.");
         ReservationId = reservationId;
+        Verification = verification ?? VerificationPolicy.Adaptive;
     }
 
     public Guid Id { get; private set; }
@@ -56,6 +59,9 @@ public sealed class InferenceJob
     /// on-demand pool, where each device is paid its asking price out of the job's own escrow.
     /// </summary>
     public Guid? ReservationId { get; private set; }
+
+    /// <summary>How the results are checked before they are accepted and paid for.</summary>
+    public VerificationPolicy Verification { get; private set; } = VerificationPolicy.Adaptive;
 
     /// <summary>Money moved from the buyer's balance into escrow when the job was submitted.</summary>
     public long HeldMinor { get; private set; }
@@ -85,7 +91,10 @@ public sealed class InferenceJob
         }
     }
 
-    /// <summary>Creates the units, one per range of <see cref="UnitRanges"/>, with their stored input slices.</summary>
+    /// <summary>
+    /// Creates the units, one per range of <see cref="UnitRanges"/>, with their stored input slices; under
+    /// redundancy, each as many times as the policy runs it.
+    /// </summary>
     public IReadOnlyList<WorkUnit> Split(int rowsPerUnit, IReadOnlyList<string> inputSha256s)
     {
         if (_units.Count > 0)
@@ -99,7 +108,9 @@ public sealed class InferenceJob
             throw new ArgumentException("One input slice per unit is needed.", nameof(inputSha256s));
         }
 
-        _units.AddRange(ranges.Select((range, index) => new WorkUnit(Id, index, range.Start, range.Count, inputSha256s[index])));
+        var copies = Verification.Mode == VerificationMode.Redundancy ? Verification.Replicas : 1;
+        _units.AddRange(ranges.SelectMany((range, index) => Enumerable.Range(0, copies)
+            .Select(replica => new WorkUnit(Id, index, range.Start, range.Count, inputSha256s[index], replica))));
         return _units;
     }
 

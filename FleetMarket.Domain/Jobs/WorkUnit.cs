@@ -12,11 +12,12 @@ public sealed class WorkUnit
     {
     }
 
-    internal WorkUnit(Guid jobId, int index, int rowStart, int rowCount, string inputSha256)
+    internal WorkUnit(Guid jobId, int index, int rowStart, int rowCount, string inputSha256, int replica = 0)
     {
         Id = Guid.NewGuid();
         JobId = jobId;
         Index = index;
+        Replica = replica;
         RowStart = rowStart;
         RowCount = rowCount;
         InputSha256 = inputSha256;
@@ -26,6 +27,18 @@ public sealed class WorkUnit
     public Guid Id { get; private set; }
     public Guid JobId { get; private set; }
     public int Index { get; private set; }
+
+    /// <summary>
+    /// 0 for a unit's first run; 1, 2, … for the further runs on other owners' devices that verification adds.
+    /// Replicas share the index, rows and input; each is leased, paid and judged on its own.
+    /// </summary>
+    public int Replica { get; private set; }
+
+    /// <summary>The owner of the device that last leased the unit: a replica never goes to an owner who ran its index.</summary>
+    public string? OwnerId { get; private set; }
+
+    /// <summary>Bumped by every verification decision on the unit's index (kept on replica 0): two decisions at once cannot both win.</summary>
+    public int DecisionVersion { get; private set; }
     public int RowStart { get; private set; }
     public int RowCount { get; private set; }
     public string InputSha256 { get; private set; } = "";
@@ -58,7 +71,10 @@ public sealed class WorkUnit
     public bool HoldsLease(Guid leaseId, DateTimeOffset now) =>
         Status == WorkUnitStatus.Leased && LeaseId == leaseId && LeaseExpiresAt > now;
 
-    /// <summary>Accepts the device's result for the live lease; false when the lease is not (or no longer) this unit's.</summary>
+    /// <summary>
+    /// Takes the device's result for the live lease, to be judged (<see cref="WorkUnitStatus.Checking"/>); false when
+    /// the lease is not (or no longer) this unit's.
+    /// </summary>
     public bool Complete(Guid leaseId, string outputSha256, long computeMilliseconds, long inferenceCount, DateTimeOffset now)
     {
         if (!HoldsLease(leaseId, now))
@@ -66,12 +82,44 @@ public sealed class WorkUnit
             return false;
         }
 
-        Status = WorkUnitStatus.Done;
+        Status = WorkUnitStatus.Checking;
         OutputSha256 = outputSha256;
         ComputeMilliseconds = Math.Max(0, computeMilliseconds);
         InferenceCount = Math.Max(0, inferenceCount);
         CompletedAt = now;
         return true;
+    }
+
+    /// <summary>Verification accepted the result: it counts towards the job and is paid.</summary>
+    public void Accept() => Status = Status == WorkUnitStatus.Checking ? WorkUnitStatus.Done : throw new InvalidOperationException($"A {Status} unit has no result to accept.");
+
+    /// <summary>Verification found the result wrong: it is never paid and the device's record shows it.</summary>
+    public void Reject(string reason)
+    {
+        Status = Status == WorkUnitStatus.Checking ? WorkUnitStatus.Rejected : throw new InvalidOperationException($"A {Status} unit has no result to reject.");
+        FailureReason = reason;
+    }
+
+    /// <summary>No two results agreed, even after the tie-breakers: the unit fails.</summary>
+    public void FailVerification(string reason)
+    {
+        Status = WorkUnitStatus.Failed;
+        FailureReason = reason;
+    }
+
+    /// <summary>Another run of the unit on a device of another owner, to check the results so far.</summary>
+    public WorkUnit NewReplica(int replica) => new(JobId, Index, RowStart, RowCount, InputSha256, replica);
+
+    /// <summary>Marks a decision on this (replica 0) unit's index, for optimistic concurrency between decisions.</summary>
+    public void BumpDecision() => DecisionVersion++;
+
+    /// <summary>A replica nobody needs any more (its index was decided): out of the queue, neither failed nor paid.</summary>
+    public void Drop()
+    {
+        if (Status == WorkUnitStatus.Queued)
+        {
+            Status = WorkUnitStatus.Dropped;
+        }
     }
 
     /// <summary>Takes a unit that has not started out of the queue for good.</summary>

@@ -4,6 +4,17 @@ public enum WorkUnitStatus
 {
     Queued,
     Leased,
+
+    /// <summary>The result is in and accepted: it counts towards the job and is paid.</summary>
     Done,
     Failed,
+
+    /// <summary>The result is in and waits for other owners' devices to agree with it.</summary>
+    Checking,
+
+    /// <summary>Verification found the result wrong; it is never paid.</summary>
+    Rejected,
+
+    /// <summary>A replica that was no longer needed when its index was decided; it never ran.</summary>
+    Dropped,
 }

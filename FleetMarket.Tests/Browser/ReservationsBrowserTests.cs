@@ -43,7 +43,7 @@ public sealed class ReservationsBrowserTests(BrowserFixture browser) : IClassFix
         await Assertions.Expect(devices).ToHaveCountAsync(3);
 
         // Only us-west: the car and the laptop remain.
-        await ChooseAsync(page, "Region", "us-west");
+        await page.ChooseAsync("Region", "us-west");
         await Assertions.Expect(devices).ToHaveCountAsync(2);
         await Assertions.Expect(devices.First).ToContainTextAsync("Apple M3");
 
@@ -88,8 +88,8 @@ public sealed class ReservationsBrowserTests(BrowserFixture browser) : IClassFix
             MimeType = "application/octet-stream",
             Buffer = Npy.ToBytes(MarketplaceBuilder.SampleInputs(4)),
         });
-        await ChooseAsync(page, "Priority", "High");
-        await ChooseAsync(page, "Run on", "Batch run");
+        await page.ChooseAsync("Priority", "High");
+        await page.ChooseAsync("Run on", "Batch run");
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit job" }).ClickAsync();
         var job = page.GetByTestId("job-card").Filter(new() { HasText = "Reserved scoring" });
         await Assertions.Expect(job.GetByTestId("job-priority")).ToHaveTextAsync("High priority");
@@ -128,9 +128,4 @@ public sealed class ReservationsBrowserTests(BrowserFixture browser) : IClassFix
     }
 
     /// <summary>Opens a MudSelect by its label and picks the option that starts with <paramref name="option"/>.</summary>
-    private static async Task ChooseAsync(IPage page, string label, string option)
-    {
-        await page.GetByLabel(label, new() { Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Option).Filter(new() { HasText = option }).First.ClickAsync();
-    }
 }

@@ -73,6 +73,8 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
             MimeType = "application/octet-stream",
             Buffer = Npy.ToBytes(MarketplaceBuilder.SampleInputs(10)),
         });
+        // One worker cannot check its own results: cross-checking needs a second owner's device.
+        await buyerPage.ChooseAsync("Verification", "None");
         await buyerPage.GetByRole(AriaRole.Button, new() { Name = "Submit job" }).ClickAsync();
         var card = buyerPage.GetByTestId("job-card").Filter(new() { HasText = "Nightly scoring" });
         await Assertions.Expect(card).ToBeVisibleAsync();

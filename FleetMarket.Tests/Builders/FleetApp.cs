@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FleetMarket.Tests.Builders;
@@ -28,8 +29,10 @@ public sealed class FleetApp : WebApplicationFactory<Program>
 
     /// <param name="settings">Configuration on top of the app's own and <see cref="TestSettings"/>.</param>
     /// <param name="sharedDataPath">Another app's data folder, to run a second process over the same database files.</param>
-    internal FleetApp(Dictionary<string, string?> settings, string? sharedDataPath = null)
+    /// <param name="services">Replacements for the app's services (a loaded <c>VerificationDice</c>, say).</param>
+    internal FleetApp(Dictionary<string, string?> settings, string? sharedDataPath = null, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _settings = new Dictionary<string, string?>(TestSettings);
         foreach (var (key, value) in settings)
         {
@@ -45,6 +48,7 @@ public sealed class FleetApp : WebApplicationFactory<Program>
     }
 
     private readonly bool _ownsData;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <summary>What the parameterless constructor adds to the app's configuration.</summary>
     internal static Dictionary<string, string?> TestSettings => new()
@@ -66,6 +70,11 @@ public sealed class FleetApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 

@@ -4,6 +4,7 @@ using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Tensors;
+using FleetMarket.Domain.Verification;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Jobs;
@@ -45,6 +46,14 @@ public sealed class MarketplaceBuilder(FleetApp app)
         return paired;
     }
 
+    /// <summary>A further paired device of an owner who already has one.</summary>
+    public async Task<PairedDevice> PairedDeviceOfAsync(TestUser owner, long askingPricePerHourMinor = 120, string region = "us-west")
+    {
+        var code = await app.InScopeAsync(services => services.GetRequiredService<DeviceService>().AddAsync(owner.Id,
+            new NewDevice("Second car", DeviceKind.Car, "HW4", 16_384, region, askingPricePerHourMinor)));
+        return await PairAsync(owner, code);
+    }
+
     private async Task<PairedDevice> PairAsync(TestUser owner, PairingCode code)
     {
         using var client = app.NewClient();
@@ -74,9 +83,14 @@ public sealed class MarketplaceBuilder(FleetApp app)
 
     public static NpyArray SampleInputs(int rows) => ReferenceModel.SampleInputs(rows);
 
-    public Task<Guid> SubmitSampleJobAsync(TestUser buyer, int rows = 10, int rowsPerUnit = 4) =>
+    /// <summary>
+    /// A job of the reference model. Unchecked unless a policy is given: most tests run one device, and one
+    /// device cannot cross-check itself (the verification tests bring several owners).
+    /// </summary>
+    public Task<Guid> SubmitSampleJobAsync(TestUser buyer, int rows = 10, int rowsPerUnit = 4, VerificationPolicy? verification = null) =>
         app.InScopeAsync(services => services.GetRequiredService<JobService>().SubmitAsync(buyer.Id,
-            new JobSubmission("Sample", ReferenceModel.Build(), "inputs.npy", Npy.ToBytes(SampleInputs(rows)), rowsPerUnit)));
+            new JobSubmission("Sample", ReferenceModel.Build(), "inputs.npy", Npy.ToBytes(SampleInputs(rows)), rowsPerUnit,
+                Verification: verification ?? VerificationPolicy.Unchecked)));
 
     public static async Task<WorkUnitLease?> LeaseAsync(HttpClient device)
     {

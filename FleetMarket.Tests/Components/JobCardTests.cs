@@ -1,5 +1,6 @@
 using Bunit;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Verification;
 using FleetMarket.Web.Components.Pages.Buyer;
 using FleetMarket.Web.Features.Jobs;
 
@@ -117,7 +118,8 @@ public sealed class JobCardTests : MudTestContext
     }
 
     private static JobProgress Job(JobStatus status, int done, int running, int queued) => new(
-        Guid.NewGuid(), "Nightly scoring", status, JobPriority.Normal, ReservationId: null, Units: 4, Queued: queued, Running: running, Done: done, Failed: 0, Rows: 16,
+        Guid.NewGuid(), "Nightly scoring", status, JobPriority.Normal, ReservationId: null, Units: 4, Queued: queued, Running: running, Done: done, Failed: 0,
+        Checks: 0, Rejected: 0, Verification: VerificationMode.Adaptive, Rows: 16,
         HeldMinor: 100, SpentMinor: 40, Currency: "USD", CreatedAt: DateTimeOffset.UnixEpoch, CompletedAt: null,
         FailureReason: null, OutputFileName: status == JobStatus.Completed ? "outputs.npy" : null);
 }

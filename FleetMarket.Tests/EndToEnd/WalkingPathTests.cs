@@ -43,6 +43,7 @@ public sealed class WalkingPathTests(FleetApp app) : IClassFixture<FleetApp>
             { new ByteArrayContent(ReferenceModel.Build()), "model", "mlp.onnx" },
             { new ByteArrayContent(Npy.ToBytes(inputs)), "inputs", "inputs.npy" },
             { new StringContent("3"), "rowsPerUnit" },
+            { new StringContent("none"), "verification" },
         });
         submitted.EnsureSuccessStatusCode();
         var job = (await submitted.Content.ReadFromJsonAsync<JobProgress>())!;

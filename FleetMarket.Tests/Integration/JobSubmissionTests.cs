@@ -4,6 +4,7 @@ using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Tensors;
+using FleetMarket.Domain.Verification;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Tests.Unit.Worker;
 using FleetMarket.Web.Features.Jobs;
@@ -151,7 +152,8 @@ public sealed class JobSubmissionTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.True(paired.ExitCode == 0, paired.Error + paired.Output);
         var buyer = await _market.BuyerWithBalanceAsync();
         var jobId = await app.InScopeAsync(s => s.GetRequiredService<JobService>().SubmitAsync(buyer.Id,
-            new JobSubmission("Broadcast", model, "inputs.npz", Npz.ToBytes(inputs), rowsPerUnit, MaxPricePerHourMinor: 500)));
+            new JobSubmission("Broadcast", model, "inputs.npz", Npz.ToBytes(inputs), rowsPerUnit, MaxPricePerHourMinor: 500,
+                Verification: VerificationPolicy.Unchecked)));
 
         var run = await worker.RunAsync("run", "--once");
 

@@ -10,6 +10,7 @@ using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Reservations;
+using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Features.WorkerProtocol;
 
 namespace FleetMarket.Web.Hosting;
@@ -45,6 +46,8 @@ public static class MarketplaceExtensions
         services.AddScoped<PairingService>();
         services.AddScoped<DispatchService>();
         services.AddScoped<CompletionService>();
+        services.AddScoped<ResultVerifier>();
+        services.AddSingleton<VerificationDice>();
         services.AddScoped<JobService>();
         services.AddScoped<JobAssembler>();
         services.AddScoped<BalanceService>();

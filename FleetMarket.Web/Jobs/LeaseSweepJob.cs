@@ -7,8 +7,8 @@ namespace FleetMarket.Web.Jobs;
 
 /// <summary>
 /// Expired leases go back to the queue by themselves (see <see cref="WorkUnit.LeasableAt"/>); this sweep
-/// fails units that have used all their attempts or whose reservation ended, and the jobs they belong to, so
-/// nothing waits forever.
+/// counts them against their devices, fails units that have used all their attempts or whose reservation
+/// ended, and the jobs they belong to, so nothing waits forever.
 /// </summary>
 public sealed class LeaseSweepJob(FleetDbContext db, TimeProvider time)
 {
@@ -18,20 +18,27 @@ public sealed class LeaseSweepJob(FleetDbContext db, TimeProvider time)
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var exhausted = await db.WorkUnits.Where(WorkUnit.ExhaustedAt(now)).ToListAsync(cancellationToken);
-        foreach (var unit in exhausted)
+
+        // A lease run out is a timed-out result on the device's record; its unit goes back to the queue, or fails
+        // once it has used its attempts.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var expired = await db.WorkUnits.Where(u => u.Status == WorkUnitStatus.Leased && u.LeaseExpiresAt < now).ToListAsync(cancellationToken);
+        foreach (var timedOut in expired.GroupBy(u => u.DeviceId!.Value))
+        {
+            await db.Devices.Where(d => d.Id == timedOut.Key)
+                .ExecuteUpdateAsync(set => set.SetProperty(d => d.TimedOutResults, d => d.TimedOutResults + timedOut.Count()), cancellationToken);
+        }
+
+        foreach (var unit in expired)
         {
             unit.Release(unit.LeaseId!.Value, "the lease expired");
         }
 
         // A cancelled job's unit whose device vanished would otherwise hold its escrow forever.
-        var abandoned = await db.WorkUnits
-            .Where(u => u.Status == WorkUnitStatus.Leased && u.LeaseExpiresAt < now)
-            .Where(u => db.Jobs.Any(j => j.Id == u.JobId && j.Status == JobStatus.Cancelled))
-            .ToListAsync(cancellationToken);
-        foreach (var unit in abandoned)
+        var jobIds = expired.Select(u => u.JobId).Distinct().ToList();
+        var cancelled = await db.Jobs.Where(j => jobIds.Contains(j.Id) && j.Status == JobStatus.Cancelled).Select(j => j.Id).ToListAsync(cancellationToken);
+        foreach (var unit in expired.Where(u => cancelled.Contains(u.JobId)))
         {
-            unit.Release(unit.LeaseId!.Value, "the job was cancelled");
             unit.Withdraw("the buyer cancelled the job");
         }
 
@@ -43,11 +50,13 @@ public sealed class LeaseSweepJob(FleetDbContext db, TimeProvider time)
         stranded.ForEach(unit => unit.Withdraw("the reservation's window ended before the unit could run"));
 
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
 
         var failing = await db.Jobs.Include(j => j.Units)
             .Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued)
             .Where(j => j.Units.Any(u => u.Status == WorkUnitStatus.Failed)
-                        && !j.Units.Any(u => u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased))
+                        && !j.Units.Any(u => u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
+                                             || u.Status == WorkUnitStatus.Checking))
             .ToListAsync(cancellationToken);
         foreach (var job in failing)
         {

@@ -1112,3 +1112,120 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    DROP INDEX [IX_WorkUnits_JobId_Index] ON [WorkUnits];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [WorkUnits] ADD [DecisionVersion] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [WorkUnits] ADD [OwnerId] nvarchar(450) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [WorkUnits] ADD [Replica] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [Verification_AbsoluteTolerance] float NOT NULL DEFAULT 0.0E0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [Verification_Mode] nvarchar(20) NOT NULL DEFAULT N'None';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [Verification_RelativeTolerance] float NOT NULL DEFAULT 0.0E0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [Verification_Replicas] int NOT NULL DEFAULT 1;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [Devices] ADD [InvalidResults] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [Devices] ADD [TimedOutResults] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [Devices] ADD [ValidResults] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    ALTER TABLE [Devices] ADD [ValidStreak] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_WorkUnits_JobId_Index_Replica] ON [WorkUnits] ([JobId], [Index], [Replica]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261124232212_Verification'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261124232212_Verification', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

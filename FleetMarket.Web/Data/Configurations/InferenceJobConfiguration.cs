@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Verification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -18,6 +19,13 @@ internal sealed class InferenceJobConfiguration : IEntityTypeConfiguration<Infer
         job.Property(j => j.FailureReason).HasMaxLength(1000);
         job.Property(j => j.Currency).HasMaxLength(3).IsFixedLength();
         job.Property(j => j.Status).HasConversion<string>().HasMaxLength(20);
+        job.OwnsOne(j => j.Verification, verification =>
+        {
+            // Jobs from before verification existed ran unchecked.
+            verification.Property(v => v.Mode).HasConversion<string>().HasMaxLength(20).HasDefaultValue(VerificationMode.None);
+            verification.Property(v => v.Replicas).HasDefaultValue(1);
+        });
+        job.Navigation(j => j.Verification).IsRequired();
         job.HasIndex(j => new { j.BuyerId, j.CreatedAt });
         job.HasIndex(j => j.Status);
         job.HasIndex(j => j.ReservationId);

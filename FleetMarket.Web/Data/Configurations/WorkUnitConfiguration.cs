@@ -16,7 +16,11 @@ internal sealed class WorkUnitConfiguration : IEntityTypeConfiguration<WorkUnit>
 
         // Concurrent lease attempts race on this token: only one conditional update wins a unit.
         unit.Property(u => u.LeaseId).IsConcurrencyToken();
-        unit.HasIndex(u => new { u.JobId, u.Index }).IsUnique();
+
+        // Two verification decisions on one index race on this token, kept on the index's first replica.
+        unit.Property(u => u.DecisionVersion).IsConcurrencyToken();
+        unit.Property(u => u.OwnerId).HasMaxLength(450);
+        unit.HasIndex(u => new { u.JobId, u.Index, u.Replica }).IsUnique();
         unit.HasIndex(u => new { u.Status, u.LeaseExpiresAt });
 
         // The lease's hot query: a job's next queued unit in input order.

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Verification;
 using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
@@ -6,7 +7,9 @@ using Microsoft.Extensions.Caching.Memory;
 namespace FleetMarket.Web.Features.Devices;
 
 /// <summary>What the hot path needs to know about a device, cached with its credential.</summary>
-public sealed record AuthenticatedDevice(Guid DeviceId, string OwnerId, AvailabilityPolicy Policy, long AskingPricePerHourMinor)
+/// <param name="IsFailing">Too many rejected or timed-out results (see <see cref="Domain.Verification.Reliability"/>): less work.</param>
+public sealed record AuthenticatedDevice(Guid DeviceId, string OwnerId, AvailabilityPolicy Policy, long AskingPricePerHourMinor,
+    double ReliabilityScore = 0.5, bool IsFailing = false)
 {
     /// <summary>Binds the device that <c>DeviceAuthenticationHandler</c> authenticated as a handler parameter.</summary>
     public static ValueTask<AuthenticatedDevice?> BindAsync(HttpContext context) =>
@@ -34,7 +37,10 @@ public sealed class DeviceCredentialCache(IMemoryCache cache, IServiceScopeFacto
         var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
         var device = await db.Devices.AsNoTracking()
             .Where(d => d.CredentialHash == hash && d.Status != Domain.Devices.DeviceStatus.Suspended)
-            .Select(d => new AuthenticatedDevice(d.Id, d.OwnerId, d.Policy, d.AskingPricePerHourMinor))
+            .Select(d => new { d.Id, d.OwnerId, d.Policy, d.AskingPricePerHourMinor, d.ValidResults, d.InvalidResults, d.TimedOutResults })
+            .Select(d => new AuthenticatedDevice(d.Id, d.OwnerId, d.Policy, d.AskingPricePerHourMinor,
+                Reliability.Score(d.ValidResults, d.InvalidResults, d.TimedOutResults),
+                Reliability.IsFailing(d.ValidResults, d.InvalidResults, d.TimedOutResults)))
             .SingleOrDefaultAsync(cancellationToken);
         if (device is not null)
         {

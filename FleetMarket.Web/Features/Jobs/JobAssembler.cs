@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FleetMarket.Web.Features.Jobs;
 
 /// <summary>
-/// Joins the units' outputs, in input order, into the job's download: <c>.npy</c> for one output,
+/// Joins the units' accepted outputs, in input order, into the job's download: <c>.npy</c> for one output,
 /// <c>.npz</c> for several. A Hangfire job, so a crash mid-way is retried; running it twice is harmless.
 /// </summary>
 public sealed class JobAssembler(FleetDbContext db, IBlobStore blobs, TimeProvider time)
@@ -17,13 +17,17 @@ public sealed class JobAssembler(FleetDbContext db, IBlobStore blobs, TimeProvid
     public async Task AssembleAsync(Guid jobId, CancellationToken cancellationToken)
     {
         var job = await db.Jobs.Include(j => j.Units).SingleAsync(j => j.Id == jobId, cancellationToken);
-        if (job.IsFinished || job.Units.Any(u => u.Status != WorkUnitStatus.Done))
+        var accepted = job.Units.Where(u => u.Status == WorkUnitStatus.Done).GroupBy(u => u.Index)
+            .Select(g => g.MinBy(u => u.Replica)!).OrderBy(u => u.Index).ToList();
+        var indexes = job.Units.Select(u => u.Index).Distinct().Count();
+        if (job.IsFinished || accepted.Count < indexes
+                           || job.Units.Any(u => u.Status is WorkUnitStatus.Queued or WorkUnitStatus.Leased or WorkUnitStatus.Checking))
         {
             return;
         }
 
         var perUnit = new List<IReadOnlyDictionary<string, NpyArray>>();
-        foreach (var unit in job.Units.OrderBy(u => u.Index))
+        foreach (var unit in accepted)
         {
             perUnit.Add(Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.OutputSha256!, cancellationToken))));
         }

@@ -5,6 +5,7 @@ using FleetMarket.Domain.Pricing;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Domain.Tensors;
+using FleetMarket.Domain.Verification;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
@@ -15,10 +16,16 @@ using Microsoft.Extensions.Options;
 namespace FleetMarket.Web.Features.Jobs;
 
 public sealed record JobSubmission(string Name, byte[] Model, string InputsFileName, byte[] Inputs,
-    int? RowsPerUnit = null, long? MaxPricePerHourMinor = null, JobPriority Priority = JobPriority.Normal, Guid? ReservationId = null);
+    int? RowsPerUnit = null, long? MaxPricePerHourMinor = null, JobPriority Priority = JobPriority.Normal, Guid? ReservationId = null,
+    VerificationPolicy? Verification = null);
 
+/// <param name="Units">Units of the job, each a slice of its rows.</param>
+/// <param name="Running">Runs leased to a device or whose result waits for a check.</param>
+/// <param name="Done">Units with an accepted result.</param>
+/// <param name="Checks">Further runs of units on other owners' devices that verification added.</param>
+/// <param name="Rejected">Results verification found wrong (not paid).</param>
 public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPriority Priority, Guid? ReservationId, int Units, int Queued, int Running, int Done,
-    int Failed, int Rows, long HeldMinor, long SpentMinor, string Currency, DateTimeOffset CreatedAt,
+    int Failed, int Checks, int Rejected, VerificationMode Verification, int Rows, long HeldMinor, long SpentMinor, string Currency, DateTimeOffset CreatedAt,
     DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName)
 {
     public double Percent => Units == 0 ? 0 : 100.0 * Done / Units;
@@ -27,9 +34,9 @@ public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPrio
     public double? UnitsPerMinute(DateTimeOffset now) =>
         Done == 0 || now <= CreatedAt ? null : Done / (now - CreatedAt).TotalMinutes;
 
-    /// <summary>At the pace so far, how long the units still queued or running will take; null when unknown or done.</summary>
+    /// <summary>At the pace so far, how long the units not yet accepted will take; null when unknown or done.</summary>
     public TimeSpan? TimeLeft(DateTimeOffset now) =>
-        Status.IsFinished() || UnitsPerMinute(now) is not { } pace ? null : TimeSpan.FromMinutes((Queued + Running) / pace);
+        Status.IsFinished() || UnitsPerMinute(now) is not { } pace ? null : TimeSpan.FromMinutes(Math.Max(0, Units - Done - Failed) / pace);
 }
 
 public sealed record JobOutput(string FileName, Stream Content);
@@ -55,14 +62,20 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         var inputs = InputBinder.Bind(signature, submission.InputsFileName, submission.Inputs);
         var now = time.GetUtcNow();
         var reservation = submission.ReservationId is { } reservationId ? await LiveReservationAsync(buyerId, reservationId, now, cancellationToken) : null;
+        var verification = reservation is null
+            ? submission.Verification ?? VerificationPolicy.Adaptive
+            : await ReservationVerificationAsync(reservation, submission.Verification, cancellationToken);
         var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), inputs.Rows,
             reservation?.MaxPricePerHourMinor ?? submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now,
-            submission.Priority, reservation?.Id);
+            submission.Priority, reservation?.Id, verification);
         var rowsPerUnit = submission.RowsPerUnit ?? settings.DefaultRowsPerUnit;
         var ranges = job.UnitRanges(rowsPerUnit).ToList();
 
         // A reservation's jobs are paid from the reservation's escrow; on-demand jobs hold their own.
-        job.Hold(reservation is null ? ranges.Count * UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.LeaseDuration) : 0);
+        // Enough for every unit and the checks the policy runs on it; tie-breakers are paid from what is left.
+        job.Hold(reservation is null
+            ? ranges.Count * verification.RunsHeldFor * UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.LeaseDuration)
+            : 0);
         var balance = await ledger.BalanceAsync(LedgerAccounts.BuyerBalance(buyerId), job.Currency, cancellationToken);
         if (balance < job.HeldMinor)
         {
@@ -128,6 +141,28 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
             : throw new DomainException($"The reservation is {reservation.StateAt(now).ToString().ToLowerInvariant()}; jobs can run on it only while it is upcoming or active.");
     }
 
+    /// <summary>
+    /// A reservation's jobs run only on its devices, so they can be cross-checked only when those belong to enough
+    /// owners. Unless the buyer asked for a policy, one that the reservation can carry out is chosen.
+    /// </summary>
+    private async Task<VerificationPolicy> ReservationVerificationAsync(Reservation reservation, VerificationPolicy? requested,
+        CancellationToken cancellationToken)
+    {
+        var owners = await db.ReservedSlots.Where(s => s.ReservationId == reservation.Id)
+            .Join(db.Devices, s => s.DeviceId, d => d.Id, (s, d) => d.OwnerId)
+            .Distinct()
+            .CountAsync(cancellationToken);
+        if (requested is null)
+        {
+            return owners >= VerificationPolicy.Adaptive.OwnersNeeded ? VerificationPolicy.Adaptive : VerificationPolicy.Unchecked;
+        }
+
+        return owners >= requested.OwnersNeeded
+            ? requested
+            : throw new DomainException($"This reservation's devices belong to {owners} owner(s); {requested.Mode.ToString().ToLowerInvariant()} "
+                                        + $"verification needs devices of {requested.OwnersNeeded} owners. Reserve more devices or choose no verification.");
+    }
+
     /// <summary>Whole mebibytes as such (the configured limits usually are), anything else in bytes: a limit of 0 MiB helps nobody.</summary>
     private static string Size(long bytes) =>
         bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024):N0} MiB" : $"{bytes:N0} bytes";
@@ -137,11 +172,14 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
 
     private IQueryable<JobProgress> Progress(IQueryable<InferenceJob> jobs) =>
         jobs.Select(j => new JobProgress(j.Id, j.Name, j.Status, j.Priority, j.ReservationId,
-            j.Units.Count(),
+            j.Units.Count(u => u.Replica == 0),
             j.Units.Count(u => u.Status == WorkUnitStatus.Queued),
-            j.Units.Count(u => u.Status == WorkUnitStatus.Leased),
-            j.Units.Count(u => u.Status == WorkUnitStatus.Done),
+            j.Units.Count(u => u.Status == WorkUnitStatus.Leased || u.Status == WorkUnitStatus.Checking),
+            j.Units.Where(u => u.Status == WorkUnitStatus.Done).Select(u => u.Index).Distinct().Count(),
             j.Units.Count(u => u.Status == WorkUnitStatus.Failed),
+            j.Units.Count(u => u.Replica > 0 && u.Status != WorkUnitStatus.Dropped),
+            j.Units.Count(u => u.Status == WorkUnitStatus.Rejected),
+            j.Verification.Mode,
             j.RowCount, j.HeldMinor,
             db.UsageRecords.Where(u => u.JobId == j.Id).Sum(u => u.ChargeMinor),
             j.Currency, j.CreatedAt, j.CompletedAt, j.FailureReason, j.OutputFileName));

@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using FleetMarket.Domain;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Verification;
 using FleetMarket.Web.Components.Shared;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -30,14 +32,26 @@ public static class JobsApi
 
     public static async Task<Created<JobProgress>> SubmitAsync(IFormFile model, IFormFile inputs, [FromForm] string? name,
         [FromForm] int? rowsPerUnit, [FromForm] long? maxPricePerHourMinor, [FromForm] JobPriority? priority,
-        [FromForm] Guid? reservationId, ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken)
+        [FromForm] Guid? reservationId, [FromForm] string? verification, [FromForm] int? replicas,
+        [FromForm] double? absoluteTolerance, [FromForm] double? relativeTolerance,
+        ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken)
     {
+        // Tolerances or replicas alone refine the default policy.
+        var policy = verification is null && replicas is null && absoluteTolerance is null && relativeTolerance is null
+            ? null
+            : VerificationPolicy.Create(ParseMode(verification), replicas, absoluteTolerance, relativeTolerance);
         var submission = new JobSubmission(name ?? Path.GetFileNameWithoutExtension(model.FileName),
             await model.ReadAllBytesAsync(cancellationToken), inputs.FileName, await inputs.ReadAllBytesAsync(cancellationToken),
-            rowsPerUnit, maxPricePerHourMinor, priority ?? JobPriority.Normal, reservationId);
+            rowsPerUnit, maxPricePerHourMinor, priority ?? JobPriority.Normal, reservationId, policy);
         var id = await jobs.SubmitAsync(user.UserId(), submission, cancellationToken);
         return TypedResults.Created($"/api/jobs/{id}", await jobs.GetAsync(user.UserId(), id, cancellationToken));
     }
+
+    /// <summary>none, redundancy or adaptive, in any case; adaptive when left out.</summary>
+    private static VerificationMode ParseMode(string? verification) =>
+        verification is null ? VerificationMode.Adaptive
+        : Enum.TryParse<VerificationMode>(verification, ignoreCase: true, out var mode) && Enum.IsDefined(mode) && !int.TryParse(verification, out _) ? mode
+        : throw new DomainException($"Verification '{verification}' is not known: it is none, redundancy or adaptive.");
 
     public static async Task<Ok<IReadOnlyList<JobProgress>>> ListAsync(ClaimsPrincipal user, JobService jobs,
         CancellationToken cancellationToken) =>

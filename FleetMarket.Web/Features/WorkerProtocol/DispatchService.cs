@@ -4,6 +4,7 @@ using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
+using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,8 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// Hands work units to devices. A lease is one short conditional UPDATE that picks the unit in the same
 /// statement, through the write gate, so devices never race for the same row and no lock is held between calls.
 /// </summary>
-public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace, IWriteGate writes)
+public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace, IWriteGate writes,
+    VerificationDice dice)
 {
     /// <summary>Open jobs looked at per lease, in dispatch order; a unit almost always comes from the first.</summary>
     private const int JobsPerAttempt = 4;
@@ -34,6 +36,14 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             return null;
         }
 
+        // A failing device gets less work: offered it with a probability of its score, and one unit at a time.
+        if (device.IsFailing && (dice.Roll() >= device.ReliabilityScore
+                                 || await db.WorkUnits.AnyAsync(u => u.DeviceId == device.DeviceId && u.Status == WorkUnitStatus.Leased
+                                                                     && u.LeaseExpiresAt > now, cancellationToken)))
+        {
+            return null;
+        }
+
         // The reservation that bought this hour of the device, if any: its jobs come first, at the slot's price.
         var slotsFrom = now - CapacityClock.SlotLength;
         var slot = await db.ReservedSlots.AsNoTracking()
@@ -47,8 +57,9 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             : open.Where(j => (j.ReservationId == null && j.MaxPricePerHourMinor >= price) || j.ReservationId == slot.ReservationId);
         // A reservation's own jobs first. Then buyers in the order they joined the queue (their oldest open
         // job), and within a buyer's place the job they marked most urgent: priority never jumps other buyers.
+        var takeable = Takeable(device.OwnerId);
         var jobs = await candidates
-            .Where(j => db.WorkUnits.Any(u => u.JobId == j.Id && u.Status == WorkUnitStatus.Queued))
+            .Where(j => takeable.Any(u => u.JobId == j.Id && u.Status == WorkUnitStatus.Queued))
             .OrderBy(j => j.ReservationId == null)
             .ThenBy(j => open.Where(o => o.BuyerId == j.BuyerId).Min(o => o.CreatedAt))
             .ThenByDescending(j => j.Priority)
@@ -59,9 +70,9 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
 
         foreach (var job in jobs)
         {
-            var queued = db.WorkUnits.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Queued);
+            var queued = takeable.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Queued);
             var agreed = job.ReservationId is null ? price : slot!.PricePerHourMinor;
-            if (await TryLeaseAsync(device.DeviceId, now, agreed, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
+            if (await TryLeaseAsync(device, now, agreed, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
             {
                 if (job.Status == JobStatus.Queued)
                 {
@@ -74,26 +85,34 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
         }
 
         // The rare path: a lease ran out and its unit waits to be taken again (expiry needs no sweeper).
-        var expired = db.WorkUnits.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased);
+        var expired = takeable.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased);
         var running = db.Jobs.Where(j => j.Status == JobStatus.Running);
         if (slot is not null
-            && await TryLeaseAsync(device.DeviceId, now, slot.PricePerHourMinor,
+            && await TryLeaseAsync(device, now, slot.PricePerHourMinor,
                 expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == slot.ReservationId)),
                 WorkUnit.LeasableAt(now), cancellationToken) is { } reserved)
         {
             return reserved;
         }
 
-        return await TryLeaseAsync(device.DeviceId, now, price,
+        return await TryLeaseAsync(device, now, price,
             expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == null && j.MaxPricePerHourMinor >= price)),
             WorkUnit.LeasableAt(now), cancellationToken);
     }
 
     /// <summary>
+    /// Units the owner may take: never a replica of an index one of the owner's devices already ran, so the
+    /// results that check each other always come from different owners.
+    /// </summary>
+    private IQueryable<WorkUnit> Takeable(string ownerId) =>
+        db.WorkUnits.Where(u => !db.WorkUnits.Any(other => other.JobId == u.JobId && other.Index == u.Index && other.Id != u.Id
+                                                            && other.OwnerId == ownerId));
+
+    /// <summary>
     /// Leases the first of <paramref name="candidates"/> in one UPDATE that chooses the unit and re-checks
     /// <paramref name="stillLeasable"/>: of two devices going for one unit, exactly one sees a row change.
     /// </summary>
-    private async Task<WorkUnitLease?> TryLeaseAsync(Guid deviceId, DateTimeOffset now, long pricePerHourMinor, IQueryable<WorkUnit> candidates,
+    private async Task<WorkUnitLease?> TryLeaseAsync(AuthenticatedDevice device, DateTimeOffset now, long pricePerHourMinor, IQueryable<WorkUnit> candidates,
         Expression<Func<WorkUnit, bool>> stillLeasable, CancellationToken cancellationToken)
     {
         var leaseId = Guid.NewGuid();
@@ -106,7 +125,8 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
                 .ExecuteUpdateAsync(set => set
                     .SetProperty(u => u.Status, WorkUnitStatus.Leased)
                     .SetProperty(u => u.LeaseId, leaseId)
-                    .SetProperty(u => u.DeviceId, deviceId)
+                    .SetProperty(u => u.DeviceId, device.DeviceId)
+                    .SetProperty(u => u.OwnerId, device.OwnerId)
                     .SetProperty(u => u.LeaseExpiresAt, expiresAt)
                     .SetProperty(u => u.PricePerHourMinor, pricePerHourMinor)
                     .SetProperty(u => u.Attempts, u => u.Attempts + 1), cancellationToken);

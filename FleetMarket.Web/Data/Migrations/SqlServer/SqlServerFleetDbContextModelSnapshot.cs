@@ -144,6 +144,9 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
+                    b.Property<int>("InvalidResults")
+                        .HasColumnType("int");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -187,6 +190,15 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
+
+                    b.Property<int>("TimedOutResults")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ValidResults")
+                        .HasColumnType("int");
+
+                    b.Property<int>("ValidStreak")
+                        .HasColumnType("int");
 
                     b.Property<string>("WorkerVersion")
                         .HasMaxLength(40)
@@ -382,6 +394,10 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.Property<long>("ComputeMilliseconds")
                         .HasColumnType("bigint");
 
+                    b.Property<int>("DecisionVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("uniqueidentifier");
 
@@ -414,8 +430,15 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
                     b.Property<long>("PricePerHourMinor")
                         .HasColumnType("bigint");
+
+                    b.Property<int>("Replica")
+                        .HasColumnType("int");
 
                     b.Property<int>("RowCount")
                         .HasColumnType("int");
@@ -434,10 +457,10 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .IsUnique()
                         .HasFilter("[LeaseId] IS NOT NULL");
 
-                    b.HasIndex("JobId", "Index")
-                        .IsUnique();
-
                     b.HasIndex("Status", "LeaseExpiresAt");
+
+                    b.HasIndex("JobId", "Index", "Replica")
+                        .IsUnique();
 
                     b.HasIndex("JobId", "Status", "Index");
 
@@ -1122,6 +1145,40 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("ReservationId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.OwnsOne("FleetMarket.Domain.Verification.VerificationPolicy", "Verification", b1 =>
+                        {
+                            b1.Property<Guid>("InferenceJobId")
+                                .HasColumnType("uniqueidentifier");
+
+                            b1.Property<double>("AbsoluteTolerance")
+                                .HasColumnType("float");
+
+                            b1.Property<string>("Mode")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(20)
+                                .HasColumnType("nvarchar(20)")
+                                .HasDefaultValue("None");
+
+                            b1.Property<double>("RelativeTolerance")
+                                .HasColumnType("float");
+
+                            b1.Property<int>("Replicas")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("int")
+                                .HasDefaultValue(1);
+
+                            b1.HasKey("InferenceJobId");
+
+                            b1.ToTable("Jobs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("InferenceJobId");
+                        });
+
+                    b.Navigation("Verification")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Jobs.UsageRecord", b =>

@@ -139,6 +139,9 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("InvalidResults")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -182,6 +185,15 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("TimedOutResults")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ValidResults")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ValidStreak")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("WorkerVersion")
                         .HasMaxLength(40)
@@ -375,6 +387,10 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<long>("ComputeMilliseconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("DecisionVersion")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("DeviceId")
                         .HasColumnType("TEXT");
 
@@ -407,7 +423,14 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("PricePerHourMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Replica")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("RowCount")
@@ -426,10 +449,10 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasIndex("LeaseId")
                         .IsUnique();
 
-                    b.HasIndex("JobId", "Index")
-                        .IsUnique();
-
                     b.HasIndex("Status", "LeaseExpiresAt");
+
+                    b.HasIndex("JobId", "Index", "Replica")
+                        .IsUnique();
 
                     b.HasIndex("JobId", "Status", "Index");
 
@@ -1106,6 +1129,40 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ReservationId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.OwnsOne("FleetMarket.Domain.Verification.VerificationPolicy", "Verification", b1 =>
+                        {
+                            b1.Property<Guid>("InferenceJobId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<double>("AbsoluteTolerance")
+                                .HasColumnType("REAL");
+
+                            b1.Property<string>("Mode")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT")
+                                .HasDefaultValue("None");
+
+                            b1.Property<double>("RelativeTolerance")
+                                .HasColumnType("REAL");
+
+                            b1.Property<int>("Replicas")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(1);
+
+                            b1.HasKey("InferenceJobId");
+
+                            b1.ToTable("Jobs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("InferenceJobId");
+                        });
+
+                    b.Navigation("Verification")
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Jobs.UsageRecord", b =>

@@ -1,0 +1,127 @@
+using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Pricing;
+using FleetMarket.Domain.Tensors;
+using FleetMarket.Domain.Verification;
+using FleetMarket.Web.Blobs;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Features.Verification;
+
+/// <summary>
+/// Judges a unit's index after one of its replicas returned a result, on the tracked entities of the caller's
+/// context: accepts, rejects, waits or asks for another replica (docs/decisions/0006). Accepted results get
+/// their usage record here, so rejected work is never settled. The caller saves; <see cref="DeviceTally"/>
+/// then goes to the devices' records in the same transaction.
+/// </summary>
+public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions<MarketplaceOptions> marketplace, VerificationDice dice)
+{
+    public async Task<DeviceTally> DecideAsync(InferenceJob job, WorkUnit completed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var policy = job.Verification;
+        var group = await db.WorkUnits.Where(u => u.JobId == job.Id && u.Index == completed.Index).ToListAsync(cancellationToken);
+        group.Single(u => u.Replica == 0).BumpDecision();
+        var tally = new DeviceTally();
+
+        var accepted = group.FirstOrDefault(u => u.Status == WorkUnitStatus.Done);
+        if (policy.Mode == VerificationMode.None)
+        {
+            await AcceptAsync(job, [completed], now, cancellationToken);
+            return tally;
+        }
+
+        var outputs = new Dictionary<Guid, IReadOnlyDictionary<string, NpyArray>>();
+        async Task<IReadOnlyDictionary<string, NpyArray>> OutputsOf(WorkUnit unit) => outputs.TryGetValue(unit.Id, out var read)
+            ? read
+            : outputs[unit.Id] = Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.OutputSha256!, cancellationToken)));
+        bool Agree(IReadOnlyDictionary<string, NpyArray> left, IReadOnlyDictionary<string, NpyArray> right) =>
+            OutputAgreement.Agree(left, right, policy.AbsoluteTolerance, policy.RelativeTolerance);
+
+        if (accepted is not null)
+        {
+            // A replica that was already running when its index was decided: judged against the accepted answer.
+            if (Agree(await OutputsOf(accepted), await OutputsOf(completed)))
+            {
+                await AcceptAsync(job, [completed], now, cancellationToken);
+                tally.Valid(completed);
+            }
+            else
+            {
+                completed.Reject("disagreed with the accepted result");
+                tally.Invalid(completed);
+            }
+
+            return tally;
+        }
+
+        var quorum = policy.Quorum;
+        if (policy.Mode == VerificationMode.Adaptive && group.Count == 1)
+        {
+            // The first result of the index: a trusted device is only spot-checked.
+            var streak = await db.Devices.Where(d => d.Id == completed.DeviceId).Select(d => d.ValidStreak).SingleAsync(cancellationToken);
+            quorum = dice.Roll() < Reliability.CheckProbability(streak) ? 2 : 1;
+        }
+
+        var checking = group.Where(u => u.Status == WorkUnitStatus.Checking).ToList();
+        var results = new List<ReplicaResult<IReadOnlyDictionary<string, NpyArray>>>();
+        foreach (var unit in checking)
+        {
+            results.Add(new(unit.Id, unit.OwnerId ?? "", await OutputsOf(unit)));
+        }
+
+        var decision = ReplicaVote.Decide(results, quorum,
+            outstanding: group.Count(u => u.Status is WorkUnitStatus.Queued or WorkUnitStatus.Leased),
+            replicas: group.Count(u => u.Status != WorkUnitStatus.Dropped),
+            maxReplicas: quorum + VerificationPolicy.TieBreakers, Agree);
+        switch (decision)
+        {
+            case GroupDecision.Accept accept:
+                var winners = checking.Where(u => accept.Accepted.Contains(u.Id)).ToList();
+                await AcceptAsync(job, winners, now, cancellationToken);
+                foreach (var loser in checking.Where(u => accept.Rejected.Contains(u.Id)))
+                {
+                    loser.Reject($"disagreed with the results of {quorum} other owners' devices");
+                    tally.Invalid(loser);
+                }
+
+                if (quorum > 1)
+                {
+                    winners.ForEach(tally.Valid);
+                }
+
+                group.ForEach(u => u.Drop());
+                break;
+            case GroupDecision.AddReplica:
+                db.WorkUnits.Add(completed.NewReplica(group.Max(u => u.Replica) + 1));
+                break;
+            case GroupDecision.Fail:
+                checking.ForEach(u => u.Reject("no results of two owners agreed"));
+                completed.FailVerification($"No two of {checking.Count} results from different owners agreed.");
+                break;
+        }
+
+        return tally;
+    }
+
+    /// <summary>Accepted work is billed: each unit at its agreed price, never beyond what the job or its reservation holds.</summary>
+    private async Task AcceptAsync(InferenceJob job, IReadOnlyList<WorkUnit> units, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = marketplace.Value;
+        var fundsLeft = job.ReservationId is { } reservationId
+            ? await db.Reservations.Where(r => r.Id == reservationId).Select(r => r.HeldMinor).SingleAsync(cancellationToken)
+              - await db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor, cancellationToken)
+            : job.HeldMinor - await db.UsageRecords.Where(u => u.JobId == job.Id).SumAsync(u => u.ChargeMinor, cancellationToken);
+        foreach (var unit in units)
+        {
+            unit.Accept();
+            var cap = Math.Max(0, Math.Min(UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.LeaseDuration), fundsLeft));
+            var charge = UsagePricing.Charge(unit.PricePerHourMinor, unit.ComputeMilliseconds, cap);
+            fundsLeft -= charge;
+            var fee = UsagePricing.PlatformFee(charge, settings.PlatformFeeBasisPoints);
+            var ownerId = unit.OwnerId ?? await db.Devices.Where(d => d.Id == unit.DeviceId).Select(d => d.OwnerId).SingleAsync(cancellationToken);
+            db.UsageRecords.Add(new UsageRecord(unit, job, unit.DeviceId!.Value, ownerId, unit.PricePerHourMinor, charge, fee, now));
+        }
+    }
+}

@@ -100,6 +100,16 @@ public sealed class WorkUnit
         FailureReason = reason;
     }
 
+    /// <summary>
+    /// An accepted result that was never checked, from a device since caught returning a wrong one: it no longer
+    /// counts, and the unit runs again on other owners' devices.
+    /// </summary>
+    public void Revoke(string reason)
+    {
+        Status = Status == WorkUnitStatus.Done ? WorkUnitStatus.Rejected : throw new InvalidOperationException($"A {Status} unit has no accepted result.");
+        FailureReason = reason;
+    }
+
     /// <summary>No two results agreed, even after the tie-breakers: the unit fails.</summary>
     public void FailVerification(string reason)
     {

@@ -195,3 +195,67 @@ public sealed class FailingDeviceTests : IAsyncLifetime
         public override double Roll() => roll;
     }
 }
+
+/// <summary>A trusted device caught by a spot check: what it returned unchecked is re-run, and its pay for that reversed.</summary>
+[Collection(AppCollection.Name)]
+public sealed class SpotCheckTests : IAsyncLifetime
+{
+    // The trusted device's first two results go unchecked; the third is spot-checked.
+    private readonly FleetApp _app = new([], services: services => services.AddSingleton<VerificationDice>(new SequenceDice(0.99, 0.99, 0)));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task TrustedDeviceCaughtBySpotCheck_ItsUncheckedResultsAreRerunAndTheirUsageReversed()
+    {
+        var market = new MarketplaceBuilder(_app);
+        var trusted = await market.PairedDeviceAsync();
+        await _app.QueryAsync(db => db.Devices.Where(d => d.Id == trusted.DeviceId)
+            .ExecuteUpdateAsync(set => set.SetProperty(d => d.ValidResults, 20).SetProperty(d => d.ValidStreak, 20)));
+        var checkers = new[] { await market.PairedDeviceAsync(), await market.PairedDeviceAsync() };
+        var buyer = await market.BuyerWithBalanceAsync();
+        var jobId = await market.SubmitSampleJobAsync(buyer, rows: 3, rowsPerUnit: 1, VerificationPolicy.Adaptive);
+        using var trustedClient = market.DeviceClient(trusted);
+
+        for (var unit = 0; unit < 3; unit++)
+        {
+            var lease = (await MarketplaceBuilder.LeaseAsync(trustedClient))!;
+            var zeros = Npz.ToBytes(new Dictionary<string, NpyArray>
+            {
+                [ReferenceModel.OutputName] = NpyArray.FromFloats(new float[ReferenceModel.OutputWidth], 1, ReferenceModel.OutputWidth),
+            });
+            (await MarketplaceBuilder.UploadAsync(trustedClient, lease.LeaseId, zeros)).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(2, await _app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.DeviceId == trusted.DeviceId && u.ReversedAt == null)));
+        // Two honest owners take turns until neither is offered anything: each check needs the other.
+        for (var pass = 0; pass < 3; pass++)
+        {
+            foreach (var checker in checkers)
+            {
+                using var client = market.DeviceClient(checker);
+                await MarketplaceBuilder.CompleteAllOfferedAsync(client);
+            }
+        }
+
+        var units = await _app.QueryAsync(db => db.WorkUnits.AsNoTracking().Where(u => u.JobId == jobId).ToListAsync());
+        Assert.All(units.Where(u => u.DeviceId == trusted.DeviceId), u => Assert.Equal(WorkUnitStatus.Rejected, u.Status));
+        Assert.Equal([0, 1, 2], units.Where(u => u.Status == WorkUnitStatus.Done).Select(u => u.Index).Distinct().Order());
+        Assert.False(await _app.QueryAsync(db => db.UsageRecords.AnyAsync(u => u.DeviceId == trusted.DeviceId && u.ReversedAt == null)));
+        await Eventually.TrueAsync(() => _app.QueryAsync(db => db.Jobs.AnyAsync(j => j.Id == jobId && j.Status == JobStatus.Completed)),
+            TimeSpan.FromSeconds(30), "the job completed from the re-run units");
+
+        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        var ledger = _app.Services.CreateScope().ServiceProvider.GetRequiredService<LedgerService>();
+        Assert.Equal(0, await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(trusted.Owner.Id), "USD"));
+    }
+
+    private sealed class SequenceDice(params double[] rolls) : VerificationDice
+    {
+        private int _next;
+
+        public override double Roll() => rolls[Math.Min(Interlocked.Increment(ref _next) - 1, rolls.Length - 1)];
+    }
+}

@@ -84,6 +84,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
                 {
                     loser.Reject($"disagreed with the results of {quorum} other owners' devices");
                     tally.Invalid(loser);
+                    await RerunUncheckedAsync(loser.DeviceId!.Value, now, cancellationToken);
                 }
 
                 if (quorum > 1)
@@ -103,6 +104,30 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         }
 
         return tally;
+    }
+
+    /// <summary>
+    /// A device caught returning a wrong result may have been wrong before, when, trusted, it went unchecked: those
+    /// results in jobs still running are revoked, their usage reversed (the next settlement posts it, and an owner's
+    /// deficit is carried forward), and their units run again on two other owners' devices.
+    /// </summary>
+    private async Task RerunUncheckedAsync(Guid deviceId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var unverified = await db.WorkUnits
+            .Where(u => u.DeviceId == deviceId && u.Status == WorkUnitStatus.Done)
+            .Where(u => db.Jobs.Any(j => j.Id == u.JobId && (j.Status == JobStatus.Running || j.Status == JobStatus.Queued)
+                                         && j.Verification.Mode == VerificationMode.Adaptive))
+            .Where(u => !db.WorkUnits.Any(other => other.JobId == u.JobId && other.Index == u.Index && other.Id != u.Id))
+            .ToListAsync(cancellationToken);
+        var unitIds = unverified.Select(u => u.Id).ToList();
+        var usage = await db.UsageRecords.Where(r => unitIds.Contains(r.WorkUnitId)).ToListAsync(cancellationToken);
+        foreach (var unit in unverified)
+        {
+            const string reason = "re-run: the device was later caught returning a wrong result";
+            unit.Revoke(reason);
+            usage.SingleOrDefault(r => r.WorkUnitId == unit.Id)?.Reverse(reason, now);
+            db.WorkUnits.AddRange(unit.NewReplica(1), unit.NewReplica(2));
+        }
     }
 
     /// <summary>Accepted work is billed: each unit at its agreed price, never beyond what the job or its reservation holds.</summary>

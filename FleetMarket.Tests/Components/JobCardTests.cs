@@ -19,6 +19,27 @@ public sealed class JobCardTests : MudTestContext
     }
 
     [Fact]
+    public void JobCard_VerifiedJob_SaysHowItIsCheckedWhatTheChecksCostAndWhatWasRejected()
+    {
+        var job = Job(JobStatus.Running, done: 2, running: 1, queued: 1) with { Checks = 3, Rejected = 1 };
+
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job));
+
+        Assert.Equal("Verified: adaptive", card.Find("[data-testid=job-verification]").TextContent.Trim());
+        Assert.Contains("3 checks on other owners' devices", card.Find("[data-testid=job-checks]").TextContent);
+        Assert.Contains("1 wrong result rejected, not billed", card.Find("[data-testid=job-rejected]").TextContent);
+    }
+
+    [Fact]
+    public void JobCard_UncheckedJob_SaysSoAndShowsNoChecks()
+    {
+        var card = Render<JobCard>(p => p.Add(c => c.Job, Job(JobStatus.Running, done: 1, running: 1, queued: 2) with { Verification = VerificationMode.None }));
+
+        Assert.Equal("Not verified", card.Find("[data-testid=job-verification]").TextContent.Trim());
+        Assert.Empty(card.FindAll("[data-testid=job-checks]"));
+    }
+
+    [Fact]
     public void JobCard_RunningJobWithProgress_EstimatesTimeLeftFromThePaceSoFar()
     {
         // Two of eight units done in ten minutes: 0.2 units/min, six to go, about 30 minutes.

@@ -8,7 +8,7 @@ using Microsoft.Playwright;
 
 namespace FleetMarket.Tests.Browser;
 
-/// <summary>Finance staff work the payout queue in the portal; every finance page, and the owner's payouts, on desktop and phone.</summary>
+/// <summary>Finance staff work the payout queue in the portal; every finance page, and the owner's payouts and devices, on desktop and phone.</summary>
 [Collection(AppCollection.Name)]
 public sealed class FinanceBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
@@ -23,13 +23,17 @@ public sealed class FinanceBrowserTests(BrowserFixture browser) : IClassFixture<
     public async Task PayoutQueue_FilterHoldReleaseApprove_ThenBulkApprove_EveryFinancePageOnDesktopAndPhone()
     {
         // One owner earned through real work (with a car lease); three more have payouts of their own, two flagged.
+        // Their devices' records: the worker's trusted, Dana's worth a look, Sam's failing, Lee without a device.
         var worker = await _payouts.OwnerWithAcceptedWorkAsync(await _market.BuyerWithBalanceAsync(), rows: 12);
         await _payouts.LeaseAsync(worker.Owner, monthlyPaymentMinor: 1_50);
         await browser.App.RunRecurringJobAsync(SettlementJob.Id);
         await browser.App.RunRecurringJobAsync(PayoutRunJob.Id);
-        await _payouts.PendingPayoutAsync(84_20, PayoutAnomalies.FarAboveUsual | PayoutAnomalies.MeteringBeyondBenchmark, Dana);
+        var (dana, _) = await _payouts.PendingPayoutAsync(84_20, PayoutAnomalies.FarAboveUsual | PayoutAnomalies.MeteringBeyondBenchmark, Dana);
         await _payouts.PendingPayoutAsync(12_75, email: Lee);
-        await _payouts.PendingPayoutAsync(231_00, PayoutAnomalies.HighRejectionRate, Sam);
+        var (sam, _) = await _payouts.PendingPayoutAsync(231_00, PayoutAnomalies.HighRejectionRate, Sam);
+        await _market.SetReliabilityRecordAsync(worker.DeviceId, valid: 48, invalid: 2, validStreak: 12);
+        await _market.SetReliabilityRecordAsync((await _market.PairedDeviceOfAsync(dana)).DeviceId, valid: 6, invalid: 2);
+        await _market.SetReliabilityRecordAsync((await _market.PairedDeviceOfAsync(sam)).DeviceId, valid: 1, invalid: 5);
         var finance = await TestUsers.CreateAsync(browser.App, Roles.Finance, "fin.review@example.test");
 
         var shell = await new LoginPage(await browser.NewPageAsync()).SignInAsync(finance.Email, finance.Password);
@@ -39,6 +43,10 @@ public sealed class FinanceBrowserTests(BrowserFixture browser) : IClassFixture<
         await queue.OpenAsync();
         await Assertions.Expect(queue.Row(worker.Owner.Email)).ToBeVisibleAsync();
         await Assertions.Expect(queue.Row(Dana).GetByText("Above usual")).ToBeVisibleAsync();
+        await Assertions.Expect(queue.Row(worker.Owner.Email)).ToContainTextAsync("Reliability 94 %");
+        await Assertions.Expect(queue.Row(Dana)).ToContainTextAsync("Reliability 70 %");
+        await Assertions.Expect(queue.Row(Sam)).ToContainTextAsync("Reliability 25 % · 1 failing");
+        await Assertions.Expect(queue.Row(Lee)).ToContainTextAsync("No devices");
         await shell.ScreenshotAsync("finance-payouts");
 
         // Filter to one owner, hold their payout with a reason: it leaves the pending queue.
@@ -104,6 +112,8 @@ public sealed class FinanceBrowserTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("Settled");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Devices (1)" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("850 inf/s");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("94 % · trusted");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("48 checked results agreed, 2 rejected, 0 timed out");
         await TabsSettledAsync(page);
         await shell.ScreenshotAsync("finance-owner-devices");
 
@@ -148,6 +158,14 @@ public sealed class FinanceBrowserTests(BrowserFixture browser) : IClassFixture<
         await ownerPhone.GoToAsync("owner/payouts");
         await Assertions.Expect(ownerPhone.Page.GetByTestId("net-earnings")).ToBeVisibleAsync();
         await ownerPhone.ScreenshotAsync("owner-payouts-narrow");
+
+        // The owner sees the device's reliability and the counts behind it.
+        foreach (var (ownerShell, suffix) in new[] { (owner, ""), (ownerPhone, "-narrow") })
+        {
+            await ownerShell.GoToAsync("owner/devices");
+            await Assertions.Expect(ownerShell.Page.GetByText("48 checked results agreed, 2 rejected, 0 timed out")).ToBeVisibleAsync();
+            await ownerShell.ScreenshotAsync($"owner-devices-reliability{suffix}");
+        }
     }
 
     /// <summary>For a screenshot: the pointer off the tabs and the active tab's underline done sliding.</summary>

@@ -9,6 +9,7 @@ using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Worker.Inference;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FleetMarket.Tests.Builders;
@@ -53,6 +54,14 @@ public sealed class MarketplaceBuilder(FleetApp app)
             new NewDevice("Second car", DeviceKind.Car, "HW4", 16_384, region, askingPricePerHourMinor)));
         return await PairAsync(owner, code);
     }
+
+    /// <summary>Gives a device a track record straight in the database, as the verifier's counting would have left it.</summary>
+    public Task SetReliabilityRecordAsync(Guid deviceId, int valid, int invalid, int timedOut = 0, int validStreak = 0) =>
+        app.QueryAsync(db => db.Devices.Where(d => d.Id == deviceId).ExecuteUpdateAsync(set => set
+            .SetProperty(d => d.ValidResults, valid)
+            .SetProperty(d => d.InvalidResults, invalid)
+            .SetProperty(d => d.TimedOutResults, timedOut)
+            .SetProperty(d => d.ValidStreak, validStreak)));
 
     private async Task<PairedDevice> PairAsync(TestUser owner, PairingCode code)
     {

@@ -79,6 +79,19 @@ public sealed class DevicePolicyTests(FleetApp app) : IClassFixture<FleetApp>
     }
 
     [Fact]
+    public async Task Reliability_AFailingDevice_IsShownToTheOwnerWithTheCountsBehindIt()
+    {
+        var device = await _market.PairedDeviceAsync();
+        await _market.SetReliabilityRecordAsync(device.DeviceId, valid: 4, invalid: 5, timedOut: 1);
+
+        var page = await app.InScopeAsync(s => s.GetRequiredService<DeviceListing>().PageAsync(device.Owner.Id, 0, 10));
+
+        var reliability = Assert.Single(page.Rows).Reliability;
+        Assert.Equal((5 / 12.0, true), (reliability.Score, reliability.IsFailing));
+        Assert.Equal("4 checked results agreed, 5 rejected, 1 timed out", ReliabilityText.Explanation(reliability));
+    }
+
+    [Fact]
     public async Task Policy_Invalid_IsRefusedAndTheOldOneStays()
     {
         var device = await _market.PairedDeviceAsync();

@@ -6,7 +6,9 @@ using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features;
 using FleetMarket.Web.Features.Audit;
+using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Finance;
+using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +34,7 @@ public sealed class FinanceConsoleTests(FleetApp app) : IClassFixture<FleetApp>
         var runs = await Reports(r => r.SettlementRunsAsync(0, 50));
         var days = await Reports(r => r.RevenueAsync(RevenueInterval.Day));
         var weeks = await Reports(r => r.RevenueAsync(RevenueInterval.Week));
+        await _market.SetReliabilityRecordAsync(device.DeviceId, valid: 48, invalid: 2, validStreak: 12);
         var owner = await app.InScopeAsync(s => s.GetRequiredService<OwnerDrillDown>().ReportAsync(device.Owner.Id));
 
         Assert.True(fees > 0);
@@ -45,10 +48,30 @@ public sealed class FinanceConsoleTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(0, owner.Owner.EarningsMinor);
         Assert.Equal(usage.Sum(u => u.ChargeMinor - u.FeeMinor), owner.Owner.PayableMinor);
         Assert.Equal(usage.Count, owner.Usage.Count);
-        Assert.Equal(device.DeviceId, Assert.Single(owner.Devices).Id);
+        var ownersDevice = Assert.Single(owner.Devices);
+        Assert.Equal(device.DeviceId, ownersDevice.Id);
+        Assert.Equal((49 / 52.0, true, false), (ownersDevice.Reliability.Score, ownersDevice.Reliability.IsTrusted, ownersDevice.Reliability.IsFailing));
         Assert.Single(owner.Payouts);
         Assert.Contains(owner.Ledger, l => l.Account == LedgerAccounts.OwnerPayable(device.Owner.Id) && l.AmountMinor == owner.Owner.PayableMinor);
         Assert.Equal(usage.Count + 2, owner.Ledger.Count);
+    }
+
+    [Fact]
+    public async Task PayoutQueue_Reliability_IsTheLowestCheckedScoreAndTheFailingCount_OrNoDevices()
+    {
+        var (owner, _) = await _payouts.PendingPayoutAsync(40_00);
+        var (ownerWithoutDevices, _) = await _payouts.PendingPayoutAsync(12_00);
+        var steady = await _market.PairedDeviceOfAsync(owner);
+        var failing = await _market.PairedDeviceOfAsync(owner);
+        await _market.PairedDeviceOfAsync(owner); // never checked: its smoothed 50 % must not count as the lowest
+        await _market.SetReliabilityRecordAsync(steady.DeviceId, valid: 48, invalid: 2);
+        await _market.SetReliabilityRecordAsync(failing.DeviceId, valid: 1, invalid: 5);
+
+        var row = await PayoutRowOfAsync(owner);
+        var rowWithoutDevices = await PayoutRowOfAsync(ownerWithoutDevices);
+
+        Assert.Equal(new OwnerReliability(Devices: 3, LowestScore: 2 / 8.0, FailingDevices: 1), row.OwnerReliability);
+        Assert.Equal(OwnerReliability.NoDevices, rowWithoutDevices.OwnerReliability);
     }
 
     [Fact]
@@ -83,6 +106,9 @@ public sealed class FinanceConsoleTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(0, (await Reconcile(r => r.ListAsync(includeResolved: false, 0, 50))).Rows.Count(d => d.Id == differenceId));
         Assert.Equal(1, (await Reconcile(r => r.ListAsync(includeResolved: true, 0, 50))).Rows.Count(d => d.Id == differenceId));
     }
+
+    private async Task<PayoutRow> PayoutRowOfAsync(TestUser owner) =>
+        Assert.Single((await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().QueryAsync(new PayoutQuery(Owner: owner.Email)))).Rows);
 
     private Task<T> Reports<T>(Func<FinanceReports, Task<T>> query) => app.InScopeAsync(s => query(s.GetRequiredService<FinanceReports>()));
 

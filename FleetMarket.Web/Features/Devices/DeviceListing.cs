@@ -19,11 +19,11 @@ public enum DeviceState
 
 public sealed record DeviceRow(Guid Id, string Name, DeviceKind Kind, string Accelerator, string Region,
     long AskingPricePerHourMinor, string Currency, DeviceState State, string? ExecutionProvider, double? BenchmarkScore,
-    DateTimeOffset? LastSeenAt, long EarningsThisMonthMinor);
+    DateTimeOffset? LastSeenAt, long EarningsThisMonthMinor, DeviceReliability Reliability);
 
 public sealed record DevicePage(IReadOnlyList<DeviceRow> Rows, int Total);
 
-/// <summary>The owner's devices a page at a time, with live state and this month's earnings per device.</summary>
+/// <summary>The owner's devices a page at a time, with live state, this month's earnings and the reliability record per device.</summary>
 public sealed class DeviceListing(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
 {
     public async Task<DevicePage> PageAsync(string ownerId, int page, int pageSize, CancellationToken cancellationToken = default)
@@ -43,7 +43,7 @@ public sealed class DeviceListing(FleetDbContext db, TimeProvider time, IOptions
         var offlineBefore = now - marketplace.Value.OfflineAfter;
         var rows = devices.Select(x => new DeviceRow(x.Device.Id, x.Device.Name, x.Device.Kind, x.Device.Accelerator,
                 x.Device.Region, x.Device.AskingPricePerHourMinor, x.Device.Currency, StateOf(x.Device, x.Working, offlineBefore),
-                x.Device.ExecutionProvider, x.Device.BenchmarkScore, x.Device.LastSeenAt, x.Earned))
+                x.Device.ExecutionProvider, x.Device.BenchmarkScore, x.Device.LastSeenAt, x.Earned, DeviceReliability.Of(x.Device)))
             .ToList();
         return new DevicePage(rows, await owned.CountAsync(cancellationToken));
     }

@@ -2,15 +2,17 @@ using FleetMarket.Domain;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Audit;
+using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
 namespace FleetMarket.Web.Features.Payouts;
 
+/// <summary>A payout as the finance queue shows it, with how the owner's devices fare under result checks.</summary>
 public sealed record PayoutRow(Guid Id, string OwnerId, string OwnerEmail, long AmountMinor, string Currency, PayoutStatus Status,
     PayoutAnomalies Anomalies, DateTimeOffset CreatedAt, DateOnly PayBy, string? ReviewedBy, string? ReviewNote, string? TransferId,
-    bool Simulated, string? FailureReason);
+    bool Simulated, string? FailureReason, OwnerReliability OwnerReliability);
 
 /// <summary>The finance queue's filters: a status (all when null), only flagged payouts, an owner's email fragment; one page.</summary>
 public sealed record PayoutQuery(PayoutStatus? Status = null, bool FlaggedOnly = false, string? Owner = null, int Page = 0, int PageSize = 25);
@@ -46,12 +48,16 @@ public sealed class PayoutService(FleetDbContext db, AuditTrail audit, IBackgrou
         }
 
         var total = await payouts.CountAsync(cancellationToken);
-        var rows = await payouts.OrderByDescending(x => x.Payout.CreatedAt).ThenBy(x => x.Payout.Id)
+        var page = await payouts.OrderByDescending(x => x.Payout.CreatedAt).ThenBy(x => x.Payout.Id)
             .Skip(query.Page * query.PageSize).Take(query.PageSize)
-            .Select(x => new PayoutRow(x.Payout.Id, x.Payout.OwnerId, x.Email, x.Payout.AmountMinor, x.Payout.Currency, x.Payout.Status,
-                x.Payout.Anomalies, x.Payout.CreatedAt, x.Payout.PayBy, x.Payout.ReviewedBy, x.Payout.ReviewNote, x.Payout.TransferId,
-                x.Payout.Simulated, x.Payout.FailureReason))
+            .Select(x => new { x.Payout, x.Email })
             .ToListAsync(cancellationToken);
+        var reliability = await db.Devices.ReliabilityByOwnerAsync(page.Select(x => x.Payout.OwnerId).Distinct().ToList(), cancellationToken);
+        var rows = page.Select(x => new PayoutRow(x.Payout.Id, x.Payout.OwnerId, x.Email, x.Payout.AmountMinor, x.Payout.Currency,
+                x.Payout.Status, x.Payout.Anomalies, x.Payout.CreatedAt, x.Payout.PayBy, x.Payout.ReviewedBy, x.Payout.ReviewNote,
+                x.Payout.TransferId, x.Payout.Simulated, x.Payout.FailureReason,
+                reliability.GetValueOrDefault(x.Payout.OwnerId, OwnerReliability.NoDevices)))
+            .ToList();
         return new PayoutPage(rows, total);
     }
 

@@ -1229,3 +1229,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125000451_UsageByJob'
+)
+BEGIN
+    CREATE INDEX [IX_UsageRecords_JobId] ON [UsageRecords] ([JobId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261125000451_UsageByJob'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261125000451_UsageByJob', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -21,6 +21,9 @@ internal sealed class UsageRecordConfiguration : IEntityTypeConfiguration<UsageR
         usage.HasIndex(u => new { u.ReversedAt, u.ReversalSettledAt });
         usage.HasIndex(u => u.OwnerId);
         usage.HasIndex(u => u.ReservationId);
+
+        // What a job has spent, for tie-breakers beyond what its escrow was sized for.
+        usage.HasIndex(u => u.JobId);
         usage.HasOne<WorkUnit>().WithMany().HasForeignKey(u => u.WorkUnitId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -137,7 +137,10 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         var fundsLeft = job.ReservationId is { } reservationId
             ? await db.Reservations.Where(r => r.Id == reservationId).Select(r => r.HeldMinor).SingleAsync(cancellationToken)
               - await db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor, cancellationToken)
-            : job.HeldMinor - await db.UsageRecords.Where(u => u.JobId == job.Id).SumAsync(u => u.ChargeMinor, cancellationToken);
+            : units.All(u => u.Replica < job.Verification.RunsHeldFor)
+                // The job's escrow holds a unit cap for each of these runs: no need to add up what it spent.
+                ? long.MaxValue
+                : job.HeldMinor - await db.UsageRecords.Where(u => u.JobId == job.Id).SumAsync(u => u.ChargeMinor, cancellationToken);
         foreach (var unit in units)
         {
             unit.Accept();

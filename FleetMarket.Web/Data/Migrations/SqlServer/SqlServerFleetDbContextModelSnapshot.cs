@@ -365,6 +365,8 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
 
                     b.HasKey("Id");
 
+                    b.HasIndex("JobId");
+
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("ReservationId");

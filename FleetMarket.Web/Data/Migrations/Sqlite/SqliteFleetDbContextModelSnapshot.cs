@@ -358,6 +358,8 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("JobId");
+
                     b.HasIndex("OwnerId");
 
                     b.HasIndex("ReservationId");

@@ -97,8 +97,6 @@ public sealed class Device
     /// <summary>Valid checked results since the last invalid one: how far the device is trusted (see <see cref="Verification.Reliability"/>).</summary>
     public int ValidStreak { get; private set; }
 
-    public double ReliabilityScore => Verification.Reliability.Score(ValidResults, InvalidResults, TimedOutResults);
-
     public void SetPolicy(AvailabilityPolicy policy)
     {
         if (policy.Problem() is { } problem)

@@ -130,6 +130,12 @@ public sealed class MarketplaceBuilder(FleetApp app)
         return Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.OutputName] = ReferenceModel.Compute(inputs[ReferenceModel.InputName]) });
     }
 
+    /// <summary>What a lazy worker sends instead of running the model: zeros of the right shape for a unit of <paramref name="rows"/> rows.</summary>
+    public static byte[] ZeroOutputs(int rows) => Npz.ToBytes(new Dictionary<string, NpyArray>
+    {
+        [ReferenceModel.OutputName] = NpyArray.FromFloats(new float[rows * ReferenceModel.OutputWidth], rows, ReferenceModel.OutputWidth),
+    });
+
     public static Task<HttpResponseMessage> UploadAsync(HttpClient device, Guid leaseId, byte[] outputsNpz, long computeMilliseconds = 1500)
     {
         var form = new MultipartFormDataContent

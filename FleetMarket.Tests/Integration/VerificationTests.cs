@@ -77,11 +77,7 @@ public sealed class VerificationTests : IAsyncLifetime
 
         (await MarketplaceBuilder.CompleteHonestlyAsync(honestClient, (await MarketplaceBuilder.LeaseAsync(honestClient))!)).EnsureSuccessStatusCode();
         var cheatLease = (await MarketplaceBuilder.LeaseAsync(cheatClient))!;
-        var zeros = Npz.ToBytes(new Dictionary<string, NpyArray>
-        {
-            [ReferenceModel.OutputName] = NpyArray.FromFloats(new float[2 * ReferenceModel.OutputWidth], 2, ReferenceModel.OutputWidth),
-        });
-        (await MarketplaceBuilder.UploadAsync(cheatClient, cheatLease.LeaseId, zeros)).EnsureSuccessStatusCode();
+        (await MarketplaceBuilder.UploadAsync(cheatClient, cheatLease.LeaseId, MarketplaceBuilder.ZeroOutputs(rows: 2))).EnsureSuccessStatusCode();
 
         // Two owners disagree: a third breaks the tie.
         Assert.Equal([WorkUnitStatus.Checking, WorkUnitStatus.Checking, WorkUnitStatus.Queued], await StatusesAsync(jobId));
@@ -222,11 +218,7 @@ public sealed class SpotCheckTests : IAsyncLifetime
         for (var unit = 0; unit < 3; unit++)
         {
             var lease = (await MarketplaceBuilder.LeaseAsync(trustedClient))!;
-            var zeros = Npz.ToBytes(new Dictionary<string, NpyArray>
-            {
-                [ReferenceModel.OutputName] = NpyArray.FromFloats(new float[ReferenceModel.OutputWidth], 1, ReferenceModel.OutputWidth),
-            });
-            (await MarketplaceBuilder.UploadAsync(trustedClient, lease.LeaseId, zeros)).EnsureSuccessStatusCode();
+            (await MarketplaceBuilder.UploadAsync(trustedClient, lease.LeaseId, MarketplaceBuilder.ZeroOutputs(rows: 1))).EnsureSuccessStatusCode();
         }
 
         Assert.Equal(2, await _app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.DeviceId == trusted.DeviceId && u.ReversedAt == null)));

@@ -120,11 +120,7 @@ public sealed class CheatingFleet(FleetApp app)
     private async Task<bool?> WorkOneUnitAsync(IServiceProvider services, PairedDevice paired, Behaviour behaviour)
     {
         var db = services.GetRequiredService<FleetDbContext>();
-        var device = await db.Devices.AsNoTracking().Where(d => d.Id == paired.DeviceId)
-            .Select(d => new AuthenticatedDevice(d.Id, d.OwnerId, d.Policy, d.AskingPricePerHourMinor,
-                Reliability.Score(d.ValidResults, d.InvalidResults, d.TimedOutResults),
-                Reliability.IsFailing(d.ValidResults, d.InvalidResults, d.TimedOutResults)))
-            .SingleAsync();
+        var device = await db.Devices.AsNoTracking().Where(d => d.Id == paired.DeviceId).Select(AuthenticatedDevice.FromDevice).SingleAsync();
         if (await services.GetRequiredService<DispatchService>().LeaseAsync(device, conditions: null) is not { } lease)
         {
             return null;

@@ -21,16 +21,17 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
     public async Task<DeviceTally> DecideAsync(InferenceJob job, WorkUnit completed, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var policy = job.Verification;
-        var group = await db.WorkUnits.Where(u => u.JobId == job.Id && u.Index == completed.Index).ToListAsync(cancellationToken);
-        group.Single(u => u.Replica == 0).BumpDecision();
         var tally = new DeviceTally();
-
-        var accepted = group.FirstOrDefault(u => u.Status == WorkUnitStatus.Done);
         if (policy.Mode == VerificationMode.None)
         {
+            // One run per unit and nothing to compare: no group to read and no decision to race.
             await AcceptAsync(job, [completed], now, cancellationToken);
             return tally;
         }
+
+        var group = await db.WorkUnits.Where(u => u.JobId == job.Id && u.Index == completed.Index).ToListAsync(cancellationToken);
+        group.Single(u => u.Replica == 0).BumpDecision();
+        var accepted = group.FirstOrDefault(u => u.Status == WorkUnitStatus.Done);
 
         var outputs = new Dictionary<Guid, IReadOnlyDictionary<string, NpyArray>>();
         async Task<IReadOnlyDictionary<string, NpyArray>> OutputsOf(WorkUnit unit) => outputs.TryGetValue(unit.Id, out var read)

@@ -8,6 +8,7 @@ public static class WorkerRoutes
     public const string Heartbeat = Prefix + "/heartbeat";
     public const string Lease = Prefix + "/lease";
     public const string Capabilities = Prefix + "/capabilities";
+    public const string ReleaseHeld = Prefix + "/leases/release-held";
 
     public static string Blob(string sha256) => $"{Prefix}/blobs/{sha256}";
     public static string Complete(Guid leaseId) => $"{Prefix}/leases/{leaseId}/complete";

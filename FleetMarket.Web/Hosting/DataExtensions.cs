@@ -1,4 +1,5 @@
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.WorkerProtocol;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -24,7 +25,8 @@ public static class DataExtensions
         if (provider == DatabaseProvider.SqlServer)
         {
             builder.Services.AddDbContext<FleetDbContext, SqlServerFleetDbContext>((services, options) =>
-                options.UseSqlServer(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.SqlServerConnectionString));
+                options.UseSqlServer(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.SqlServerConnectionString)
+                    .AddInterceptors(services.GetRequiredService<QueuedWorkInterceptor>()));
             builder.Services.AddSingleton<IWriteGate, OpenWriteGate>();
             builder.Services.AddScoped<IUsageSettlement, SqlServerUsageSettlement>();
         }
@@ -32,7 +34,7 @@ public static class DataExtensions
         {
             builder.Services.AddDbContext<FleetDbContext, SqliteFleetDbContext>((services, options) => options
                 .UseSqlite(SqliteConnectionString(services.GetRequiredService<DataFolder>()))
-                .AddInterceptors(Pragmas));
+                .AddInterceptors(Pragmas, services.GetRequiredService<QueuedWorkInterceptor>()));
             builder.Services.AddSingleton<IWriteGate, SqliteWriteGate>();
             builder.Services.AddScoped<IUsageSettlement, SqliteUsageSettlement>();
         }

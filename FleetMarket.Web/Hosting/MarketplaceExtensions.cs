@@ -33,6 +33,8 @@ public static class MarketplaceExtensions
         services.AddSingleton<DevicePresence>();
         services.AddSingleton<DeviceCredentialCache>();
         services.AddSingleton<DeviceRateLimit>();
+        services.AddSingleton<WorkSignal>();
+        services.AddSingleton<QueuedWorkInterceptor>();
         services.AddSingleton<ApiKeyCache>();
         services.AddHostedService<PresenceFlushService>();
 
@@ -45,6 +47,7 @@ public static class MarketplaceExtensions
         services.AddScoped<DeviceListing>();
         services.AddScoped<PairingService>();
         services.AddScoped<DispatchService>();
+        services.AddScoped<LeaseWaiter>();
         services.AddScoped<CompletionService>();
         services.AddScoped<ResultVerifier>();
         services.AddSingleton<VerificationDice>();

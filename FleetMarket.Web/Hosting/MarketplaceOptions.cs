@@ -25,6 +25,13 @@ public sealed class MarketplaceOptions
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often a waiting lease request looks at the database for units this node was not told about (queued by
+    /// another node, or whose lease ran out). Each waiting device costs one cheap query per interval.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan LeasePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     [Range(5, 3600)]
     public int HeartbeatSeconds { get; set; } = 30;
 

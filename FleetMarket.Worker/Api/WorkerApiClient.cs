@@ -33,15 +33,17 @@ public sealed class WorkerApiClient(HttpClient http)
     }
 
     /// <summary>
-    /// One work unit, or null when the server has none for this device (204). The conditions go along so
-    /// that whichever web node answers applies the owner's policy to the device as it is now.
+    /// One work unit, or null when the server has none for this device (204) within <paramref name="wait"/>, which
+    /// the server spends holding the request open until a unit comes. The conditions go along so that whichever
+    /// web node answers applies the owner's policy to the device as it is now.
     /// </summary>
-    public async Task<WorkUnitLease?> LeaseAsync(DeviceConditions conditions, CancellationToken cancellationToken)
+    public async Task<WorkUnitLease?> LeaseAsync(DeviceConditions conditions, TimeSpan wait, CancellationToken cancellationToken)
     {
+        var waitSeconds = (int)Math.Clamp(wait.TotalSeconds, 0, LeaseRequest.MaxWaitSeconds);
         using var response = await SendAsync(
             HttpMethod.Post,
             WorkerRoutes.Lease,
-            JsonContent.Create(new LeaseRequest(conditions), options: Json),
+            JsonContent.Create(new LeaseRequest(conditions, waitSeconds), options: Json),
             cancellationToken);
         return response.StatusCode == HttpStatusCode.NoContent
             ? null
@@ -78,6 +80,14 @@ public sealed class WorkerApiClient(HttpClient http)
     public async Task ReportCapabilitiesAsync(DeviceCapabilities capabilities, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Capabilities, JsonContent.Create(capabilities, options: Json), cancellationToken);
+    }
+
+    /// <summary>Gives back every lease the server thinks this device holds, except <paramref name="keep"/>.</summary>
+    public async Task<ReleaseHeldResponse> ReleaseHeldAsync(IReadOnlyList<Guid> keep, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.ReleaseHeld,
+            JsonContent.Create(new ReleaseHeldRequest(keep), options: Json), cancellationToken);
+        return await ReadJsonAsync<ReleaseHeldResponse>(response, cancellationToken);
     }
 
     public async Task ReleaseAsync(Guid leaseId, CancellationToken cancellationToken)

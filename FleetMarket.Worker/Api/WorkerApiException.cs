@@ -4,13 +4,17 @@ using System.Text.Json;
 namespace FleetMarket.Worker.Api;
 
 /// <summary>A worker protocol call failed: the server refused it, or could not be reached at all.</summary>
-public sealed class WorkerApiException(string message, HttpStatusCode? statusCode = null, Exception? innerException = null)
+public sealed class WorkerApiException(string message, HttpStatusCode? statusCode = null, Exception? innerException = null,
+    TimeSpan? retryAfter = null)
     : Exception(message, innerException)
 {
     private const int MaxBodyInMessage = 500;
 
     /// <summary>The server's status code; null when no response came.</summary>
     public HttpStatusCode? StatusCode { get; } = statusCode;
+
+    /// <summary>How long the server asked the worker to wait before asking again (<c>Retry-After</c>), if it said.</summary>
+    public TimeSpan? RetryAfter { get; } = retryAfter;
 
     /// <summary>The credential was revoked or never valid: retrying cannot help, pairing again can.</summary>
     public bool IsCredentialRejected => StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
@@ -31,8 +35,15 @@ public sealed class WorkerApiException(string message, HttpStatusCode? statusCod
         var detail = ProblemDetail(body) ?? (body.Length > MaxBodyInMessage ? body[..MaxBodyInMessage] + "…" : body).Trim();
         var message = $"{request?.Method} {request?.RequestUri?.AbsolutePath} returned {(int)response.StatusCode} {response.ReasonPhrase}"
             + (detail.Length > 0 ? $": {detail}" : ".");
-        return new WorkerApiException(message, response.StatusCode);
+        return new WorkerApiException(message, response.StatusCode, retryAfter: RetryAfterOf(response));
     }
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
+        _ => null,
+    };
 
     /// <summary>The server reports errors as ProblemDetails; its detail (or title) is the useful sentence.</summary>
     private static string? ProblemDetail(string body)

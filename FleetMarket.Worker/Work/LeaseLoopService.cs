@@ -3,9 +3,11 @@ using FleetMarket.Worker.Api;
 namespace FleetMarket.Worker.Work;
 
 /// <summary>
-/// <c>run</c>: works for as long as the worker runs, pausing as the server's heartbeat interval says
-/// when there is nothing to do, and backing off after failures instead of giving up. It first tells the
-/// marketplace what the device can do now.
+/// <c>run</c>: works for as long as the worker runs. With nothing to do it asks again at once, because the
+/// server holds each request for work open until some comes (long polling); while the owner's policy says no, it
+/// pauses as the heartbeat interval says. After a failure it backs off, doubling up to
+/// <see cref="MaxFailureBackoff"/>, or waits exactly as long as the server's <c>Retry-After</c> says. It first
+/// tells the marketplace what the device can do now.
 /// </summary>
 public sealed class LeaseLoopService(
     CapabilitiesReporter capabilities,
@@ -15,7 +17,8 @@ public sealed class LeaseLoopService(
     TimeProvider time,
     ILogger<LeaseLoopService> logger) : BackgroundService
 {
-    private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FirstFailureBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxFailureBackoff = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,18 +31,20 @@ public sealed class LeaseLoopService(
             return;
         }
 
+        var backoff = FirstFailureBackoff;
         while (!stoppingToken.IsCancellationRequested)
         {
             TimeSpan wait;
             try
             {
-                var outcome = await cycle.RunAsync(stoppingToken);
-                if (outcome.Result != CycleResult.Worked)
+                var outcome = await cycle.RunAsync(WorkCycle.LongPoll, stoppingToken);
+                if (outcome.Result == CycleResult.NotAllowed)
                 {
                     logger.LogInformation("Idle for {Wait}: {Reason}", outcome.Wait, outcome.Reason);
                 }
 
                 wait = outcome.Wait;
+                backoff = FirstFailureBackoff;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -52,10 +57,16 @@ public sealed class LeaseLoopService(
                 lifetime.StopApplication();
                 return;
             }
+            catch (WorkerApiException e) when (e.RetryAfter is { } retryAfter)
+            {
+                logger.LogWarning("The server asks this device to wait {Wait}: {Problem}", retryAfter, e.Message);
+                wait = retryAfter;
+            }
             catch (Exception e)
             {
-                logger.LogError(e, "Work cycle failed; trying again in {Wait}.", FailureBackoff);
-                wait = FailureBackoff;
+                logger.LogError(e, "Work cycle failed; trying again in {Wait}.", backoff);
+                wait = backoff;
+                backoff = backoff * 2 < MaxFailureBackoff ? backoff * 2 : MaxFailureBackoff;
             }
 
             try

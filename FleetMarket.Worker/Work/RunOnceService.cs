@@ -19,7 +19,7 @@ public sealed class RunOnceService(
             await capabilities.ReportAsync(stoppingToken);
             var units = 0;
             CycleOutcome outcome;
-            while ((outcome = await cycle.RunAsync(stoppingToken)).Result == CycleResult.Worked)
+            while ((outcome = await cycle.RunAsync(waitForWork: TimeSpan.Zero, stoppingToken)).Result == CycleResult.Worked)
             {
                 units++;
             }

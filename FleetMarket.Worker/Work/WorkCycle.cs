@@ -7,8 +7,10 @@ namespace FleetMarket.Worker.Work;
 
 /// <summary>
 /// One step of the worker protocol, shared by <c>run</c> and <c>run --once</c>: results kept from before go
-/// out first; then a heartbeat when one is due; then, if the server and the owner's availability policy let
-/// this device work now, one work unit. Heartbeats go out only as often as the server asks, because at fleet
+/// out first (and, on the first step, every other lease the server thinks this device holds is given back: they
+/// were lost with the previous process); then a heartbeat when one is due; then, if the server and the owner's
+/// availability policy let this device work now, one work unit, which the server may take a while to find
+/// (long polling) so that an idle device starts on new work at once. Heartbeats go out only as often as the server asks, because at fleet
 /// scale they are the server's hot path; the policy is checked locally before every lease, because the car may
 /// have been unplugged since the last heartbeat. Not thread-safe: one loop drives it.
 /// </summary>
@@ -18,6 +20,7 @@ public sealed class WorkCycle(
     OnnxModelRunner runner,
     WorkUnitProcessor processor,
     CompletionUploader uploader,
+    PendingCompletions pending,
     TimeProvider time,
     ILogger<WorkCycle> logger)
 {
@@ -31,12 +34,18 @@ public sealed class WorkCycle(
     /// <summary>Conditions change between heartbeats (the car is plugged in): look again this soon after the policy says no.</summary>
     private static readonly TimeSpan PolicyRecheck = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long <c>run</c> lets the server hold a lease request open; the server's own bound.</summary>
+    public static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(LeaseRequest.MaxWaitSeconds);
+
     private HeartbeatResponse? lastHeartbeat;
     private DateTimeOffset nextHeartbeatAt;
+    private bool heldLeasesReleased;
 
-    public async Task<CycleOutcome> RunAsync(CancellationToken cancellationToken)
+    /// <param name="waitForWork">How long the server may look for a unit before answering that it has none.</param>
+    public async Task<CycleOutcome> RunAsync(TimeSpan waitForWork, CancellationToken cancellationToken)
     {
         await uploader.ResendPendingAsync(cancellationToken);
+        await ReleaseHeldLeasesOnceAsync(cancellationToken);
         var heartbeat = await HeartbeatIfDueAsync(cancellationToken);
         if (!heartbeat.ShouldWork)
         {
@@ -54,14 +63,43 @@ public sealed class WorkCycle(
             }
         }
 
-        var lease = await api.LeaseAsync(current, cancellationToken);
+        // Back before the next heartbeat is due, so the server hears the device's conditions on time.
+        var longPoll = new[] { waitForWork, UntilNextHeartbeat(), LongPoll }.Min();
+        var asked = time.GetTimestamp();
+        var lease = await api.LeaseAsync(current, longPoll, cancellationToken);
         if (lease is null)
         {
-            return new CycleOutcome(CycleResult.NoWork, UntilNextHeartbeat(), "the server has no work for this device");
+            // The server waited already; a server that answers early waits the rest here, so the worker never spins.
+            var rest = longPoll - time.GetElapsedTime(asked);
+            return new CycleOutcome(CycleResult.NoWork, rest > TimeSpan.Zero ? rest : TimeSpan.Zero, "the server has no work for this device");
         }
 
         await processor.ProcessAsync(lease, cancellationToken);
         return CycleOutcome.Worked;
+    }
+
+    private async Task ReleaseHeldLeasesOnceAsync(CancellationToken cancellationToken)
+    {
+        if (heldLeasesReleased)
+        {
+            return;
+        }
+
+        var keep = pending.Load().Select(p => p.LeaseId).ToList();
+        try
+        {
+            var released = await api.ReleaseHeldAsync(keep, cancellationToken);
+            if (released.Released > 0)
+            {
+                logger.LogInformation("Gave back {Count} unfinished unit(s) this device held before it restarted.", released.Released);
+            }
+        }
+        catch (WorkerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            // A server from before this call: the units come back when their leases run out.
+        }
+
+        heldLeasesReleased = true;
     }
 
     private async Task<HeartbeatResponse> HeartbeatIfDueAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using System.Net;
 using FleetMarket.Domain.Devices;
@@ -64,6 +65,12 @@ internal sealed class FakeMarketplace : IAsyncDisposable
 
     public ConcurrentQueue<Guid> Releases { get; } = new();
 
+    /// <summary>The <c>keep</c> list of each request to give back the leases the device holds.</summary>
+    public ConcurrentQueue<IReadOnlyList<Guid>> HeldReleases { get; } = new();
+
+    /// <summary>Answers the next lease request 429 with this <c>Retry-After</c>, then serves normally.</summary>
+    public TimeSpan? NextLeaseRetryAfter { get; set; }
+
     public static async Task<FakeMarketplace> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -123,6 +130,13 @@ internal sealed class FakeMarketplace : IAsyncDisposable
         device.MapPost(WorkerRoutes.Lease, async (HttpRequest request) =>
         {
             LeaseRequestBodies.Enqueue($"{request.ContentType} {await new StreamReader(request.Body).ReadToEndAsync()}");
+            if (NextLeaseRetryAfter is { } retryAfter)
+            {
+                NextLeaseRetryAfter = null;
+                request.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                return Results.Problem(title: "Too many requests.", statusCode: StatusCodes.Status429TooManyRequests);
+            }
+
             return PendingLeases.TryDequeue(out var lease) ? Results.Ok(lease) : Results.NoContent();
         });
 
@@ -159,6 +173,12 @@ internal sealed class FakeMarketplace : IAsyncDisposable
                 long.Parse(form[WorkerRoutes.ComputeMillisecondsField]!),
                 long.Parse(form[WorkerRoutes.InferenceCountField]!)));
             return Results.Ok(new CompletionResponse(Accepted: true));
+        });
+
+        device.MapPost(WorkerRoutes.ReleaseHeld, (ReleaseHeldRequest request) =>
+        {
+            HeldReleases.Enqueue(request.Keep ?? []);
+            return new ReleaseHeldResponse(Released: 0);
         });
 
         device.MapPost(WorkerRoutes.Prefix + "/leases/{leaseId:guid}/release", (Guid leaseId) =>

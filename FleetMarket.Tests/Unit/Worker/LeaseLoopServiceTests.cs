@@ -47,6 +47,26 @@ public sealed class LeaseLoopServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExecuteAsync_ServerSaysRetryAfter_AsksAgainThenInsteadOfBackingOffLonger()
+    {
+        marketplace.NextLeaseRetryAfter = TimeSpan.FromSeconds(1);
+        marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(3));
+        using var host = Host(FakeMarketplace.Credential);
+
+        await host.StartAsync();
+        using var waited = new CancellationTokenSource(Patience);
+        while (marketplace.Completions.IsEmpty)
+        {
+            await Task.Delay(20, waited.Token);
+        }
+
+        await host.StopAsync();
+
+        Assert.Equal(2, marketplace.LeaseRequestBodies.Count);
+        Assert.Equal(3L, Assert.Single(marketplace.Completions).InferenceCount);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_CredentialRejected_StopsTheWorkerWithFailure()
     {
         using var host = Host("revoked");

@@ -34,7 +34,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
         var features = ReferenceModel.SampleInputs(7);
         var lease = marketplace.AddUnit(ReferenceModel.Build(), features);
 
-        var outcome = await Cycle().RunAsync(CancellationToken.None);
+        var outcome = await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal(CycleResult.Worked, outcome.Result);
         var completion = Assert.Single(marketplace.Completions);
@@ -55,20 +55,11 @@ public sealed class WorkCycleTests : IAsyncLifetime
     [Fact]
     public async Task RunAsync_FirstCall_HeartbeatsWithConditionsAndProvider()
     {
-        await Cycle().RunAsync(CancellationToken.None);
+        await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         var heartbeat = Assert.Single(marketplace.Heartbeats);
         Assert.Equal(ExecutionProviderSelector.Cpu, heartbeat.ExecutionProvider);
         Assert.True(heartbeat.Conditions.IsIdle);
-    }
-
-    [Fact]
-    public async Task RunAsync_NoUnits_ReturnsNoWorkAndWaitsForNextHeartbeat()
-    {
-        var outcome = await Cycle().RunAsync(CancellationToken.None);
-
-        Assert.Equal(CycleResult.NoWork, outcome.Result);
-        Assert.InRange(outcome.Wait, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(60));
     }
 
     [Fact]
@@ -77,7 +68,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
         marketplace.ShouldWork = false;
         marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
 
-        var outcome = await Cycle().RunAsync(CancellationToken.None);
+        var outcome = await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal(CycleResult.NotAllowed, outcome.Result);
         Assert.Equal("outside the availability window", outcome.Reason);
@@ -91,7 +82,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
         marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
         await using var onBattery = ServicesFor(FakeMarketplace.Credential, home.Options with { Conditions = new(Charging: false, BatteryPercent: 90) });
 
-        var outcome = await onBattery.GetRequiredService<WorkCycle>().RunAsync(CancellationToken.None);
+        var outcome = await onBattery.GetRequiredService<WorkCycle>().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal(CycleResult.NotAllowed, outcome.Result);
         Assert.Contains("only while charging", outcome.Reason);
@@ -111,10 +102,32 @@ public sealed class WorkCycleTests : IAsyncLifetime
         marketplace.LeaseDuration = leaseMinutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null;
         await using var atSeven = ServicesFor(FakeMarketplace.Credential, time: new FixedTimeProvider(mondaySevenUtc));
 
-        var outcome = await atSeven.GetRequiredService<WorkCycle>().RunAsync(CancellationToken.None);
+        var outcome = await atSeven.GetRequiredService<WorkCycle>().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal(asks ? CycleResult.NoWork : CycleResult.NotAllowed, outcome.Result);
         Assert.Equal(asks ? 1 : 0, marketplace.LeaseRequestBodies.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_FirstCallAfterStart_GivesBackLeasesThePreviousProcessHeldOnce()
+    {
+        var cycle = Cycle();
+
+        await cycle.RunAsync(TimeSpan.Zero, CancellationToken.None);
+        await cycle.RunAsync(TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Empty(Assert.Single(marketplace.HeldReleases));
+    }
+
+    [Fact]
+    public async Task RunAsync_NoUnitsAndServerAnswersAtOnce_WaitsTheRestOfTheLongPollItself()
+    {
+        var outcome = await Cycle().RunAsync(TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        // Never longer than the server may hold a request: a server that holds it the full 25 s leaves nothing to wait.
+        Assert.Equal(CycleResult.NoWork, outcome.Result);
+        Assert.InRange(outcome.Wait, TimeSpan.FromSeconds(20), WorkCycle.LongPoll);
+        Assert.Contains("\"waitSeconds\":25", Assert.Single(marketplace.LeaseRequestBodies));
     }
 
     [Fact]
@@ -124,9 +137,9 @@ public sealed class WorkCycleTests : IAsyncLifetime
         marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
         marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(3));
 
-        await cycle.RunAsync(CancellationToken.None);
-        await cycle.RunAsync(CancellationToken.None);
-        var third = await cycle.RunAsync(CancellationToken.None);
+        await cycle.RunAsync(TimeSpan.Zero, CancellationToken.None);
+        await cycle.RunAsync(TimeSpan.Zero, CancellationToken.None);
+        var third = await cycle.RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Single(marketplace.Heartbeats);
         Assert.Equal(2, marketplace.Completions.Count);
@@ -138,12 +151,12 @@ public sealed class WorkCycleTests : IAsyncLifetime
     {
         var model = ReferenceModel.Build();
         marketplace.AddUnit(model, ReferenceModel.SampleInputs());
-        await Cycle().RunAsync(CancellationToken.None);
+        await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
         var second = marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
         marketplace.Blobs.TryRemove(second.ModelSha256, out _);
         await using var restarted = ServicesFor(FakeMarketplace.Credential);
 
-        var outcome = await restarted.GetRequiredService<WorkCycle>().RunAsync(CancellationToken.None);
+        var outcome = await restarted.GetRequiredService<WorkCycle>().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal(CycleResult.Worked, outcome.Result);
         Assert.Equal(second.LeaseId, marketplace.Completions.Last().LeaseId);
@@ -155,7 +168,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
     {
         var lease = marketplace.AddUnit(ReferenceModel.Build(), NpyArray.FromFloats(new float[10], 2, 5));
 
-        var error = await Assert.ThrowsAsync<ModelInputException>(() => Cycle().RunAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ModelInputException>(() => Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None));
 
         Assert.Contains("(2, 5)", error.Message);
         Assert.Equal([lease.LeaseId], marketplace.Releases);
@@ -168,7 +181,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
         var lease = marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
         marketplace.Blobs[lease.ModelSha256] = TestModels.Identity(TensorProto.Types.DataType.Float);
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Cycle().RunAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None));
 
         Assert.Contains($"model blob {lease.ModelSha256}", error.Message);
         Assert.Equal([lease.LeaseId], marketplace.Releases);
@@ -186,7 +199,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
             await Task.Delay(TimeSpan.FromSeconds(5));
         };
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => noGrace.GetRequiredService<WorkCycle>().RunAsync(stop.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => noGrace.GetRequiredService<WorkCycle>().RunAsync(TimeSpan.Zero, stop.Token));
 
         Assert.Equal([lease.LeaseId], marketplace.Releases);
         Assert.Empty(marketplace.Completions);
@@ -199,7 +212,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
         using var stop = new CancellationTokenSource();
         marketplace.BeforeBlob = _ => stop.CancelAsync();
 
-        var outcome = await Cycle().RunAsync(stop.Token);
+        var outcome = await Cycle().RunAsync(TimeSpan.Zero, stop.Token);
 
         Assert.Equal(CycleResult.Worked, outcome.Result);
         Assert.Equal(lease.LeaseId, Assert.Single(marketplace.Completions).LeaseId);
@@ -219,14 +232,14 @@ public sealed class WorkCycleTests : IAsyncLifetime
         };
         await using (var noGrace = ServicesFor(FakeMarketplace.Credential, home.Options with { ShutdownGrace = TimeSpan.Zero }))
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => noGrace.GetRequiredService<WorkCycle>().RunAsync(stop.Token));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => noGrace.GetRequiredService<WorkCycle>().RunAsync(TimeSpan.Zero, stop.Token));
         }
 
         Assert.Empty(marketplace.Completions);
         Assert.Empty(marketplace.Releases);
         Assert.Equal(1, Pending().Count());
 
-        var afterRestart = await Cycle().RunAsync(CancellationToken.None);
+        var afterRestart = await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         var completion = Assert.Single(marketplace.Completions);
         Assert.Equal((lease.LeaseId, 4L), (completion.LeaseId, completion.InferenceCount));
@@ -241,7 +254,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
         var lease = marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs());
         marketplace.CompleteRefusal = 409;
 
-        var error = await Assert.ThrowsAsync<WorkerApiException>(() => Cycle().RunAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<WorkerApiException>(() => Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None));
 
         Assert.True(error.IsDefinitive);
         Assert.Equal([lease.LeaseId], marketplace.Releases);
@@ -253,7 +266,7 @@ public sealed class WorkCycleTests : IAsyncLifetime
     {
         await using var revoked = ServicesFor("revoked");
 
-        var error = await Assert.ThrowsAsync<WorkerApiException>(() => revoked.GetRequiredService<WorkCycle>().RunAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<WorkerApiException>(() => revoked.GetRequiredService<WorkCycle>().RunAsync(TimeSpan.Zero, CancellationToken.None));
 
         Assert.True(error.IsCredentialRejected);
         Assert.Contains("401", error.Message);

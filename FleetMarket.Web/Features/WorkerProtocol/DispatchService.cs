@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using FleetMarket.Domain;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Reservations;
@@ -147,6 +148,29 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
                    ?? throw new NotFoundException("No such lease for this device.");
         unit.Release(leaseId, reason);
         await db.SaveChangesAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives back every lease the device holds except <paramref name="keep"/>: a restarted worker's unfinished
+    /// units go back to the queue now instead of when their leases run out. Each counts as a used attempt.
+    /// </summary>
+    public async Task<int> ReleaseHeldAsync(Guid deviceId, IReadOnlyCollection<Guid> keep, CancellationToken cancellationToken = default)
+    {
+        if (keep.Count > ReleaseHeldRequest.MaxKeep)
+        {
+            throw new DomainException($"keep may list at most {ReleaseHeldRequest.MaxKeep} leases.");
+        }
+
+        var held = await db.WorkUnits
+            .Where(u => u.DeviceId == deviceId && u.Status == WorkUnitStatus.Leased && !keep.Contains(u.LeaseId!.Value))
+            .ToListAsync(cancellationToken);
+        held.ForEach(unit => unit.Release(unit.LeaseId!.Value, "the device restarted without finishing it"));
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return held.Count;
     }
 
     /// <summary>A device may read a blob only while it holds a live lease on a unit that needs it.</summary>

@@ -27,6 +27,7 @@ public static class WorkerApi
         device.MapGet("/blobs/{sha256}", BlobAsync);
         device.MapPost("/leases/{leaseId:guid}/complete", CompleteAsync);
         device.MapPost("/leases/{leaseId:guid}/release", ReleaseAsync);
+        device.MapPost("/leases/release-held", ReleaseHeldAsync);
         return app;
     }
 
@@ -58,8 +59,8 @@ public static class WorkerApi
     }
 
     public static async Task<Results<Ok<WorkUnitLease>, NoContent>> LeaseAsync(LeaseRequest? request, AuthenticatedDevice device,
-        DispatchService dispatch, CancellationToken cancellationToken) =>
-        await dispatch.LeaseAsync(device, request?.Conditions, cancellationToken) is { } lease
+        LeaseWaiter waiter, CancellationToken cancellationToken) =>
+        await waiter.LeaseAsync(device, request, cancellationToken) is { } lease
             ? TypedResults.Ok(lease)
             : TypedResults.NoContent();
 
@@ -88,4 +89,8 @@ public static class WorkerApi
         await dispatch.ReleaseAsync(device.DeviceId, leaseId, "released by the device", cancellationToken);
         return TypedResults.NoContent();
     }
+
+    public static async Task<Ok<ReleaseHeldResponse>> ReleaseHeldAsync(ReleaseHeldRequest? request, AuthenticatedDevice device,
+        DispatchService dispatch, CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ReleaseHeldResponse(await dispatch.ReleaseHeldAsync(device.DeviceId, request?.Keep ?? [], cancellationToken)));
 }

@@ -1,0 +1,46 @@
+using FleetMarket.Domain;
+using FleetMarket.Domain.Protocol;
+using FleetMarket.Web.Features.Devices;
+using FleetMarket.Web.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace FleetMarket.Web.Features.WorkerProtocol;
+
+/// <summary>
+/// Long polling: a lease request that finds nothing stays open and is answered as soon as a unit becomes
+/// leasable. This node's own saves wake it at once (<see cref="WorkSignal"/>); units queued by another node,
+/// or leases that ran out, are seen at the next look every <see cref="MarketplaceOptions.LeasePollInterval"/>.
+/// </summary>
+public sealed class LeaseWaiter(DispatchService dispatch, WorkSignal signal, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
+    IHostApplicationLifetime lifetime)
+{
+    public async Task<WorkUnitLease?> LeaseAsync(AuthenticatedDevice device, LeaseRequest? request, CancellationToken cancellationToken)
+    {
+        var waitSeconds = request?.WaitSeconds ?? 0;
+        if (waitSeconds is < 0 or > LeaseRequest.MaxWaitSeconds)
+        {
+            throw new DomainException($"waitSeconds must lie between 0 and {LeaseRequest.MaxWaitSeconds}.");
+        }
+
+        // A stopping node answers its waiters at once rather than holding its shutdown for them.
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+        var deadline = time.GetUtcNow().AddSeconds(waitSeconds);
+        while (true)
+        {
+            var pulse = signal.Next;
+            if (await dispatch.LeaseAsync(device, request?.Conditions, cancellationToken) is { } lease)
+            {
+                return lease;
+            }
+
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero || waiting.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            var poll = marketplace.Value.LeasePollInterval;
+            await Task.WhenAny(pulse, Task.Delay(left < poll ? left : poll, time, waiting.Token));
+        }
+    }
+}

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Protocol;

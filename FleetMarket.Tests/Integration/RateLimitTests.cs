@@ -76,6 +76,31 @@ public sealed partial class RateLimitTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await quiet.PostAsJsonAsync(WorkerRoutes.Heartbeat, beat)).StatusCode);
     }
 
+    [Fact]
+    public async Task WorkerApi_DeviceWorkingThroughManySmallUnits_NeverRefused_ChatterStillIs()
+    {
+        var market = new MarketplaceBuilder(_app);
+        using var busy = market.DeviceClient(await market.PairedDeviceAsync());
+        await market.SubmitSampleJobAsync(await market.BuyerWithBalanceAsync(), rows: 5, rowsPerUnit: 1);
+
+        // Five units are fifteen requests (lease, input, completion) against a limit of three a minute.
+        for (var unit = 0; unit < 5; unit++)
+        {
+            var lease = await MarketplaceBuilder.LeaseAsync(busy);
+            Assert.NotNull(lease);
+            (await MarketplaceBuilder.CompleteHonestlyAsync(busy, lease)).EnsureSuccessStatusCode();
+        }
+
+        var beat = new HeartbeatRequest(new DeviceConditions(IsIdle: true, IsCharging: true, BatteryPercent: 90, TemperatureCelsius: 40), "CPU");
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add((await busy.PostAsJsonAsync(WorkerRoutes.Heartbeat, beat)).StatusCode);
+        }
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, answers);
+    }
+
     private static async Task<HttpResponseMessage> PostLoginAsync(HttpClient client, string email, string password)
     {
         var page = await client.GetStringAsync("/account/login");

@@ -17,7 +17,10 @@ public sealed class RateLimitOptions
     [Range(1, 100_000)]
     public int SignInPerMinute { get; set; } = 10;
 
-    /// <summary>Requests per device credential: a worker beats every 30 s and leases a unit at a time, far below this.</summary>
+    /// <summary>
+    /// Requests per device credential beyond those its work needs (each unit leased gives back its own requests):
+    /// a worker beats every 30 s and long-polls for work every 25 s, far below this.
+    /// </summary>
     [Range(1, 1_000_000)]
     public int WorkerPerMinute { get; set; } = 1_200;
 

@@ -10,10 +10,25 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// The worker API's limit per device: a fixed one-minute window per authenticated device, counted without a
 /// shared lock. ASP.NET Core's partitioned limiter replenishes every partition under one lock, ten times a
 /// second; with a thousand devices that lock serialised the hot path and cost a third of its throughput.
+/// The limit is on chatter, not on work: each unit handed out gives back the requests its own cadence needs
+/// (<see cref="RequestsPerUnit"/>), so a worker running small units back to back never hears 429, while one
+/// that asks without working does.
 /// </summary>
 public sealed class DeviceRateLimit(TimeProvider time, IOptions<RateLimitOptions> options) : IEndpointFilter
 {
+    /// <summary>A unit's own requests: its lease, its input, its model (at most once), its completion.</summary>
+    public const int RequestsPerUnit = 4;
+
     private readonly ConcurrentDictionary<Guid, Window> _windows = new();
+
+    /// <summary>The device was handed a unit: the requests that unit takes do not count against its limit.</summary>
+    public void CreditLeasedUnit(Guid deviceId)
+    {
+        if (_windows.TryGetValue(deviceId, out var window))
+        {
+            window.Credit(RequestsPerUnit);
+        }
+    }
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -56,6 +71,15 @@ public sealed class DeviceRateLimit(TimeProvider time, IOptions<RateLimitOptions
                 }
 
                 return ++_count <= limit;
+            }
+        }
+
+        /// <summary>Never below zero: credit is spent on the unit's requests as they come, not saved up for later chatter.</summary>
+        public void Credit(int requests)
+        {
+            lock (_gate)
+            {
+                _count = Math.Max(0, _count - requests);
             }
         }
     }

@@ -59,10 +59,16 @@ public static class WorkerApi
     }
 
     public static async Task<Results<Ok<WorkUnitLease>, NoContent>> LeaseAsync(LeaseRequest? request, AuthenticatedDevice device,
-        LeaseWaiter waiter, CancellationToken cancellationToken) =>
-        await waiter.LeaseAsync(device, request, cancellationToken) is { } lease
-            ? TypedResults.Ok(lease)
-            : TypedResults.NoContent();
+        LeaseWaiter waiter, DeviceRateLimit limit, CancellationToken cancellationToken)
+    {
+        if (await waiter.LeaseAsync(device, request, cancellationToken) is not { } lease)
+        {
+            return TypedResults.NoContent();
+        }
+
+        limit.CreditLeasedUnit(device.DeviceId);
+        return TypedResults.Ok(lease);
+    }
 
     public static async Task<Results<FileStreamHttpResult, NotFound>> BlobAsync(string sha256, AuthenticatedDevice device,
         DispatchService dispatch, IBlobStore blobs, CancellationToken cancellationToken)

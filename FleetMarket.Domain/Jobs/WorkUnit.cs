@@ -48,6 +48,9 @@ public sealed class WorkUnit
     public Guid? DeviceId { get; private set; }
     public DateTimeOffset? LeaseExpiresAt { get; private set; }
 
+    /// <summary>When the current lease began: renewals keep a unit going for at most the longest a unit may run from here.</summary>
+    public DateTimeOffset? LeasedAt { get; private set; }
+
     /// <summary>The hourly price agreed when the unit was last leased: the device's asking price, or its reserved slot's.</summary>
     public long PricePerHourMinor { get; private set; }
     public string? OutputSha256 { get; private set; }
@@ -153,6 +156,7 @@ public sealed class WorkUnit
         LeaseId = null;
         DeviceId = null;
         LeaseExpiresAt = null;
+        LeasedAt = null;
         if (Attempts >= MaxAttempts)
         {
             Status = WorkUnitStatus.Failed;

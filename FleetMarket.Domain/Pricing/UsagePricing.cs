@@ -26,9 +26,9 @@ public static class UsagePricing
         return Math.Min(Math.Max(raw, 1), capMinor);
     }
 
-    /// <summary>The most one unit can cost: its price for a whole lease.</summary>
-    public static long UnitCap(long maxPricePerHourMinor, TimeSpan leaseDuration) =>
-        Math.Max(1, CeilingDivide(checked(maxPricePerHourMinor * (long)leaseDuration.TotalMilliseconds), MillisecondsPerHour));
+    /// <summary>The most one unit can cost: its price for the longest a unit may run.</summary>
+    public static long UnitCap(long maxPricePerHourMinor, TimeSpan maxUnitDuration) =>
+        Math.Max(1, CeilingDivide(checked(maxPricePerHourMinor * (long)maxUnitDuration.TotalMilliseconds), MillisecondsPerHour));
 
     /// <summary>The platform's share of a charge, in basis points, rounded down.</summary>
     public static long PlatformFee(long chargeMinor, int feeBasisPoints)

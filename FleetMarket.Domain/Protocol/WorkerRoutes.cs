@@ -13,6 +13,7 @@ public static class WorkerRoutes
     public static string Blob(string sha256) => $"{Prefix}/blobs/{sha256}";
     public static string Complete(Guid leaseId) => $"{Prefix}/leases/{leaseId}/complete";
     public static string Release(Guid leaseId) => $"{Prefix}/leases/{leaseId}/release";
+    public static string Renew(Guid leaseId) => $"{Prefix}/leases/{leaseId}/renew";
 
     /// <summary>Multipart field names of a completion upload.</summary>
     public const string OutputsField = "outputs";

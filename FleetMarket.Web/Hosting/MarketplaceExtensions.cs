@@ -22,7 +22,9 @@ public static class MarketplaceExtensions
     {
         var services = builder.Services;
         services.AddOptions<MarketplaceOptions>().BindConfiguration(MarketplaceOptions.Section)
-            .ValidateDataAnnotations().ValidateOnStart();
+            .ValidateDataAnnotations()
+            .Validate(o => o.MaxUnitDuration >= o.LeaseDuration, "Marketplace:MaxUnitDuration must be at least Marketplace:LeaseDuration.")
+            .ValidateOnStart();
         services.AddOptions<PayoutOptions>().BindConfiguration(PayoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
         services.AddSingleton(TimeProvider.System);
@@ -48,6 +50,7 @@ public static class MarketplaceExtensions
         services.AddScoped<PairingService>();
         services.AddScoped<DispatchService>();
         services.AddScoped<LeaseWaiter>();
+        services.AddScoped<LeaseRenewals>();
         services.AddScoped<CompletionService>();
         services.AddScoped<ResultVerifier>();
         services.AddSingleton<VerificationDice>();

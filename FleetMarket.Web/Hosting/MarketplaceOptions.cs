@@ -22,8 +22,19 @@ public sealed class MarketplaceOptions
     [Range(1, UsagePricing.MaxPricePerHourMinor)]
     public long DefaultMaxPricePerHourMinor { get; set; } = 300;
 
+    /// <summary>
+    /// How long a lease runs from when it is taken or last renewed. Workers renew while a unit runs, so this is
+    /// how long a vanished device keeps its unit from the queue: short, but long enough for a renewal over LTE.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The longest one unit may run, renewals included: a lease is not renewed past it, no unit is metered for
+    /// longer, and a job's hold is sized from it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    public TimeSpan MaxUnitDuration { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// How often a waiting lease request looks at the database for units this node was not told about (queued by

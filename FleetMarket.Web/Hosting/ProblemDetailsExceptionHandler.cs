@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace FleetMarket.Web.Hosting;
 
-/// <summary>The one place that turns exceptions into ProblemDetails: rule breaks are 400, missing things 404.</summary>
+/// <summary>The one place that turns exceptions into ProblemDetails: rule breaks are 400, missing things 404, stale state 409.</summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -14,6 +14,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         {
             DomainException => (StatusCodes.Status400BadRequest, "The request breaks a marketplace rule."),
             NotFoundException => (StatusCodes.Status404NotFound, "Not found."),
+            ConflictException => (StatusCodes.Status409Conflict, "The request conflicts with the current state."),
             BadHttpRequestException bad => (bad.StatusCode, "The request is malformed."),
             _ => (0, ""),
         };

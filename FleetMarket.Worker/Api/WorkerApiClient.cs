@@ -90,6 +90,13 @@ public sealed class WorkerApiClient(HttpClient http)
         return await ReadJsonAsync<ReleaseHeldResponse>(response, cancellationToken);
     }
 
+    /// <summary>Extends a running unit's lease by one lease period.</summary>
+    public async Task<LeaseRenewal> RenewAsync(Guid leaseId, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Renew(leaseId), content: null, cancellationToken);
+        return await ReadJsonAsync<LeaseRenewal>(response, cancellationToken);
+    }
+
     public async Task ReleaseAsync(Guid leaseId, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Release(leaseId), content: null, cancellationToken);

@@ -10,7 +10,8 @@ namespace FleetMarket.Worker.Work;
 /// Runs one leased work unit: the model from the disk cache or the server (loaded once per model), the
 /// inputs, the run; then keeps the result on disk and uploads it. If the unit cannot be computed, the lease is
 /// released so the unit goes to another device now rather than when the lease expires. Once computed, the
-/// result is delivered, if not now then later (<see cref="CompletionUploader"/>).
+/// result is delivered, if not now then later (<see cref="CompletionUploader"/>). The lease is renewed
+/// throughout (<see cref="LeaseKeeper"/>).
 /// </summary>
 public sealed class WorkUnitProcessor(
     WorkerApiClient api,
@@ -18,6 +19,7 @@ public sealed class WorkUnitProcessor(
     ModelFileCache models,
     PendingCompletions pending,
     CompletionUploader uploader,
+    LeaseKeeper leases,
     WorkerOptions options,
     TimeProvider time,
     ILogger<WorkUnitProcessor> logger)
@@ -31,6 +33,7 @@ public sealed class WorkUnitProcessor(
         ArgumentNullException.ThrowIfNull(lease);
         using var work = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         using var onStop = stoppingToken.Register(() => work.CancelAfter(options.ShutdownGrace));
+        await using var renewing = leases.Keep(lease, work);
         PendingCompletion result;
         try
         {

@@ -25,6 +25,7 @@ public static class WorkerServices
         services.AddSingleton<CompletionUploader>();
         services.AddSingleton<WorkUnitProcessor>();
         services.AddSingleton<WorkCycle>();
+        services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<ReferenceBenchmark>();
         services.AddSingleton<CapabilitiesReporter>();
         services.AddSingleton<WorkerExitCode>();

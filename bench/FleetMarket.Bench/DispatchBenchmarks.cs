@@ -33,7 +33,7 @@ public class DispatchBenchmarks
 
     private async Task SetupAsync()
     {
-        _app = new FleetApp(new() { ["Marketplace:LeaseDuration"] = "00:30:00" });
+        _app = new FleetApp(new() { ["Marketplace:LeaseDuration"] = "00:30:00", ["Marketplace:MaxUnitDuration"] = "00:30:00" });
         var market = new MarketplaceBuilder(_app);
         _device = market.DeviceClient(await market.PairedDeviceAsync());
         _anonymous = _app.NewClient();

@@ -1250,3 +1250,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207084423_LeaseRenewal'
+)
+BEGIN
+    ALTER TABLE [WorkUnits] ADD [LeasedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207084423_LeaseRenewal'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207084423_LeaseRenewal', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -65,6 +65,11 @@ internal sealed class FakeMarketplace : IAsyncDisposable
 
     public ConcurrentQueue<Guid> Releases { get; } = new();
 
+    public ConcurrentQueue<Guid> Renewals { get; } = new();
+
+    /// <summary>Answers renewals with this status (a lease that ran out: 409) instead of renewing.</summary>
+    public int? RenewRefusal { get; set; }
+
     /// <summary>The <c>keep</c> list of each request to give back the leases the device holds.</summary>
     public ConcurrentQueue<IReadOnlyList<Guid>> HeldReleases { get; } = new();
 
@@ -83,11 +88,13 @@ internal sealed class FakeMarketplace : IAsyncDisposable
     }
 
     /// <summary>Queues one work unit of <paramref name="model"/> over <paramref name="features"/>.</summary>
-    public WorkUnitLease AddUnit(byte[] model, NpyArray features)
+    /// <param name="leaseSeconds">The lease period the worker renews within; null as from a server before renewal.</param>
+    public WorkUnitLease AddUnit(byte[] model, NpyArray features, int? leaseSeconds = null)
     {
         var modelSha = AddBlob(model);
         var inputSha = AddBlob(Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.InputName] = features }));
-        var lease = new WorkUnitLease(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), modelSha, inputSha, features.RowCount, DateTimeOffset.UtcNow.AddMinutes(5));
+        var lease = new WorkUnitLease(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), modelSha, inputSha, features.RowCount,
+            DateTimeOffset.UtcNow.AddMinutes(5), leaseSeconds);
         PendingLeases.Enqueue(lease);
         return lease;
     }
@@ -173,6 +180,14 @@ internal sealed class FakeMarketplace : IAsyncDisposable
                 long.Parse(form[WorkerRoutes.ComputeMillisecondsField]!),
                 long.Parse(form[WorkerRoutes.InferenceCountField]!)));
             return Results.Ok(new CompletionResponse(Accepted: true));
+        });
+
+        device.MapPost(WorkerRoutes.Prefix + "/leases/{leaseId:guid}/renew", (Guid leaseId) =>
+        {
+            Renewals.Enqueue(leaseId);
+            return RenewRefusal is { } status
+                ? Results.Problem(title: "Lease lost", detail: "The lease has expired; the unit went back to the queue.", statusCode: status)
+                : Results.Ok(new LeaseRenewal(leaseId, DateTimeOffset.UtcNow.AddMinutes(1)));
         });
 
         device.MapPost(WorkerRoutes.ReleaseHeld, (ReleaseHeldRequest request) =>

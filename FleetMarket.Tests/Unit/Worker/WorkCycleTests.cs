@@ -131,6 +131,33 @@ public sealed class WorkCycleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_UnitOutlastsAThirdOfItsLease_RenewsTheLeaseWhileItWorks()
+    {
+        var lease = marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(2), leaseSeconds: 3);
+        marketplace.BeforeComplete = (_, aborted) => Task.Delay(TimeSpan.FromSeconds(2.5), aborted);
+
+        var outcome = await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
+
+        Assert.Equal(CycleResult.Worked, outcome.Result);
+        Assert.Contains(lease.LeaseId, marketplace.Renewals);
+        Assert.Single(marketplace.Completions);
+    }
+
+    [Fact]
+    public async Task RunAsync_RenewalRefused_StopsTheUnitAndGivesItBack()
+    {
+        var lease = marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(2), leaseSeconds: 3);
+        marketplace.RenewRefusal = (int)System.Net.HttpStatusCode.Conflict;
+        marketplace.BeforeBlob = _ => Task.Delay(TimeSpan.FromSeconds(5));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None));
+
+        Assert.Equal([lease.LeaseId], marketplace.Renewals);
+        Assert.Equal([lease.LeaseId], marketplace.Releases);
+        Assert.Empty(marketplace.Completions);
+    }
+
+    [Fact]
     public async Task RunAsync_HeartbeatNotDueYet_LeasesWithoutHeartbeating()
     {
         var cycle = Cycle();

@@ -74,7 +74,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         // A reservation's jobs are paid from the reservation's escrow; on-demand jobs hold their own.
         // Enough for every unit and the checks the policy runs on it; tie-breakers are paid from what is left.
         job.Hold(reservation is null
-            ? ranges.Count * verification.RunsHeldFor * UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.LeaseDuration)
+            ? ranges.Count * verification.RunsHeldFor * UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.MaxUnitDuration)
             : 0);
         var balance = await ledger.BalanceAsync(LedgerAccounts.BuyerBalance(buyerId), job.Currency, cancellationToken);
         if (balance < job.HeldMinor)

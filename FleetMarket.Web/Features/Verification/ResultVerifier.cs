@@ -145,7 +145,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         foreach (var unit in units)
         {
             unit.Accept();
-            var cap = Math.Max(0, Math.Min(UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.LeaseDuration), fundsLeft));
+            var cap = Math.Max(0, Math.Min(UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.MaxUnitDuration), fundsLeft));
             var charge = UsagePricing.Charge(unit.PricePerHourMinor, unit.ComputeMilliseconds, cap);
             fundsLeft -= charge;
             var fee = UsagePricing.PlatformFee(charge, settings.PlatformFeeBasisPoints);

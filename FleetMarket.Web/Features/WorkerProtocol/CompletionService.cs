@@ -44,8 +44,8 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         CheckOutputs(result.OutputsNpz, job.RowCount == 1 ? null : unit.RowCount);
         var outputSha = await blobs.PutAsync(result.OutputsNpz, cancellationToken);
 
-        // Metering comes from an untrusted device: no lease can be billed for longer than it lasted.
-        var leaseMilliseconds = (long)marketplace.Value.LeaseDuration.TotalMilliseconds;
+        // Metering comes from an untrusted device: no unit can be billed for longer than a unit may run.
+        var leaseMilliseconds = (long)marketplace.Value.MaxUnitDuration.TotalMilliseconds;
         var computeMilliseconds = Math.Min(result.ComputeMilliseconds, leaseMilliseconds);
         for (var attempt = 1; ; attempt++)
         {

@@ -21,7 +21,8 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
 {
     /// <summary>Open jobs looked at per lease, in dispatch order; a unit almost always comes from the first.</summary>
     private const int JobsPerAttempt = 4;
-    private static readonly DeviceConditions UnknownConditions = new(IsIdle: true, IsCharging: null, BatteryPercent: null, TemperatureCelsius: null);
+    /// <summary>Conditions a worker did not send: only the policy's clock rules (windows, departures) apply.</summary>
+    public static readonly DeviceConditions UnknownConditions = new(IsIdle: true, IsCharging: null, BatteryPercent: null, TemperatureCelsius: null);
 
     /// <summary>
     /// One unit for the device, or null when there is none or the owner's policy says no. Conditions the
@@ -118,6 +119,7 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
     {
         var leaseId = Guid.NewGuid();
         var expiresAt = now + marketplace.Value.LeaseDuration;
+        var leaseSeconds = (int)marketplace.Value.LeaseDuration.TotalSeconds;
         var next = candidates.OrderBy(u => u.Index).Select(u => (Guid?)u.Id);
         int won;
         using (await writes.EnterAsync(cancellationToken))
@@ -129,6 +131,7 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
                     .SetProperty(u => u.DeviceId, device.DeviceId)
                     .SetProperty(u => u.OwnerId, device.OwnerId)
                     .SetProperty(u => u.LeaseExpiresAt, expiresAt)
+                    .SetProperty(u => u.LeasedAt, now)
                     .SetProperty(u => u.PricePerHourMinor, pricePerHourMinor)
                     .SetProperty(u => u.Attempts, u => u.Attempts + 1), cancellationToken);
         }
@@ -137,7 +140,7 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             ? null
             : await db.WorkUnits.AsNoTracking().Where(u => u.LeaseId == leaseId)
                 .Join(db.Jobs, unit => unit.JobId, job => job.Id, (unit, job) => new WorkUnitLease(
-                    leaseId, unit.Id, job.Id, job.ModelSha256, unit.InputSha256, unit.RowCount, expiresAt))
+                    leaseId, unit.Id, job.Id, job.ModelSha256, unit.InputSha256, unit.RowCount, expiresAt, leaseSeconds))
                 .SingleAsync(cancellationToken);
     }
 

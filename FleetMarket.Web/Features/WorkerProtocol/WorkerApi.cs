@@ -28,6 +28,7 @@ public static class WorkerApi
         device.MapPost("/leases/{leaseId:guid}/complete", CompleteAsync);
         device.MapPost("/leases/{leaseId:guid}/release", ReleaseAsync);
         device.MapPost("/leases/release-held", ReleaseHeldAsync);
+        device.MapPost("/leases/{leaseId:guid}/renew", RenewAsync);
         return app;
     }
 
@@ -95,6 +96,10 @@ public static class WorkerApi
         await dispatch.ReleaseAsync(device.DeviceId, leaseId, "released by the device", cancellationToken);
         return TypedResults.NoContent();
     }
+
+    public static async Task<Ok<LeaseRenewal>> RenewAsync(Guid leaseId, AuthenticatedDevice device, LeaseRenewals renewals,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(await renewals.RenewAsync(device, leaseId, cancellationToken));
 
     public static async Task<Ok<ReleaseHeldResponse>> ReleaseHeldAsync(ReleaseHeldRequest? request, AuthenticatedDevice device,
         DispatchService dispatch, CancellationToken cancellationToken) =>

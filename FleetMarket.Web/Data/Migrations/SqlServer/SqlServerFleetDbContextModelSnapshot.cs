@@ -428,6 +428,9 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .IsConcurrencyToken()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<DateTimeOffset?>("LeasedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("OutputSha256")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");

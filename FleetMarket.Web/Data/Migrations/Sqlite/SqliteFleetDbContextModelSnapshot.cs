@@ -421,6 +421,9 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LeasedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OutputSha256")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

@@ -47,9 +47,9 @@ public static class StripeWebhookApi
         {
             return TypedResults.Problem($"The webhook signature does not verify: {exception.Message}", statusCode: StatusCodes.Status400BadRequest);
         }
-        catch (Newtonsoft.Json.JsonException)
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException)
         {
-            // The signature held (it is checked first), so this came from someone with the secret: say what is wrong.
+            // Stripe.net reads the body as JSON and expects an object: a signed body that is neither is a caller's mistake.
             return NotAnEvent();
         }
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 
 namespace FleetMarket.Web.Hosting;
@@ -7,7 +6,8 @@ namespace FleetMarket.Web.Hosting;
 /// <summary>
 /// The framework answers some bad API requests with a bare status before any handler runs: a body over the
 /// endpoint's limit (413), a body of the wrong content type (415), a form or multipart body it cannot read
-/// (400), no credentials (401). Those get the same problem+json, with a sentence, as every other API error.
+/// (400), no credentials (401). (A 415 comes from routing, whose stand-in endpoint does not say what the real one
+/// takes, hence the general advice.) Those get the same problem+json, with a sentence, as every other API error.
 /// </summary>
 internal static class StatusCodeProblems
 {
@@ -37,16 +37,11 @@ internal static class StatusCodeProblems
     {
         StatusCodes.Status413PayloadTooLarge => "The body is larger than this endpoint accepts; see the limits in the API's documentation.",
         StatusCodes.Status415UnsupportedMediaType =>
-            $"This endpoint takes {Accepted(context)}; the request was sent as {context.Request.ContentType ?? "no content type"}.",
+            $"The request was sent as {context.Request.ContentType ?? "no content type"}: send JSON as application/json, uploads as multipart/form-data.",
         StatusCodes.Status400BadRequest when context.Request.HasFormContentType =>
             "The form body could not be read: it is malformed, incomplete, or over a size limit.",
         StatusCodes.Status401Unauthorized => "Sign in to the portal, or send an API key as 'Authorization: Bearer fmk_…'.",
         StatusCodes.Status403Forbidden => "Your account may not do this.",
         _ => null,
     };
-
-    private static string Accepted(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.ContentTypes is { Count: > 0 } types
-            ? string.Join(" or ", types)
-            : "another content type";
 }

@@ -5,6 +5,7 @@ using FleetMarket.Web.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddFleetReverseProxy();
+builder.AddFleetHttps();
 builder.AddFleetData();
 builder.AddFleetIdentity();
 builder.AddMarketplace();
@@ -16,9 +17,12 @@ builder.AddFleetUi();
 var app = builder.Build();
 
 app.UseFleetReverseProxy();
+app.UseFleetHttps();
+app.UseFleetSecurityHeaders();
 app.UseExceptionHandler();
 app.UseFleetStatusPages();
 app.UseAuthentication();
+app.UseFleetCrossOriginProtection();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseAntiforgery();

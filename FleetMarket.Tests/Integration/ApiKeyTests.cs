@@ -75,7 +75,7 @@ public sealed class ApiKeyTests(FleetApp app) : IClassFixture<FleetApp>
     {
         var buyer = await _market.BuyerWithBalanceAsync();
         var issued = await Keys(s => s.CreateAsync(buyer.Id, "old"));
-        await app.InScopeAsync(s => s.GetRequiredService<AccountService>().SetRoleAsync(Web.Features.Audit.Actor.System, buyer.Id, Roles.Buyer, granted: false));
+        await app.InScopeAsync(s => s.GetRequiredService<AccountService>().SetRoleAsync(Web.Features.Audit.Actor.System, buyer.Id, Roles.Buyer, granted: false, "test: a buyer no more"));
         app.Services.GetRequiredService<ApiKeyCache>().Forget(FleetMarket.Web.Features.Devices.Secrets.Hash(issued.Key));
         using var client = KeyClient(issued.Key);
 

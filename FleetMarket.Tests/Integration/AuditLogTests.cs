@@ -43,7 +43,7 @@ public sealed class AuditLogTests(FleetApp app) : IClassFixture<FleetApp>
         var admin = await TestUsers.CreateAsync(app, Roles.Admin);
         var user = await TestUsers.CreateAsync(app, Roles.Owner);
 
-        await app.InScopeAsync(s => s.GetRequiredService<AccountService>().SetRoleAsync(new Actor(admin.Id, admin.Email), user.Id, Roles.Finance, granted: true));
+        await app.InScopeAsync(s => s.GetRequiredService<AccountService>().SetRoleAsync(new Actor(admin.Id, admin.Email), user.Id, Roles.Finance, granted: true, "joins the finance team"));
 
         Assert.Equal(["role.grant"], await ActionsAsync($"user:{user.Id}", admin.Email));
     }

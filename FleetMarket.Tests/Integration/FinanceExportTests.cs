@@ -102,6 +102,22 @@ public sealed class FinanceExportTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Empty(before);
     }
 
+    [Theory]
+    [InlineData(FinanceExportsApi.PostingsPath + "?to=9999-12-31")]
+    [InlineData(FinanceExportsApi.PostingsPath + "?to=0001-01-01")]
+    [InlineData(FinanceExportsApi.PostingsPath + "?from=0001-01-01&to=2020-01-01")]
+    [InlineData(FinanceExportsApi.PayoutsPath + "?from=2020-01-01&to=9999-12-31")]
+    public async Task Export_DateAtTheCalendarsEdge_Is400ProblemNamingTheAllowedRange(string url)
+    {
+        using var finance = await TestUsers.SignedInClientAsync(app, await TestUsers.CreateAsync(app, Roles.Finance));
+
+        var response = await finance.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Dates must lie between 2000-01-01 and 9998-12-31", await response.Content.ReadAsStringAsync());
+    }
+
     private Task Payouts(Func<PayoutService, Task> action) => app.InScopeAsync(s => action(s.GetRequiredService<PayoutService>()));
 
     private static async Task<List<T>> ReadAsync<T>(HttpResponseMessage response)

@@ -193,7 +193,7 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
     }
 
     /// <summary>Every route the app maps, less the static files (<c>MapStaticAssets</c>: hashed assets and, in development, its file fallback).</summary>
-    private static List<RouteEndpoint> MappedRoutes(FleetApp app) =>
+    internal static List<RouteEndpoint> MappedRoutes(FleetApp app) =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<StaticAssetDescriptor>() is null && e.RoutePattern.RawText != "{**path:file}")
             .ToList();
@@ -224,7 +224,7 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
     private static string[] Segments(string pattern) => pattern.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>The methods the route answers; HEAD is GET's twin, and a route that names none (a hub, a dashboard) is called with GET.</summary>
-    private static IEnumerable<string> MethodsOf(RouteEndpoint endpoint) =>
+    internal static IEnumerable<string> MethodsOf(RouteEndpoint endpoint) =>
         endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Where(m => m != HttpMethods.Head).ToList() is { Count: > 0 } methods
             ? methods
             : [HttpMethods.Get];
@@ -233,7 +233,7 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
     /// The least a call can carry: JSON endpoints get <c>{}</c>; form endpoints get a one-byte file for each file
     /// and 1 for each required field (so that ownership is checked before the content is); pages get an empty form.
     /// </summary>
-    private static HttpContent? MinimalBody(RouteEndpoint endpoint, string method)
+    internal static HttpContent? MinimalBody(RouteEndpoint endpoint, string method)
     {
         if (method == HttpMethods.Get)
         {

@@ -15,7 +15,7 @@ public sealed class CheckoutSessionCompletedHandler(LedgerService ledger, TimePr
 
     public async Task HandleAsync(Event stripeEvent, CancellationToken cancellationToken)
     {
-        if (stripeEvent.Data.Object is not Session { PaymentStatus: "paid", AmountTotal: > 0 } session
+        if (stripeEvent.Data.Object is not Session { PaymentStatus: "paid", AmountTotal: > 0, Currency.Length: > 0 } session
             || session.Metadata?.GetValueOrDefault("purpose") != "top-up"
             || string.IsNullOrEmpty(session.ClientReferenceId))
         {

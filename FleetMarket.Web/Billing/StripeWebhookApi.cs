@@ -47,6 +47,16 @@ public static class StripeWebhookApi
         {
             return TypedResults.Problem($"The webhook signature does not verify: {exception.Message}", statusCode: StatusCodes.Status400BadRequest);
         }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // Stripe.net reads the body as JSON and expects an object: a signed body that is neither is a caller's mistake.
+            return NotAnEvent();
+        }
+
+        if (stripeEvent is not { Id.Length: > 0, Type.Length: > 0, Data.Object: not null })
+        {
+            return NotAnEvent();
+        }
 
         if (await db.ProcessedStripeEvents.AnyAsync(e => e.Id == stripeEvent.Id, cancellationToken))
         {
@@ -74,4 +84,8 @@ public static class StripeWebhookApi
 
         return TypedResults.Ok();
     }
+
+    private static ProblemHttpResult NotAnEvent() =>
+        TypedResults.Problem("The webhook body is not a Stripe event: it needs an id, a type and a data object, as JSON.",
+            statusCode: StatusCodes.Status400BadRequest, title: "The request is malformed.");
 }

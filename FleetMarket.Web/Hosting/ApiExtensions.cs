@@ -20,13 +20,15 @@ public static class ApiExtensions
     }
 
     /// <summary>
-    /// People get the friendly not-found page; API callers keep the bare status (a re-executed POST would
-    /// reach the page's form handling and turn a 401 into a confusing 400).
+    /// People get the friendly not-found page; API callers get problem+json written in place (a re-executed POST
+    /// would reach the page's form handling and turn a 401 into a confusing 400).
     /// </summary>
     public static WebApplication UseFleetStatusPages(this WebApplication app)
     {
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api"),
             pages => pages.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"),
+            api => api.UseStatusCodePages(StatusCodeProblems.WriteAsync));
         return app;
     }
 }

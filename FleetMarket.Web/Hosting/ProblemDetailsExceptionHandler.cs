@@ -15,7 +15,7 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             DomainException => (StatusCodes.Status400BadRequest, "The request breaks a marketplace rule."),
             NotFoundException => (StatusCodes.Status404NotFound, "Not found."),
             ConflictException => (StatusCodes.Status409Conflict, "The request conflicts with the current state."),
-            BadHttpRequestException bad => (bad.StatusCode, "The request is malformed."),
+            BadHttpRequestException bad => (bad.StatusCode, StatusCodeProblems.Title(bad.StatusCode)),
             _ => (0, ""),
         };
         if (status == 0)

@@ -15,6 +15,9 @@ public sealed record UserRow(string Id, string Email, string DisplayName, IReadO
 public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbContext db, IOptions<AccountOptions> options,
     AuditTrail audit)
 {
+    /// <summary>Leaves room in the audit entry's 1,000 characters for the role and the user's email.</summary>
+    public const int MaxReasonLength = 500;
+
     public async Task<ApplicationUser> RegisterAsync(string email, string password, string displayName, string role)
     {
         if (!Roles.SelfService.Contains(role))
@@ -45,14 +48,30 @@ public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbCo
             roleNames.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToList())).ToList();
     }
 
-    /// <summary>Grants or withdraws a role; the admin who did it is in the audit log.</summary>
-    public async Task SetRoleAsync(Actor admin, string userId, string role, bool granted)
+    /// <summary>
+    /// Grants or withdraws a role, with the admin's reason in the audit log. Withdrawing the last Admin role is
+    /// refused: nobody could then grant it again short of editing the database.
+    /// </summary>
+    public async Task SetRoleAsync(Actor admin, string userId, string role, bool granted, string reason)
     {
         if (!Roles.All.Contains(role))
         {
             throw new DomainException($"Unknown role '{role}'.");
         }
 
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            throw new DomainException("Give a reason for the role change: it goes in the audit log.");
+        }
+
+        if (reason.Trim().Length > MaxReasonLength)
+        {
+            throw new DomainException($"Keep the reason to {MaxReasonLength} characters.");
+        }
+
+        // One serializable transaction, so that two admins withdrawing each other's role at once cannot both see
+        // the other still there: SQLite takes its write lock at the start; on SQL Server one of the two deadlocks and fails.
+        await using var transaction = await db.Database.BeginTransactionAsync(System.Data.IsolationLevel.Serializable);
         var user = await users.FindByIdAsync(userId) ?? throw new DomainException("No such user.");
         var has = await users.IsInRoleAsync(user, role);
         if (granted == has)
@@ -61,8 +80,14 @@ public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbCo
         }
 
         // The user store saves through the same context, so the entry is saved with the change.
-        audit.Record(admin, granted ? "role.grant" : "role.revoke", $"user:{user.Id}", $"{role} for {user.Email}");
+        audit.Record(admin, granted ? "role.grant" : "role.revoke", $"user:{user.Id}", $"{role} for {user.Email}: {reason.Trim()}");
         await Succeed(granted ? users.AddToRoleAsync(user, role) : users.RemoveFromRoleAsync(user, role));
+        if (!granted && role == Roles.Admin && (await users.GetUsersInRoleAsync(Roles.Admin)).Count == 0)
+        {
+            throw new DomainException($"{user.Email} is the last admin: grant the Admin role to someone else first.");
+        }
+
+        await transaction.CommitAsync();
     }
 
     private static async Task Succeed(Task<IdentityResult> operation)

@@ -12,6 +12,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using FleetMarket.Tests.Unit.Tensors;
+
 namespace FleetMarket.Tests.Unit.Worker;
 
 /// <summary>
@@ -155,7 +157,7 @@ internal sealed class FakeMarketplace : IAsyncDisposable
             Completions.Enqueue(new Completion(
                 leaseId,
                 file.FileName,
-                Npz.Read(stream.ToArray()),
+                Npz.Read(stream.ToArray(), TestArrays.Trusted),
                 long.Parse(form[WorkerRoutes.ComputeMillisecondsField]!),
                 long.Parse(form[WorkerRoutes.InferenceCountField]!)));
             return Results.Ok(new CompletionResponse(Accepted: true));

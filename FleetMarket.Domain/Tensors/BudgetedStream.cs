@@ -25,7 +25,7 @@ internal sealed class BudgetedStream(Stream inner, ByteBudget budget) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer[..(int)Math.Min(buffer.Length, budget.Remaining + 1)]);
+        var read = inner.Read(budget.Remaining < buffer.Length ? buffer[..(int)(budget.Remaining + 1)] : buffer);
         budget.Spend(read);
         return read;
     }

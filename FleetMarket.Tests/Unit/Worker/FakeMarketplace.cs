@@ -3,6 +3,7 @@ using System.Net;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Tensors;
+using FleetMarket.Tests.Unit.Tensors;
 using FleetMarket.Worker.Inference;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -11,8 +12,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-
-using FleetMarket.Tests.Unit.Tensors;
 
 namespace FleetMarket.Tests.Unit.Worker;
 

@@ -11,7 +11,6 @@ internal sealed class ByteBudget(long limit)
     {
         if (bytes > Remaining)
         {
-            Remaining = 0;
             throw new NpyFormatException($"The arrays inflate to more than the {Limit:N0} bytes allowed.");
         }
 

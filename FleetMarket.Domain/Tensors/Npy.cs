@@ -33,10 +33,42 @@ public static class Npy
         return array;
     }
 
+    /// <summary>
+    /// One array from an untrusted file, the whole of <paramref name="bytes"/>, within <paramref name="limits"/>:
+    /// a header the caller refuses, or one claiming more than the budget, is refused before its data is read.
+    /// </summary>
+    /// <param name="name">What <see cref="NpyLimits.CheckHeader"/> is told the array is called.</param>
+    public static NpyArray Read(byte[] bytes, string name, NpyLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(limits);
+        var budget = new ByteBudget(limits.MaxBytes);
+        using var stream = new BudgetedStream(new MemoryStream(bytes, writable: false), budget);
+        return ReadToEnd(stream, name, limits.CheckHeader, budget);
+    }
+
     /// <summary>Reads one array and leaves the stream just after its data.</summary>
     public static NpyArray Read(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        return Read(stream, name: string.Empty, check: null, budget: null);
+    }
+
+    /// <summary>Reads one array that must be all that is left of <paramref name="stream"/>.</summary>
+    internal static NpyArray ReadToEnd(Stream stream, string name, NpyHeaderCheck? check, ByteBudget? budget)
+    {
+        var array = Read(stream, name, check, budget);
+        if (stream.ReadByte() != -1)
+        {
+            throw new NpyFormatException("Unexpected bytes follow the array data.");
+        }
+
+        return array;
+    }
+
+    /// <param name="budget">What <paramref name="stream"/> may still yield, when it charges a budget; null when it is trusted.</param>
+    private static NpyArray Read(Stream stream, string name, NpyHeaderCheck? check, ByteBudget? budget)
+    {
         Span<byte> preamble = stackalloc byte[Magic.Length + 2];
         ReadExactly(stream, preamble, "the magic string and format version");
         if (!preamble[..Magic.Length].SequenceEqual(Magic))
@@ -66,6 +98,7 @@ public static class Npy
         ReadExactly(stream, headerBytes, "the header");
         var encoding = major == 3 ? Encoding.UTF8 : Encoding.Latin1;
         var header = NpyHeader.Parse(encoding.GetString(headerBytes));
+        check?.Invoke(name, header.Descr, header.Shape);
 
         var itemSize = NpyDType.ItemSize(header.Descr);
         var elementCount = CountElementsUpTo(header.Shape, Array.MaxLength);
@@ -73,6 +106,13 @@ public static class Npy
         {
             throw new NpyFormatException(
                 $"An array of shape {NpyArray.FormatShape(header.Shape)} and dtype '{header.Descr}' is larger than the {Array.MaxLength} bytes this reader supports.");
+        }
+
+        if (budget is not null && elementCount * itemSize > budget.Remaining)
+        {
+            throw new NpyFormatException(
+                $"An array of shape {NpyArray.FormatShape(header.Shape)} and dtype '{header.Descr}' takes {elementCount * itemSize:N0} bytes, "
+                + $"more than the {budget.Remaining:N0} left of the {budget.Limit:N0} allowed.");
         }
 
         var data = ReadData(stream, (int)(elementCount * itemSize));
@@ -89,8 +129,32 @@ public static class Npy
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(array);
-        stream.Write(Preamble(new NpyHeader(array.DType, FortranOrder: false, array.Shape).Format()));
+        WriteHeader(stream, array.DType, array.Shape);
         stream.Write(array.Data);
+    }
+
+    /// <summary>Writes the magic string and header of a C-order array; its data is the caller's to write next.</summary>
+    public static void WriteHeader(Stream stream, string dtype, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(Preamble(new NpyHeader(dtype, FortranOrder: false, shape).Format()));
+    }
+
+    /// <summary>
+    /// The bytes <see cref="Write"/> takes for an array of <paramref name="dtype"/> and <paramref name="shape"/>,
+    /// header included; <see cref="long.MaxValue"/> when they would not fit a long.
+    /// </summary>
+    public static long EncodedLength(string dtype, int[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        long data = NpyDType.ItemSize(dtype);
+        foreach (var dimension in shape)
+        {
+            data = dimension == 0 ? 0 : data > long.MaxValue / dimension ? long.MaxValue : data * dimension;
+        }
+
+        var header = Preamble(new NpyHeader(dtype, FortranOrder: false, shape).Format()).Length;
+        return data > long.MaxValue - header ? long.MaxValue : data + header;
     }
 
     public static byte[] ToBytes(NpyArray array)

@@ -16,10 +16,15 @@ public static class Npz
     /// </summary>
     private static readonly DateTimeOffset EntryTimestamp = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>The arrays keyed by entry name less <c>.npy</c>, in the archive's entry order.</summary>
-    public static IReadOnlyDictionary<string, NpyArray> Read(Stream stream)
+    /// <summary>
+    /// The arrays keyed by entry name less <c>.npy</c>, in the archive's entry order, read within
+    /// <paramref name="limits"/>: each entry's header is judged before its data is inflated, and inflating stops
+    /// at the first byte past the budget (entries' declared sizes are the sender's word, so they are not used).
+    /// </summary>
+    public static IReadOnlyDictionary<string, NpyArray> Read(Stream stream, NpyLimits limits)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(limits);
         ZipArchive archive;
         try
         {
@@ -32,6 +37,7 @@ public static class Npz
 
         using (archive)
         {
+            var budget = new ByteBudget(limits.MaxBytes);
             var arrays = new OrderedDictionary<string, NpyArray>(StringComparer.Ordinal);
             foreach (var entry in archive.Entries)
             {
@@ -41,21 +47,23 @@ public static class Npz
                 }
 
                 var key = entry.FullName[..^EntrySuffix.Length];
-                if (!arrays.TryAdd(key, ReadEntry(entry)))
+                if (arrays.ContainsKey(key))
                 {
                     throw new NpyFormatException($"The .npz file holds the array '{key}' twice.");
                 }
+
+                arrays.Add(key, ReadEntry(entry, key, limits.CheckHeader, budget));
             }
 
             return arrays;
         }
     }
 
-    public static IReadOnlyDictionary<string, NpyArray> Read(byte[] bytes)
+    public static IReadOnlyDictionary<string, NpyArray> Read(byte[] bytes, NpyLimits limits)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         using var stream = new MemoryStream(bytes, writable: false);
-        return Read(stream);
+        return Read(stream, limits);
     }
 
     /// <summary>Writes one entry per array, in the dictionary's order.</summary>
@@ -86,18 +94,12 @@ public static class Npz
         return stream.ToArray();
     }
 
-    private static NpyArray ReadEntry(ZipArchiveEntry entry)
+    private static NpyArray ReadEntry(ZipArchiveEntry entry, string key, NpyHeaderCheck? check, ByteBudget budget)
     {
         try
         {
-            using var entryStream = entry.Open();
-            var array = Npy.Read(entryStream);
-            if (entryStream.ReadByte() != -1)
-            {
-                throw new NpyFormatException("unexpected bytes follow the array data.");
-            }
-
-            return array;
+            using var entryStream = new BudgetedStream(entry.Open(), budget);
+            return Npy.ReadToEnd(entryStream, key, check, budget);
         }
         catch (Exception e) when (e is NpyFormatException or InvalidDataException)
         {

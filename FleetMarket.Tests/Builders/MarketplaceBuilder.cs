@@ -12,6 +12,7 @@ using FleetMarket.Worker.Inference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+
 namespace FleetMarket.Tests.Builders;
 
 public sealed record PairedDevice(TestUser Owner, Guid DeviceId, string Credential);
@@ -126,7 +127,8 @@ public sealed class MarketplaceBuilder(FleetApp app)
     /// <summary>The unit's correct outputs, computed in plain C# from the input slice the device may fetch.</summary>
     public static async Task<byte[]> HonestOutputsAsync(HttpClient device, WorkUnitLease lease)
     {
-        var inputs = Npz.Read(new MemoryStream(await device.GetByteArrayAsync(WorkerRoutes.Blob(lease.InputSha256))));
+        var inputNpz = await device.GetByteArrayAsync(WorkerRoutes.Blob(lease.InputSha256));
+        var inputs = Npz.Read(inputNpz, new NpyLimits(inputNpz.Length));
         return Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.OutputName] = ReferenceModel.Compute(inputs[ReferenceModel.InputName]) });
     }
 

@@ -26,6 +26,7 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Marketplace ma
 {
     private const int MaxModelBytes = 16 * 1024;
     private const int MaxInputBytes = 16 * 1024;
+    private const int MaxOutputBytes = 8 * 1024;
 
     /// <summary>What a bad input must get: an HTTP status (null: refused by the service, for inputs with no HTTP route) and words of its detail.</summary>
     internal sealed record Expected(int? Status, string? Detail);
@@ -43,6 +44,9 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Marketplace ma
         ["model over Marketplace:MaxModelBytes"] = m => m.JobAsync(JobForm(new byte[MaxModelBytes + 1]), new(400, "between 1 byte and 16,384 bytes")),
         ["inputs over Marketplace:MaxInputBytes"] = m =>
             m.JobAsync(JobForm(inputs: new byte[MaxInputBytes + 1]), new(400, "between 1 byte and 16,384 bytes")),
+        ["job whose units' outputs exceed Marketplace:MaxOutputBytes"] = m => m.JobAsync(
+            JobForm(inputs: Npy.ToBytes(MarketplaceBuilder.SampleInputs(1000)), fields: new() { ["rowsPerUnit"] = "1000" }),
+            new(400, "A work unit of 1,000 rows would return at least 12,128 bytes of outputs (scores: <f4 [?, 3]); a device may return at most 8,192 bytes. Choose fewer rows per unit.")),
         ["truncated NPY inputs"] = m => m.JobAsync(JobForm(inputs: SampleInputs()[..^7]), new(400, "is not valid NumPy data")),
         ["job with rowsPerUnit=0"] = m => m.JobAsync(JobForm(fields: new() { ["rowsPerUnit"] = "0" }), new(400, "Rows per unit must be above zero")),
         ["job offering an absurd price"] = m =>
@@ -135,6 +139,7 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Marketplace ma
                 ["Marketplace:PairingAttemptsPerMinute"] = "1000",
                 ["Marketplace:MaxModelBytes"] = $"{MaxModelBytes}",
                 ["Marketplace:MaxInputBytes"] = $"{MaxInputBytes}",
+                ["Marketplace:MaxOutputBytes"] = $"{MaxOutputBytes}",
                 ["Stripe:WebhookSecret"] = StripeStub.WebhookSecret,
             });
             _build = new MarketplaceBuilder(App);

@@ -5,6 +5,7 @@ using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Tests.Unit.Tensors;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Jobs;
@@ -109,7 +110,7 @@ public sealed class VerificationTests : IAsyncLifetime
         {
             using var client = _market.DeviceClient(device);
             var lease = (await MarketplaceBuilder.LeaseAsync(client))!;
-            var honest = Npz.Read(new MemoryStream(await MarketplaceBuilder.HonestOutputsAsync(client, lease)))[ReferenceModel.OutputName];
+            var honest = Npz.Read(new MemoryStream(await MarketplaceBuilder.HonestOutputsAsync(client, lease)), TestArrays.Trusted)[ReferenceModel.OutputName];
             var nudged = NpyArray.FromFloats(honest.ToFloats().Select(x => x + nudge).ToArray(), honest.Shape);
             (await MarketplaceBuilder.UploadAsync(client, lease.LeaseId,
                 Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.OutputName] = nudged }))).EnsureSuccessStatusCode();

@@ -3,6 +3,7 @@ using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Tests.Unit.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
@@ -126,7 +127,7 @@ public sealed class CheatingFleet(FleetApp app)
             return null;
         }
 
-        var input = Npz.Read(new MemoryStream(await services.GetRequiredService<IBlobStore>().ReadAllAsync(lease.InputSha256)));
+        var input = Npz.Read(new MemoryStream(await services.GetRequiredService<IBlobStore>().ReadAllAsync(lease.InputSha256)), TestArrays.Trusted);
         var right = ReferenceModel.Compute(input[ReferenceModel.InputName]);
         var sent = behaviour switch
         {
@@ -150,8 +151,8 @@ public sealed class CheatingFleet(FleetApp app)
         var wrongAccepted = 0;
         foreach (var unit in runs.Where(u => u.Status == WorkUnitStatus.Done))
         {
-            var input = Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.InputSha256)));
-            var output = Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.OutputSha256!)));
+            var input = Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.InputSha256)), TestArrays.Trusted);
+            var output = Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.OutputSha256!)), TestArrays.Trusted);
             wrongAccepted += OutputAgreement.Agree(output, Single(ReferenceModel.Compute(input[ReferenceModel.InputName])), 0, 0) ? 0 : 1;
         }
 

@@ -57,6 +57,14 @@ public sealed class MarketplaceOptions
     [Range(1, 1024L * 1024 * 1024)]
     public long MaxModelBytes { get; set; } = 100L * 1024 * 1024;
 
+    /// <summary>The most a job's inputs may take, as uploaded and once inflated.</summary>
     [Range(1, 4L * 1024 * 1024 * 1024)]
     public long MaxInputBytes { get; set; } = 500L * 1024 * 1024;
+
+    /// <summary>
+    /// The most one work unit's outputs may take, as a device uploads them and once inflated; a job whose units'
+    /// outputs cannot fit is refused when submitted rather than retried until it fails.
+    /// </summary>
+    [Range(1, 4L * 1024 * 1024 * 1024)]
+    public long MaxOutputBytes { get; set; } = 500L * 1024 * 1024;
 }

@@ -78,7 +78,10 @@ public sealed class WorkUnitProcessor(
             runner.LoadModel(models.TryRead(lease.ModelSha256) ?? await DownloadModelAsync(lease.ModelSha256, cancellationToken));
         }
 
-        var inputs = Npz.Read(await FetchVerifiedAsync(lease.InputSha256, "input", cancellationToken));
+        // The server stores its input slices, it does not deflate them (Npz.ToBytes), so their arrays can be no
+        // larger than the archive: a budget of its own length stops a server, or whoever stands in for it, inflating one.
+        var inputNpz = await FetchVerifiedAsync(lease.InputSha256, "input", cancellationToken);
+        var inputs = Npz.Read(inputNpz, new NpyLimits(inputNpz.Length));
         var started = time.GetTimestamp();
         var outputs = runner.Run(lease.ModelSha256, inputs, cancellationToken);
         var computeMilliseconds = (long)Math.Ceiling(time.GetElapsedTime(started).TotalMilliseconds);

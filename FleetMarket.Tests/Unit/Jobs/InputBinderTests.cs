@@ -100,15 +100,43 @@ public class InputBinderTests
     {
         var scale = TestArrays.Sequential(NpyDType.Float32);
 
-        var bound = InputBinder.Bind(Model(ScalarScale), "scale.npy", Npy.ToBytes(scale));
+        var bound = InputBinder.Bind(Model(ScalarScale), "scale.npy", Npy.ToBytes(scale), Array.MaxLength);
 
         Assert.Equal(1, bound.Rows);
         TestArrays.AssertEqual(scale, bound.ForRows(0, 1)["scale"]);
+    }
+
+    [Theory]
+    [InlineData("x", new[] { 4, 5 }, "Input 'x' has shape [4, 5]")]
+    [InlineData("z", new[] { 4, 3 }, "The model has no input 'z'")]
+    public void Bind_NpzEntryTheModelCannotTake_RefusedByItsHeaderBeforeItsDataIsRead(string name, int[] shape, string expected)
+    {
+        // A header and no data at all: judged by the header, it never gets as far as finding the data missing.
+        using var archive = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(archive, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using var entry = zip.CreateEntry(name + ".npy").Open();
+            Npy.WriteHeader(entry, NpyDType.Float32, shape);
+        }
+
+        var error = Assert.Throws<DomainException>(() => InputBinder.Bind(Model(BatchedX), "inputs.npz", archive.ToArray(), Array.MaxLength));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Bind_ArraysLargerThanTheLimit_RefusedAsNotValidNumPyData()
+    {
+        var inputs = Npy.ToBytes(TestArrays.Sequential(NpyDType.Float32, 100, 3));
+
+        var error = Assert.Throws<DomainException>(() => InputBinder.Bind(Model(BatchedX), "inputs.npy", inputs, maxBytes: 1000));
+
+        Assert.Contains("more than the", error.Message);
     }
 
     private static ModelSignature Model(params TensorSignature[] inputs) =>
         new(inputs, [new TensorSignature("y", NpyDType.Float32, [-1, 3])]);
 
     private static BoundInputs Bind(ModelSignature model, params (string Name, NpyArray Array)[] arrays) =>
-        InputBinder.Bind(model, "inputs.npz", Npz.ToBytes(arrays.ToDictionary(a => a.Name, a => a.Array)));
+        InputBinder.Bind(model, "inputs.npz", Npz.ToBytes(arrays.ToDictionary(a => a.Name, a => a.Array)), Array.MaxLength);
 }

@@ -4,6 +4,9 @@ namespace FleetMarket.Tests.Unit.Tensors;
 
 internal static class TestArrays
 {
+    /// <summary>For archives the tests or the app wrote themselves: as large as an array can be.</summary>
+    public static NpyLimits Trusted { get; } = new(Array.MaxLength);
+
     /// <summary>An array whose every byte differs from its neighbours' (bools hold only 0 and 1).</summary>
     public static NpyArray Sequential(string dtype, params int[] shape)
     {

@@ -4,6 +4,7 @@ using System.Net;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Tensors;
+using FleetMarket.Tests.Unit.Tensors;
 using FleetMarket.Worker.Inference;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -176,7 +177,7 @@ internal sealed class FakeMarketplace : IAsyncDisposable
             Completions.Enqueue(new Completion(
                 leaseId,
                 file.FileName,
-                Npz.Read(stream.ToArray()),
+                Npz.Read(stream.ToArray(), TestArrays.Trusted),
                 long.Parse(form[WorkerRoutes.ComputeMillisecondsField]!),
                 long.Parse(form[WorkerRoutes.InferenceCountField]!)));
             return Results.Ok(new CompletionResponse(Accepted: true));

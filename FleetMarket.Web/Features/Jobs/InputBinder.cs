@@ -14,39 +14,41 @@ namespace FleetMarket.Web.Features.Jobs;
 /// All batched inputs must have the same number of rows, at least one. A model with no batched input
 /// makes a job of one row, run as one unit.
 /// </para>
+/// <para>
+/// Each array's header is checked before its data is read, and the file may inflate to no more than the
+/// configured input limit: a small compressed upload must not be able to claim gigabytes of memory.
+/// </para>
 /// </summary>
 public static class InputBinder
 {
-    public static BoundInputs Bind(ModelSignature model, string fileName, byte[] content)
+    /// <param name="maxBytes">The most the arrays may take once inflated.</param>
+    public static BoundInputs Bind(ModelSignature model, string fileName, byte[] content, long maxBytes)
     {
-        var arrays = Read(model, fileName, content);
+        var arrays = Read(model, fileName, content, new NpyLimits(maxBytes, (name, dtype, shape) => Check(model, name, dtype, shape)));
+        // Arrays the model has no input for were refused by their headers; inputs with no array are found here.
         var missing = model.Inputs.Select(i => i.Name).Except(arrays.Keys).ToList();
-        var unknown = arrays.Keys.Except(model.Inputs.Select(i => i.Name)).ToList();
-        if (missing.Count > 0 || unknown.Count > 0)
+        if (missing.Count > 0)
         {
-            throw new DomainException(
-                $"The inputs must be exactly the model's: {Describe(model)}. Missing: [{string.Join(", ", missing)}]; unknown: [{string.Join(", ", unknown)}].");
+            throw new DomainException($"The inputs must be exactly the model's: {Describe(model)}. Missing: [{string.Join(", ", missing)}].");
         }
 
         var batched = new OrderedDictionary<string, NpyArray>(StringComparer.Ordinal);
         var whole = new OrderedDictionary<string, NpyArray>(StringComparer.Ordinal);
         foreach (var input in model.Inputs)
         {
-            var array = arrays[input.Name];
-            Check(input, array);
-            (input.IsBatched ? batched : whole).Add(input.Name, array);
+            (input.IsBatched ? batched : whole).Add(input.Name, arrays[input.Name]);
         }
 
         return new BoundInputs(batched, whole, Rows(batched));
     }
 
-    private static IReadOnlyDictionary<string, NpyArray> Read(ModelSignature model, string fileName, byte[] content)
+    private static IReadOnlyDictionary<string, NpyArray> Read(ModelSignature model, string fileName, byte[] content, NpyLimits limits)
     {
         try
         {
             if (fileName.EndsWith(".npz", StringComparison.OrdinalIgnoreCase))
             {
-                return Npz.Read(new MemoryStream(content));
+                return Npz.Read(content, limits);
             }
 
             if (model.Inputs.Count != 1)
@@ -54,7 +56,8 @@ public static class InputBinder
                 throw new DomainException($"The model takes {model.Inputs.Count} inputs ({Describe(model)}): upload them as one .npz.");
             }
 
-            return new Dictionary<string, NpyArray> { [model.Inputs[0].Name] = Npy.Read(content) };
+            var name = model.Inputs[0].Name;
+            return new Dictionary<string, NpyArray> { [name] = Npy.Read(content, name, limits) };
         }
         catch (Exception exception) when (exception is NpyFormatException or InvalidDataException)
         {
@@ -62,26 +65,29 @@ public static class InputBinder
         }
     }
 
-    private static void Check(TensorSignature input, NpyArray array)
+    /// <summary>An array's header against the model, before its data is read: an array the model cannot take is not worth inflating.</summary>
+    private static void Check(ModelSignature model, string name, string dtype, int[] shape)
     {
-        if (array.DType != input.DType)
+        var input = model.Inputs.FirstOrDefault(i => i.Name == name)
+                    ?? throw new DomainException($"The inputs must be exactly the model's: {Describe(model)}. The model has no input '{name}'.");
+        if (dtype != input.DType)
         {
-            throw new DomainException($"Input '{input.Name}' must be {input.DType}; the file holds {array.DType}.");
+            throw new DomainException($"Input '{input.Name}' must be {input.DType}; the file holds {dtype}.");
         }
 
-        var fits = array.Shape.Length == input.Dimensions.Length
-            && array.Shape.Zip(input.Dimensions).All(pair => pair.Second < 0 || pair.First == pair.Second);
-        if (input.IsBatched && (!fits || array.RowCount == 0))
+        var fits = shape.Length == input.Dimensions.Length
+            && shape.Zip(input.Dimensions).All(pair => pair.Second < 0 || pair.First == pair.Second);
+        if (input.IsBatched && (!fits || shape[0] == 0))
         {
             throw new DomainException(
-                $"Input '{input.Name}' has shape {Shape(array)}; the model expects {input.Shape}, with one row or more along the first dimension.");
+                $"Input '{input.Name}' has shape {Shape(shape)}; the model expects {input.Shape}, with one row or more along the first dimension.");
         }
 
         if (!fits)
         {
             var expected = input.Dimensions.Length == 0 ? "[] (a scalar)" : input.Shape;
             throw new DomainException(
-                $"Input '{input.Name}' has shape {Shape(array)}; the model expects {expected}, which is passed whole to every work unit.");
+                $"Input '{input.Name}' has shape {Shape(shape)}; the model expects {expected}, which is passed whole to every work unit.");
         }
     }
 
@@ -91,10 +97,10 @@ public static class InputBinder
             [] => 1,
             [var rows] => rows,
             _ => throw new DomainException(
-                $"All batched inputs must have the same number of rows (first dimension); found {string.Join(", ", batched.Select(b => $"'{b.Key}' {Shape(b.Value)}"))}."),
+                $"All batched inputs must have the same number of rows (first dimension); found {string.Join(", ", batched.Select(b => $"'{b.Key}' {Shape(b.Value.Shape)}"))}."),
         };
 
-    private static string Shape(NpyArray array) => $"[{string.Join(", ", array.Shape)}]";
+    private static string Shape(int[] shape) => $"[{string.Join(", ", shape)}]";
 
     private static string Describe(ModelSignature model) => string.Join("; ", model.Inputs);
 }

@@ -2,8 +2,10 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Hosting;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Jobs;
 
@@ -11,7 +13,7 @@ namespace FleetMarket.Web.Features.Jobs;
 /// Joins the units' accepted outputs, in input order, into the job's download: <c>.npy</c> for one output,
 /// <c>.npz</c> for several. A Hangfire job, so a crash mid-way is retried; running it twice is harmless.
 /// </summary>
-public sealed class JobAssembler(FleetDbContext db, IBlobStore blobs, TimeProvider time)
+public sealed class JobAssembler(FleetDbContext db, IBlobStore blobs, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
 {
     [AutomaticRetry(Attempts = 5)]
     public async Task AssembleAsync(Guid jobId, CancellationToken cancellationToken)
@@ -29,7 +31,7 @@ public sealed class JobAssembler(FleetDbContext db, IBlobStore blobs, TimeProvid
         var perUnit = new List<IReadOnlyDictionary<string, NpyArray>>();
         foreach (var unit in accepted)
         {
-            perUnit.Add(Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.OutputSha256!, cancellationToken))));
+            perUnit.Add(Npz.Read(await blobs.ReadAllAsync(unit.OutputSha256!, cancellationToken), new NpyLimits(marketplace.Value.MaxOutputBytes)));
         }
 
         // One unit's outputs are the job's as they are: they need not have rows (see CompletionService).

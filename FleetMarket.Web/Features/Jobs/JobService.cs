@@ -59,7 +59,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         }
 
         var signature = inspector.Inspect(submission.Model);
-        var inputs = InputBinder.Bind(signature, submission.InputsFileName, submission.Inputs);
+        var inputs = InputBinder.Bind(signature, submission.InputsFileName, submission.Inputs, settings.MaxInputBytes);
         var now = time.GetUtcNow();
         var reservation = submission.ReservationId is { } reservationId ? await LiveReservationAsync(buyerId, reservationId, now, cancellationToken) : null;
         var verification = reservation is null
@@ -70,6 +70,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
             submission.Priority, reservation?.Id, verification);
         var rowsPerUnit = submission.RowsPerUnit ?? settings.DefaultRowsPerUnit;
         var ranges = job.UnitRanges(rowsPerUnit).ToList();
+        CheckOutputsFit(signature, ranges.Max(r => r.Count), settings.MaxOutputBytes);
 
         // A reservation's jobs are paid from the reservation's escrow; on-demand jobs hold their own.
         // Enough for every unit and the checks the policy runs on it; tie-breakers are paid from what is left.
@@ -161,6 +162,19 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
             ? requested
             : throw new DomainException($"This reservation's devices belong to {owners} owner(s); {requested.Mode.ToString().ToLowerInvariant()} "
                                         + $"verification needs devices of {requested.OwnersNeeded} owners. Reserve more devices or choose no verification.");
+    }
+
+    /// <summary>A device can upload no more than the output limit: a unit whose outputs are larger could never finish.</summary>
+    private static void CheckOutputsFit(ModelSignature signature, int unitRows, long maxOutputBytes)
+    {
+        var bytes = signature.OutputBytes(unitRows);
+        if (bytes > maxOutputBytes)
+        {
+            throw new DomainException(
+                $"A work unit of {unitRows:N0} rows would return at least {Size(bytes)} of outputs ({string.Join("; ", signature.Outputs)}); "
+                + $"a device may return at most {Size(maxOutputBytes)}. "
+                + (unitRows > 1 ? "Choose fewer rows per unit." : "This model's outputs are too large for the marketplace."));
+        }
     }
 
     /// <summary>Whole mebibytes as such (the configured limits usually are), anything else in bytes: a limit of 0 MiB helps nobody.</summary>

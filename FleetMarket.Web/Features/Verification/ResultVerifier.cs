@@ -36,7 +36,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         var outputs = new Dictionary<Guid, IReadOnlyDictionary<string, NpyArray>>();
         async Task<IReadOnlyDictionary<string, NpyArray>> OutputsOf(WorkUnit unit) => outputs.TryGetValue(unit.Id, out var read)
             ? read
-            : outputs[unit.Id] = Npz.Read(new MemoryStream(await blobs.ReadAllAsync(unit.OutputSha256!, cancellationToken)));
+            : outputs[unit.Id] = Npz.Read(await blobs.ReadAllAsync(unit.OutputSha256!, cancellationToken), new NpyLimits(marketplace.Value.MaxOutputBytes));
         bool Agree(IReadOnlyDictionary<string, NpyArray> left, IReadOnlyDictionary<string, NpyArray> right) =>
             OutputAgreement.Agree(left, right, policy.AbsoluteTolerance, policy.RelativeTolerance);
 

@@ -41,7 +41,7 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
         // A job of one row, as every job of a model with no batched input is, has nothing to join: its
         // outputs may be of any shape (a scalar, a fixed-size batch).
-        CheckOutputs(result.OutputsNpz, job.RowCount == 1 ? null : unit.RowCount);
+        CheckOutputs(result.OutputsNpz, job.RowCount == 1 ? null : unit.RowCount, marketplace.Value.MaxOutputBytes);
         var outputSha = await blobs.PutAsync(result.OutputsNpz, cancellationToken);
 
         // Metering comes from an untrusted device: no unit can be billed for longer than a unit may run.
@@ -96,12 +96,19 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         return new CompletionResponse(true);
     }
 
-    private static void CheckOutputs(byte[] outputsNpz, int? expectedRows)
+    /// <summary>Each output's rows are judged from its header, before its data is inflated, and all within the output limit.</summary>
+    private static void CheckOutputs(byte[] outputsNpz, int? expectedRows, long maxOutputBytes)
     {
         IReadOnlyDictionary<string, NpyArray> outputs;
         try
         {
-            outputs = Npz.Read(new MemoryStream(outputsNpz));
+            outputs = Npz.Read(outputsNpz, new NpyLimits(maxOutputBytes, (name, dtype, shape) =>
+            {
+                if (expectedRows is { } rows && (shape.Length == 0 || shape[0] != rows))
+                {
+                    throw new DomainException($"Output '{name}' has shape {dtype} [{string.Join(", ", shape)}]; the unit has {rows} rows.");
+                }
+            }));
         }
         catch (Exception exception) when (exception is NpyFormatException or InvalidDataException)
         {
@@ -111,14 +118,6 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         if (outputs.Count == 0)
         {
             throw new DomainException("The outputs hold no arrays.");
-        }
-
-        foreach (var (name, array) in outputs)
-        {
-            if (expectedRows is { } rows && (array.Shape.Length == 0 || array.RowCount != rows))
-            {
-                throw new DomainException($"Output '{name}' has shape {array}; the unit has {rows} rows.");
-            }
         }
     }
 }

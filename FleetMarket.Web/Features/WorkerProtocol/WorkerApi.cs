@@ -25,7 +25,12 @@ public static class WorkerApi
         device.MapPost("/capabilities", CapabilitiesAsync);
         device.MapPost("/lease", LeaseAsync);
         device.MapGet("/blobs/{sha256}", BlobAsync);
-        device.MapPost("/leases/{leaseId:guid}/complete", CompleteAsync);
+        // A unit's outputs may be as large as the marketplace allows, past Kestrel's and forms' defaults; the
+        // mebibyte over it is room for the archive's and the form's framing.
+        var uploadLimit = app.ServiceProvider.GetRequiredService<IOptions<MarketplaceOptions>>().Value.MaxOutputBytes + (1024 * 1024);
+        device.MapPost("/leases/{leaseId:guid}/complete", CompleteAsync)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(uploadLimit))
+            .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
         device.MapPost("/leases/{leaseId:guid}/release", ReleaseAsync);
         device.MapPost("/leases/release-held", ReleaseHeldAsync);
         device.MapPost("/leases/{leaseId:guid}/renew", RenewAsync);

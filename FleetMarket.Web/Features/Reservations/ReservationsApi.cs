@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Reservations;
+using FleetMarket.Domain.Validation;
 using FleetMarket.Web.Components.Shared;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -8,7 +10,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FleetMarket.Web.Features.Reservations;
 
 /// <summary>The capacity filters of the API's query string; each is optional.</summary>
-public sealed record CapacityFilter(double? MinimumScore, string? ExecutionProvider, int? MinimumMemoryMb, string? Region,
+public sealed record CapacityFilter(
+    [Range(0, FieldLimits.MaxBenchmarkScore)] double? MinimumScore,
+    [MaxLength(FieldLimits.ExecutionProvider), PlainText] string? ExecutionProvider,
+    [Range(0, FieldLimits.MaxMemoryMb)] int? MinimumMemoryMb,
+    [MaxLength(FieldLimits.Region), PlainText] string? Region,
     long? MaxPricePerHourMinor)
 {
     public CapacityRequirements ToRequirements() => new(MinimumScore, NullIfBlank(ExecutionProvider), MinimumMemoryMb,

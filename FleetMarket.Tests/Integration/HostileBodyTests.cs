@@ -72,15 +72,17 @@ public sealed class HostileBodyTests(HostileBodyTests.Marketplace market) : ICla
         ["reservation: control characters in the name"] = Reservation("Name", Booking(name: "batch\u0000night")),
         ["reservation: windowStart omitted"] = Reservation("WindowStart", new
         {
-            deviceHours = 1, windowEnd = DateTimeOffset.UtcNow.AddHours(3), requirements = new { maxPricePerHourMinor = 500 },
+            deviceHours = 1,
+            windowEnd = DateTimeOffset.UtcNow.AddHours(3),
+            requirements = new { maxPricePerHourMinor = 500 },
         }),
         ["reservation: windowStart in year 0001"] = Reservation("WindowStart", Booking(start: DateTimeOffset.MinValue)),
         ["reservation: 10,000-character region"] = Reservation("Requirements.Region",
             Booking(requirements: new { maxPricePerHourMinor = 500, region = new string('r', 10_000) })),
         ["reservation: minimum score 1e308"] = Reservation("Requirements.MinimumScore",
             Booking(requirements: new { maxPricePerHourMinor = 500, minimumScore = 1e308 })),
-        ["capacity: 1,000-character execution provider"] = Capacity("ExecutionProvider", $"executionProvider={new string('e', 1_000)}"),
-        ["capacity: minimum score 1e308"] = Capacity("MinimumScore", "minimumScore=1e308"),
+        ["capacity: 1,000-character execution provider"] = Capacity("executionProvider", $"executionProvider={new string('e', 1_000)}"),
+        ["capacity: minimum score 1e308"] = Capacity("minimumScore", "minimumScore=1e308"),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);

@@ -1,5 +1,5 @@
-using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 

@@ -1,5 +1,5 @@
-using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Verification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

@@ -10,11 +10,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace FleetMarket.Web.Features.Reservations;
 
 /// <summary>The capacity filters of the API's query string; each is optional.</summary>
-public sealed record CapacityFilter(
-    [Range(0, FieldLimits.MaxBenchmarkScore)] double? MinimumScore,
-    [MaxLength(FieldLimits.ExecutionProvider), PlainText] string? ExecutionProvider,
-    [Range(0, FieldLimits.MaxMemoryMb)] int? MinimumMemoryMb,
-    [MaxLength(FieldLimits.Region), PlainText] string? Region,
+public sealed record CapacityFilter(double? MinimumScore, string? ExecutionProvider, int? MinimumMemoryMb, string? Region,
     long? MaxPricePerHourMinor)
 {
     public CapacityRequirements ToRequirements() => new(MinimumScore, NullIfBlank(ExecutionProvider), MinimumMemoryMb,
@@ -41,10 +37,18 @@ public static class ReservationsApi
     }
 
     /// <summary>Free device-hours of the next seven days meeting the filters, best benchmark score per price first.</summary>
-    public static async Task<Ok<CapacityView>> BrowseAsync([AsParameters] CapacityFilter filter, CapacityService capacity,
-        CancellationToken cancellationToken)
+    /// <remarks>
+    /// The filters are separate parameters, not <c>[AsParameters] CapacityFilter</c>: validation attributes on an
+    /// <c>[AsParameters]</c> record make .NET 10's OpenAPI document generation throw an InvalidCastException.
+    /// </remarks>
+    public static async Task<Ok<CapacityView>> BrowseAsync(
+        [Range(0, FieldLimits.MaxBenchmarkScore)] double? minimumScore,
+        [MaxLength(FieldLimits.ExecutionProvider), PlainText] string? executionProvider,
+        [Range(0, FieldLimits.MaxMemoryMb)] int? minimumMemoryMb,
+        [MaxLength(FieldLimits.Region), PlainText] string? region,
+        long? maxPricePerHourMinor, CapacityService capacity, CancellationToken cancellationToken)
     {
-        var requirements = filter.ToRequirements();
+        var requirements = new CapacityFilter(minimumScore, executionProvider, minimumMemoryMb, region, maxPricePerHourMinor).ToRequirements();
         return requirements.Problem() is { } problem
             ? throw new DomainException(problem)
             : TypedResults.Ok(await capacity.BrowseAsync(requirements, cancellationToken));

@@ -1,3 +1,5 @@
+using FleetMarket.Domain.Validation;
+
 namespace FleetMarket.Domain.Accounts;
 
 /// <summary>A buyer's key for the HTTP API: shown once, stored as its SHA-256, revocable.</summary>
@@ -16,7 +18,7 @@ public sealed class ApiKey
 
         Id = Guid.NewGuid();
         BuyerId = buyerId;
-        Name = name.Trim();
+        Name = PlainText.Require(name, "The key's name", FieldLimits.ApiKeyName);
         Prefix = prefix;
         Hash = hash;
         CreatedAt = now;

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Pricing;
+using FleetMarket.Domain.Validation;
 
 namespace FleetMarket.Domain.Devices;
 
@@ -45,11 +46,16 @@ public sealed class Device
             throw new DomainException("Memory cannot be negative.");
         }
 
-        Name = name.Trim();
+        if (memoryMb > FieldLimits.MaxMemoryMb)
+        {
+            throw new DomainException($"Memory can be at most {FieldLimits.MaxMemoryMb:N0} MB.");
+        }
+
+        Name = PlainText.Require(name, "The device's name", FieldLimits.DeviceName);
         Kind = kind;
-        Accelerator = accelerator.Trim();
+        Accelerator = PlainText.Require(accelerator, "The accelerator", FieldLimits.Accelerator, required: false);
         MemoryMb = memoryMb;
-        Region = region.Trim();
+        Region = PlainText.Require(region, "The region", FieldLimits.Region, required: false);
         AskingPricePerHourMinor = askingPricePerHourMinor;
     }
 
@@ -115,15 +121,20 @@ public sealed class Device
             throw new DomainException("Capabilities name the available execution providers, the one in use and the worker's version.");
         }
 
-        if (double.IsNaN(benchmarkScore) || benchmarkScore < 0)
+        if (!double.IsFinite(benchmarkScore) || benchmarkScore is < 0 or > FieldLimits.MaxBenchmarkScore)
         {
-            throw new DomainException("A benchmark score is a non-negative number of inferences per second.");
+            throw new DomainException($"A benchmark score is a number of inferences per second from 0 to {FieldLimits.MaxBenchmarkScore:N0}.");
         }
 
+        if (!new ProviderListAttribute().IsValid(availableProviders))
+        {
+            throw new DomainException($"The available execution providers are plain names, at most {FieldLimits.AvailableProviders} characters in all.");
+        }
+
+        ExecutionProvider = PlainText.Require(executionProvider, "The execution provider", FieldLimits.ExecutionProvider);
+        WorkerVersion = PlainText.Require(workerVersion, "The worker's version", FieldLimits.WorkerVersion);
         AvailableProviders = string.Join(",", availableProviders);
-        ExecutionProvider = executionProvider;
         BenchmarkScore = benchmarkScore;
-        WorkerVersion = workerVersion;
     }
 
     /// <summary>The credential stops working; the device waits for a new pairing.</summary>
@@ -172,8 +183,8 @@ public sealed class Device
             return;
         }
 
+        ExecutionProvider = PlainText.Require(executionProvider, "The execution provider", FieldLimits.ExecutionProvider);
         LastSeenAt = seenAt;
-        ExecutionProvider = executionProvider;
         Status = DeviceStatus.Online;
     }
 }

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Pricing;
+using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Verification;
 
 namespace FleetMarket.Domain.Jobs;
@@ -33,7 +34,8 @@ public sealed class InferenceJob
 
         Id = Guid.NewGuid();
         BuyerId = buyerId;
-        Name = string.IsNullOrWhiteSpace(name) ? "Untitled job" : name.Trim();
+        var given = PlainText.Require(name, "The job's name", FieldLimits.JobName, required: false);
+        Name = given.Length == 0 ? "Untitled job" : given;
         ModelSha256 = modelSha256;
         RowCount = rowCount;
         MaxPricePerHourMinor = maxPricePerHourMinor;

@@ -1,3 +1,5 @@
+using FleetMarket.Domain.Validation;
+
 namespace FleetMarket.Domain.Leases;
 
 /// <summary>The car lease an owner wants their devices' earnings to offset.</summary>
@@ -32,9 +34,9 @@ public sealed class CarLease
             throw new DomainException("Name the lessor.");
         }
 
-        if (monthlyPaymentMinor <= 0)
+        if (monthlyPaymentMinor is <= 0 or > FieldLimits.MaxMonthlyPaymentMinor)
         {
-            throw new DomainException("The monthly payment must be above zero.");
+            throw new DomainException($"The monthly payment must be above zero and at most {FieldLimits.MaxMonthlyPaymentMinor / 100:N0}.00.");
         }
 
         if (dueDay is < 1 or > 28)
@@ -47,7 +49,7 @@ public sealed class CarLease
             throw new DomainException("The lease must end after it starts.");
         }
 
-        Lessor = lessor.Trim();
+        Lessor = PlainText.Require(lessor, "The lessor", FieldLimits.Lessor);
         MonthlyPaymentMinor = monthlyPaymentMinor;
         DueDay = dueDay;
         StartsOn = startsOn;

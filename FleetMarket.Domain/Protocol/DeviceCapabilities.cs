@@ -1,3 +1,6 @@
+using System.ComponentModel.DataAnnotations;
+using FleetMarket.Domain.Validation;
+
 namespace FleetMarket.Domain.Protocol;
 
 /// <summary>
@@ -5,8 +8,8 @@ namespace FleetMarket.Domain.Protocol;
 /// providers ONNX Runtime offers, the one that initialised and is used, and the reference benchmark's score.
 /// </summary>
 public sealed record DeviceCapabilities(
-    IReadOnlyList<string> AvailableProviders,
-    string ExecutionProvider,
-    double BenchmarkInferencesPerSecond,
-    string WorkerVersion,
-    string OperatingSystem);
+    [ProviderList] IReadOnlyList<string> AvailableProviders,
+    [MaxLength(FieldLimits.ExecutionProvider), PlainText] string ExecutionProvider,
+    [Range(0, FieldLimits.MaxBenchmarkScore)] double BenchmarkInferencesPerSecond,
+    [MaxLength(FieldLimits.WorkerVersion), PlainText] string WorkerVersion,
+    [MaxLength(FieldLimits.OperatingSystem), PlainText] string OperatingSystem);

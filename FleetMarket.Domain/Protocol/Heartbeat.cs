@@ -1,13 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+using FleetMarket.Domain.Validation;
+
 namespace FleetMarket.Domain.Protocol;
 
 /// <summary>What the device reports about itself; null where the platform does not expose a value.</summary>
 public sealed record DeviceConditions(
     bool IsIdle,
     bool? IsCharging,
-    int? BatteryPercent,
-    double? TemperatureCelsius);
+    [Range(0, 100)] int? BatteryPercent,
+    [Range(FieldLimits.MinTemperatureCelsius, FieldLimits.MaxTemperatureCelsius)] double? TemperatureCelsius);
 
-public sealed record HeartbeatRequest(DeviceConditions Conditions, string ExecutionProvider);
+public sealed record HeartbeatRequest(DeviceConditions Conditions,
+    [MaxLength(FieldLimits.ExecutionProvider), PlainText] string ExecutionProvider);
 
 /// <summary>
 /// Whether the device may ask for work now, and when to beat next. The owner's policy and the lease length

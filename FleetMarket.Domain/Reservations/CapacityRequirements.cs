@@ -1,13 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 using FleetMarket.Domain.Pricing;
+using FleetMarket.Domain.Validation;
 
 namespace FleetMarket.Domain.Reservations;
 
 /// <summary>What a buyer needs of a device; a null requirement accepts any device.</summary>
 public sealed record CapacityRequirements(
-    double? MinimumScore = null,
-    string? ExecutionProvider = null,
-    int? MinimumMemoryMb = null,
-    string? Region = null,
+    [Range(0, FieldLimits.MaxBenchmarkScore)] double? MinimumScore = null,
+    [MaxLength(FieldLimits.ExecutionProvider), PlainText] string? ExecutionProvider = null,
+    [Range(0, FieldLimits.MaxMemoryMb)] int? MinimumMemoryMb = null,
+    [MaxLength(FieldLimits.Region), PlainText] string? Region = null,
     long? MaxPricePerHourMinor = null)
 {
     public static CapacityRequirements Any { get; } = new();

@@ -2,7 +2,11 @@ using FleetMarket.Domain.Devices;
 
 namespace FleetMarket.Domain.Reservations;
 
-/// <summary>A paired device as buyers see it when they look for capacity: what it is and what it asks, not whose it is.</summary>
+/// <summary>
+/// A paired device as buyers see it when they look for capacity: what it is and what it asks, not whose it is.
+/// <see cref="BenchmarkScore"/> is the score to rank by: the measured one where the device's <see cref="ClaimedScore"/> is
+/// <see cref="ScoreDisputed"/>.
+/// </summary>
 public sealed record DeviceOffer(
     Guid DeviceId,
     DeviceKind Kind,
@@ -12,7 +16,9 @@ public sealed record DeviceOffer(
     int MemoryMb,
     string Region,
     long PricePerHourMinor,
-    AvailabilityPolicy Policy)
+    AvailabilityPolicy Policy,
+    bool ScoreDisputed = false,
+    double? ClaimedScore = null)
 {
     /// <summary>Benchmark inferences per second bought by one minor unit an hour: the buyer's value for money.</summary>
     public double ScorePerPrice => (BenchmarkScore ?? 0) / PricePerHourMinor;

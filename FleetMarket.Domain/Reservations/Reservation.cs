@@ -1,3 +1,5 @@
+using FleetMarket.Domain.Validation;
+
 namespace FleetMarket.Domain.Reservations;
 
 /// <summary>
@@ -22,7 +24,8 @@ public sealed class Reservation
 
         Id = Guid.NewGuid();
         BuyerId = buyerId;
-        Name = string.IsNullOrWhiteSpace(request.Name) ? $"{slots.Count} device-hours" : request.Name.Trim();
+        var name = PlainText.Require(request.Name, "The reservation's name", FieldLimits.ReservationName, required: false);
+        Name = name.Length == 0 ? $"{slots.Count} device-hours" : name;
         WindowStart = request.WindowStart.ToUniversalTime();
         WindowEnd = request.WindowEnd.ToUniversalTime();
         Requirements = request.Requirements;

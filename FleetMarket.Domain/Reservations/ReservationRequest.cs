@@ -1,8 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+using FleetMarket.Domain.Validation;
+
 namespace FleetMarket.Domain.Reservations;
 
 /// <summary>A buyer's ask: this many device-hours inside a window, on devices that meet the requirements.</summary>
-public sealed record ReservationRequest(int DeviceHours, DateTimeOffset WindowStart, DateTimeOffset WindowEnd,
-    CapacityRequirements Requirements, string? Name = null)
+public sealed record ReservationRequest(int DeviceHours, [PlausibleTime] DateTimeOffset WindowStart,
+    [PlausibleTime] DateTimeOffset WindowEnd, CapacityRequirements Requirements,
+    [MaxLength(FieldLimits.ReservationName), PlainText] string? Name = null)
 {
     public const int MaxDeviceHours = 10_000;
 

@@ -75,7 +75,7 @@ public sealed class DevicePolicyTests(FleetApp app) : IClassFixture<FleetApp>
         var page = await app.InScopeAsync(s => s.GetRequiredService<DeviceListing>().PageAsync(device.Owner.Id, 0, 10));
         var row = Assert.Single(page.Rows);
         Assert.Equal("CUDA", row.ExecutionProvider);
-        Assert.Equal(1234.5, row.BenchmarkScore);
+        Assert.Equal(1234.5, row.Score.Claimed);
     }
 
     [Fact]

@@ -6,10 +6,15 @@ namespace FleetMarket.Web.Hosting;
 
 public static class ApiExtensions
 {
-    /// <summary>ProblemDetails for every error, rate limits for guessable endpoints, health checks.</summary>
+    /// <summary>
+    /// ProblemDetails for every error, request validation by the DataAnnotations on bodies, queries and forms
+    /// (a 400 naming each field; limits in <see cref="Domain.Validation.FieldLimits"/>), rate limits for guessable
+    /// endpoints, health checks.
+    /// </summary>
     public static WebApplicationBuilder AddFleetApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.Services.AddValidation();
         builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.AddFleetRateLimits();

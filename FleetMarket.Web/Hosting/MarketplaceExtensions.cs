@@ -47,6 +47,7 @@ public static class MarketplaceExtensions
         services.AddScoped<ReservationService>();
         services.AddScoped<DeviceService>();
         services.AddScoped<DeviceListing>();
+        services.AddScoped<MeasuredSpeeds>();
         services.AddScoped<PairingService>();
         services.AddScoped<DispatchService>();
         services.AddScoped<LeaseWaiter>();

@@ -21,8 +21,20 @@ public sealed class CapabilitiesReporter(
     ReferenceBenchmark benchmark,
     ILogger<CapabilitiesReporter> logger)
 {
+    /// <summary>
+    /// The informational version with its build metadata (the full commit id the SDK appends) cut to a short
+    /// commit id, so it fits the server's limit of <see cref="Domain.Validation.FieldLimits.WorkerVersion"/> characters.
+    /// </summary>
     public static string WorkerVersion { get; } =
-        typeof(CapabilitiesReporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        Shorten(typeof(CapabilitiesReporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
+
+    private static string Shorten(string version)
+    {
+        const int ShortCommit = 12;
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        var shortened = plus >= 0 && version.Length > plus + 1 + ShortCommit ? version[..(plus + 1 + ShortCommit)] : version;
+        return shortened.Length <= Domain.Validation.FieldLimits.WorkerVersion ? shortened : shortened[..Domain.Validation.FieldLimits.WorkerVersion];
+    }
 
     public async Task<CapabilitiesReport> ReportAsync(CancellationToken cancellationToken)
     {

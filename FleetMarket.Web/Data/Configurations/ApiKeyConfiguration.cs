@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -10,7 +11,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
     {
         key.HasKey(k => k.Id);
         key.Property(k => k.BuyerId).HasMaxLength(450).IsRequired();
-        key.Property(k => k.Name).HasMaxLength(100).IsRequired();
+        key.Property(k => k.Name).HasMaxLength(FieldLimits.ApiKeyName).IsRequired();
         key.Property(k => k.Prefix).HasMaxLength(16).IsRequired();
         key.Property(k => k.Hash).HasMaxLength(64).IsRequired();
         key.Ignore(k => k.IsActive);

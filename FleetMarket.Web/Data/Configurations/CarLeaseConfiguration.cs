@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Leases;
+using FleetMarket.Domain.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -10,7 +11,7 @@ internal sealed class CarLeaseConfiguration : IEntityTypeConfiguration<CarLease>
     {
         lease.HasKey(l => l.Id);
         lease.Property(l => l.OwnerId).HasMaxLength(450).IsRequired();
-        lease.Property(l => l.Lessor).HasMaxLength(200).IsRequired();
+        lease.Property(l => l.Lessor).HasMaxLength(FieldLimits.Lessor).IsRequired();
         lease.Property(l => l.Currency).HasMaxLength(3).IsFixedLength();
 
         // One lease per owner: the one their earnings offset.

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Verification;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -12,7 +13,7 @@ internal sealed class InferenceJobConfiguration : IEntityTypeConfiguration<Infer
         job.ToTable("Jobs");
         job.HasKey(j => j.Id);
         job.Property(j => j.BuyerId).HasMaxLength(450).IsRequired();
-        job.Property(j => j.Name).HasMaxLength(200).IsRequired();
+        job.Property(j => j.Name).HasMaxLength(FieldLimits.JobName).IsRequired();
         job.Property(j => j.ModelSha256).HasMaxLength(64).IsRequired();
         job.Property(j => j.OutputSha256).HasMaxLength(64);
         job.Property(j => j.OutputFileName).HasMaxLength(100);

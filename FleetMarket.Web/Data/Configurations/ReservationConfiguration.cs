@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Reservations;
+using FleetMarket.Domain.Validation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -10,7 +11,7 @@ internal sealed class ReservationConfiguration : IEntityTypeConfiguration<Reserv
     {
         reservation.HasKey(r => r.Id);
         reservation.Property(r => r.BuyerId).HasMaxLength(450).IsRequired();
-        reservation.Property(r => r.Name).HasMaxLength(200).IsRequired();
+        reservation.Property(r => r.Name).HasMaxLength(FieldLimits.ReservationName).IsRequired();
         reservation.Property(r => r.Currency).HasMaxLength(3).IsFixedLength();
         reservation.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
         reservation.Property(r => r.Requirements).HasJsonConversion().HasMaxLength(1000);

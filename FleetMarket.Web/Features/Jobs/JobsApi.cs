@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Web.Components.Shared;
 using FleetMarket.Web.Hosting;
@@ -30,9 +32,9 @@ public static class JobsApi
         return app;
     }
 
-    public static async Task<Created<JobProgress>> SubmitAsync(IFormFile model, IFormFile inputs, [FromForm] string? name,
+    public static async Task<Created<JobProgress>> SubmitAsync(IFormFile model, IFormFile inputs, [FromForm, MaxLength(FieldLimits.JobName), PlainText] string? name,
         [FromForm] int? rowsPerUnit, [FromForm] long? maxPricePerHourMinor, [FromForm] JobPriority? priority,
-        [FromForm] Guid? reservationId, [FromForm] string? verification, [FromForm] int? replicas,
+        [FromForm] Guid? reservationId, [FromForm, MaxLength(FieldLimits.VerificationMode)] string? verification, [FromForm] int? replicas,
         [FromForm] double? absoluteTolerance, [FromForm] double? relativeTolerance,
         ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken)
     {

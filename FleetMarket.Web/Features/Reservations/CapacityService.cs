@@ -1,15 +1,20 @@
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Reservations;
 
-/// <summary>A device and how many of its hours are free to reserve in the coming week.</summary>
+/// <summary>
+/// A device and how many of its hours are free to reserve in the coming week. <see cref="BenchmarkScore"/> is the
+/// score it is ranked by; where <see cref="ScoreDisputed"/>, that is its measured speed and not its <see cref="ClaimedScore"/>.
+/// </summary>
 public sealed record CapacityOffer(Guid DeviceId, DeviceKind Kind, string Accelerator, string? ExecutionProvider,
-    double? BenchmarkScore, int MemoryMb, string Region, long PricePerHourMinor, int FreeHours, double ScorePerPrice);
+    double? BenchmarkScore, int MemoryMb, string Region, long PricePerHourMinor, int FreeHours, double ScorePerPrice,
+    double? ClaimedScore = null, bool ScoreDisputed = false);
 
 public sealed record CapacityDay(DateOnly Day, int FreeHours);
 
@@ -20,7 +25,8 @@ public sealed record CapacityView(IReadOnlyList<CapacityOffer> Devices, IReadOnl
 /// What capacity there is to reserve: paired devices with their owners' policies, minus the hours already
 /// sold. Read by the capacity browser and by reservations, which then let the database settle any race.
 /// </summary>
-public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
+    MeasuredSpeeds speeds)
 {
     /// <summary>The free capacity of the next seven days that meets <paramref name="requirements"/>, best score per price first.</summary>
     public async Task<CapacityView> BrowseAsync(CapacityRequirements requirements, CancellationToken cancellationToken = default)
@@ -34,7 +40,8 @@ public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptio
         var devices = free.GroupBy(slot => slot.Device.DeviceId)
             .Select(group => (Device: group.First().Device, FreeHours: group.Count()))
             .Select(x => new CapacityOffer(x.Device.DeviceId, x.Device.Kind, x.Device.Accelerator, x.Device.ExecutionProvider,
-                x.Device.BenchmarkScore, x.Device.MemoryMb, x.Device.Region, x.Device.PricePerHourMinor, x.FreeHours, x.Device.ScorePerPrice))
+                x.Device.BenchmarkScore, x.Device.MemoryMb, x.Device.Region, x.Device.PricePerHourMinor, x.FreeHours, x.Device.ScorePerPrice,
+                x.Device.ClaimedScore ?? x.Device.BenchmarkScore, x.Device.ScoreDisputed))
             .OrderByDescending(offer => offer.ScorePerPrice)
             .ThenBy(offer => offer.PricePerHourMinor)
             .ToList();
@@ -51,7 +58,10 @@ public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptio
             marketplace.Value.Currency, from);
     }
 
-    /// <summary>Devices that can be booked: paired, not suspended, priced in the marketplace's currency.</summary>
+    /// <summary>
+    /// Devices that can be booked: paired, not suspended, priced in the marketplace's currency; each scored by
+    /// its benchmark claim, or by its measured speed where the two disagree (see <see cref="DeviceScore"/>).
+    /// </summary>
     public async Task<IReadOnlyList<DeviceOffer>> OffersAsync(CapacityRequirements requirements, CancellationToken cancellationToken = default)
     {
         var currency = marketplace.Value.Currency;
@@ -67,10 +77,14 @@ public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptio
             devices = devices.Where(d => d.MemoryMb >= memory);
         }
 
-        return await devices
+        var claimed = await devices
             .Select(d => new DeviceOffer(d.Id, d.Kind, d.Accelerator, d.ExecutionProvider, d.BenchmarkScore, d.MemoryMb, d.Region,
                 d.AskingPricePerHourMinor, d.Policy))
             .ToListAsync(cancellationToken);
+        var scores = await speeds.ScoresAsync(claimed.ToDictionary(o => o.DeviceId, o => o.BenchmarkScore), cancellationToken);
+        return claimed.Select(o => scores[o.DeviceId] is { Disputed: true } score
+            ? o with { BenchmarkScore = score.Effective, ScoreDisputed = true, ClaimedScore = o.BenchmarkScore }
+            : o).ToList();
     }
 
     /// <summary>The hours of <paramref name="offers"/> already sold in [<paramref name="from"/>, <paramref name="to"/>).</summary>

@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Reservations;
+using FleetMarket.Domain.Validation;
 using FleetMarket.Web.Components.Shared;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,10 +37,18 @@ public static class ReservationsApi
     }
 
     /// <summary>Free device-hours of the next seven days meeting the filters, best benchmark score per price first.</summary>
-    public static async Task<Ok<CapacityView>> BrowseAsync([AsParameters] CapacityFilter filter, CapacityService capacity,
-        CancellationToken cancellationToken)
+    /// <remarks>
+    /// The filters are separate parameters, not <c>[AsParameters] CapacityFilter</c>: validation attributes on an
+    /// <c>[AsParameters]</c> record make .NET 10's OpenAPI document generation throw an InvalidCastException.
+    /// </remarks>
+    public static async Task<Ok<CapacityView>> BrowseAsync(
+        [Range(0, FieldLimits.MaxBenchmarkScore)] double? minimumScore,
+        [MaxLength(FieldLimits.ExecutionProvider), PlainText] string? executionProvider,
+        [Range(0, FieldLimits.MaxMemoryMb)] int? minimumMemoryMb,
+        [MaxLength(FieldLimits.Region), PlainText] string? region,
+        long? maxPricePerHourMinor, CapacityService capacity, CancellationToken cancellationToken)
     {
-        var requirements = filter.ToRequirements();
+        var requirements = new CapacityFilter(minimumScore, executionProvider, minimumMemoryMb, region, maxPricePerHourMinor).ToRequirements();
         return requirements.Problem() is { } problem
             ? throw new DomainException(problem)
             : TypedResults.Ok(await capacity.BrowseAsync(requirements, cancellationToken));

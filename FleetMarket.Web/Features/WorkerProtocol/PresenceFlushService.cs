@@ -30,29 +30,42 @@ internal sealed class PresenceFlushService(DevicePresence presence, IServiceScop
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var batch = presence.Drain();
-        if (batch.Count == 0)
+        if (batch.Count == 0 || await TrySaveAsync(batch, cancellationToken))
         {
             return;
         }
 
+        // One save for the batch is the fast path. Should it fail, each device is saved on its own, so one bad
+        // report (a value its column cannot hold, a row that vanished) cannot stop "last seen" for every other device.
+        foreach (var (deviceId, report) in batch)
+        {
+            await TrySaveAsync(new Dictionary<Guid, PresenceReport> { [deviceId] = report }, cancellationToken);
+        }
+    }
+
+    private async Task<bool> TrySaveAsync(IReadOnlyDictionary<Guid, PresenceReport> reports, CancellationToken cancellationToken)
+    {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<FleetDbContext>();
-            var ids = batch.Keys.ToList();
+            var ids = reports.Keys.ToList();
             var devices = await db.Devices.Where(d => ids.Contains(d.Id)).ToListAsync(cancellationToken);
             foreach (var device in devices)
             {
-                var report = batch[device.Id];
+                var report = reports[device.Id];
                 device.RecordPresence(report.SeenAt, report.ExecutionProvider);
             }
 
             await db.SaveChangesAsync(cancellationToken);
+            return true;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            // Presence is advisory: a lost batch only delays "last seen" until the next heartbeat.
-            logger.LogWarning(exception, "Could not flush presence of {Count} devices", batch.Count);
+            // Presence is advisory: a lost report only delays "last seen" until the next heartbeat.
+            logger.LogWarning(exception, "Could not flush presence of {Count} devices ({Devices})", reports.Count,
+                string.Join(", ", reports.Keys.Take(10)));
+            return false;
         }
     }
 }

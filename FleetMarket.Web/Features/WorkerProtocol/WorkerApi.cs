@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Web.Blobs;
@@ -88,7 +89,8 @@ public static class WorkerApi
     }
 
     public static async Task<Ok<CompletionResponse>> CompleteAsync(Guid leaseId, IFormFile outputs,
-        [Microsoft.AspNetCore.Mvc.FromForm] long computeMilliseconds, [Microsoft.AspNetCore.Mvc.FromForm] long inferenceCount,
+        [Microsoft.AspNetCore.Mvc.FromForm, Range(0, long.MaxValue)] long computeMilliseconds,
+        [Microsoft.AspNetCore.Mvc.FromForm, Range(0, long.MaxValue)] long inferenceCount,
         AuthenticatedDevice device, CompletionService completion, CancellationToken cancellationToken)
     {
         var result = new UnitResult(await outputs.ReadAllBytesAsync(cancellationToken), computeMilliseconds, inferenceCount);

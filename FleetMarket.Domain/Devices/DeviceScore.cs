@@ -1,32 +1,31 @@
 namespace FleetMarket.Domain.Devices;
 
-/// <summary>What a device actually did on accepted work: inferences and the compute time they took.</summary>
-public sealed record MeasuredSpeed(long Inferences, long ComputeMilliseconds)
-{
-    /// <summary>Less compute than this is too little to judge a claim by: start-up and small units dominate it.</summary>
-    public static readonly TimeSpan Enough = TimeSpan.FromSeconds(10);
-
-    public double InferencesPerSecond => ComputeMilliseconds > 0 ? Inferences * 1000.0 / ComputeMilliseconds : 0;
-
-    public bool IsEnough => ComputeMilliseconds >= Enough.TotalMilliseconds;
-}
-
 /// <summary>
 /// A device's benchmark score as buyers may rely on it. The worker reports the score itself, so it is checked
-/// against the speed the device measured on real work: a claim more than <see cref="DisputeFactor"/> times that
-/// speed is disputed, and the device is then ranked by what it did, not what it said. Buyers' models differ
-/// from the reference model, so only a gap this wide, on enough work, counts as disagreement.
+/// against the score its real work implies (<see cref="PeerCalibration"/>): a claim more than
+/// <see cref="DisputeFactor"/> times that is disputed, and the device is then ranked by what it did, not what it
+/// said.
 /// </summary>
 public sealed record DeviceScore(double? Claimed, double? Measured, bool Disputed)
 {
+    /// <summary>Units differ in size and devices in load, so only a gap this wide counts as disagreement.</summary>
     public const double DisputeFactor = 10;
 
     /// <summary>The score to rank and filter by.</summary>
     public double? Effective => Disputed ? Measured : Claimed;
 
-    public static DeviceScore Of(double? claimed, MeasuredSpeed? measured)
+    public static DeviceScore Of(double? claimed, MeasuredScore? measured)
     {
-        var speed = measured is { IsEnough: true } enough ? enough.InferencesPerSecond : (double?)null;
-        return new DeviceScore(claimed, speed, claimed > DisputeFactor * speed);
+        var score = measured is { IsEnough: true } enough ? enough.Score : (double?)null;
+        return new DeviceScore(claimed, score, claimed > DisputeFactor * score);
     }
+}
+
+/// <summary>The benchmark score a device's accepted work implies, and how much compute that rests on.</summary>
+public sealed record MeasuredScore(double Score, long ComputeMilliseconds)
+{
+    /// <summary>Less compute than this is too little to judge a claim by: start-up and small units dominate it.</summary>
+    public static readonly TimeSpan Enough = TimeSpan.FromSeconds(10);
+
+    public bool IsEnough => ComputeMilliseconds >= Enough.TotalMilliseconds;
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace FleetMarket.Domain.Protocol;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace FleetMarket.Domain.Protocol;
 /// those in <see cref="Keep"/> (results the worker kept on disk and is about to deliver). A device that crashed
 /// mid-unit thus returns its work in seconds instead of letting it wait out the lease.
 /// </summary>
-public sealed record ReleaseHeldRequest(IReadOnlyList<Guid>? Keep = null)
+public sealed record ReleaseHeldRequest([MaxLength(ReleaseHeldRequest.MaxKeep)] IReadOnlyList<Guid>? Keep = null)
 {
     /// <summary>More results than a worker ever keeps; bounds the request's cost.</summary>
     public const int MaxKeep = 1000;

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace FleetMarket.Domain.Protocol;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace FleetMarket.Domain.Protocol;
 /// comes (long polling): work reaches an idle device at once instead of after its next poll. Null or 0 answers
 /// at once, as workers before long polling expect; at most <see cref="MaxWaitSeconds"/>.
 /// </param>
-public sealed record LeaseRequest(DeviceConditions? Conditions = null, int? WaitSeconds = null)
+public sealed record LeaseRequest(DeviceConditions? Conditions = null, [Range(0, LeaseRequest.MaxWaitSeconds)] int? WaitSeconds = null)
 {
     /// <summary>Below the 30 s and 60 s idle timeouts that proxies and mobile carriers commonly apply.</summary>
     public const int MaxWaitSeconds = 25;

@@ -60,7 +60,7 @@ public sealed class LongPollTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("waitSeconds", await response.Content.ReadAsStringAsync());
+        Assert.Contains("waitSeconds", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
         Assert.False(await _app.QueryAsync(db => db.WorkUnits.AnyAsync(u => u.Status == WorkUnitStatus.Leased)));
     }
 
@@ -94,6 +94,7 @@ public sealed class LongPollTests : IAsyncLifetime
         using var response = await device.PostAsJsonAsync(WorkerRoutes.ReleaseHeld, new ReleaseHeldRequest(keep));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("keep", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
         Assert.Equal(WorkUnitStatus.Leased, await _app.QueryAsync(db => db.WorkUnits.Where(u => u.Id == held.WorkUnitId).Select(u => u.Status).SingleAsync()));
     }
 }

@@ -5,29 +5,35 @@ using Microsoft.EntityFrameworkCore;
 namespace FleetMarket.Web.Features.Devices;
 
 /// <summary>
-/// How fast devices ran their accepted work lately, from the usage records: what their benchmark claims are
-/// checked against (see <see cref="DeviceScore"/>). Reversed work does not count.
+/// The scores devices' recent accepted work implies, from the usage records of the models they ran and of every
+/// other device that ran those models (see <see cref="PeerCalibration"/>): what benchmark claims are checked
+/// against. Reversed work does not count.
 /// </summary>
 public sealed class MeasuredSpeeds(FleetDbContext db, TimeProvider time)
 {
     /// <summary>Recent work only, so a device that was upgraded (or degraded) is judged by what it is now.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(30);
 
-    public async Task<IReadOnlyDictionary<Guid, MeasuredSpeed>> OfAsync(IReadOnlyCollection<Guid> deviceIds,
-        CancellationToken cancellationToken = default)
-    {
-        var since = time.GetUtcNow() - Window;
-        return await db.UsageRecords.AsNoTracking()
-            .Where(u => deviceIds.Contains(u.DeviceId) && u.RecordedAt >= since && u.ReversedAt == null)
-            .GroupBy(u => u.DeviceId)
-            .Select(g => new { DeviceId = g.Key, Inferences = g.Sum(u => u.InferenceCount), Milliseconds = g.Sum(u => u.ComputeMilliseconds) })
-            .ToDictionaryAsync(x => x.DeviceId, x => new MeasuredSpeed(x.Inferences, x.Milliseconds), cancellationToken);
-    }
-
     public async Task<IReadOnlyDictionary<Guid, DeviceScore>> ScoresAsync(IReadOnlyDictionary<Guid, double?> claims,
         CancellationToken cancellationToken = default)
     {
-        var measured = await OfAsync(claims.Keys.ToList(), cancellationToken);
+        var deviceIds = claims.Keys.ToList();
+        var since = time.GetUtcNow() - Window;
+        var work = db.UsageRecords.AsNoTracking()
+            .Where(u => u.RecordedAt >= since && u.ReversedAt == null)
+            .Join(db.Jobs, u => u.JobId, j => j.Id, (u, j) => new { u.DeviceId, j.ModelSha256, u.WorkUnitId, u.ComputeMilliseconds });
+        var models = work.Where(w => deviceIds.Contains(w.DeviceId)).Select(w => w.ModelSha256).Distinct();
+        var totals = await work.Where(w => models.Contains(w.ModelSha256))
+            .Join(db.WorkUnits, w => w.WorkUnitId, u => u.Id, (w, u) => new { w.DeviceId, w.ModelSha256, u.RowCount, w.ComputeMilliseconds })
+            .GroupBy(w => new { w.DeviceId, w.ModelSha256 })
+            .Select(g => new { g.Key.DeviceId, g.Key.ModelSha256, Rows = g.Sum(w => (long)w.RowCount), Milliseconds = g.Sum(w => w.ComputeMilliseconds) })
+            .ToListAsync(cancellationToken);
+        var peers = totals.Select(t => t.DeviceId).Distinct().ToList();
+        var claimed = await db.Devices.AsNoTracking().Where(d => peers.Contains(d.Id))
+            .ToDictionaryAsync(d => d.Id, d => d.BenchmarkScore, cancellationToken);
+        var measured = PeerCalibration.Estimate(totals
+            .Select(t => new WorkSample(t.DeviceId, t.ModelSha256, t.Rows, t.Milliseconds, claimed.GetValueOrDefault(t.DeviceId)))
+            .ToList());
         return claims.ToDictionary(c => c.Key, c => DeviceScore.Of(c.Value, measured.GetValueOrDefault(c.Key)));
     }
 }

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using FleetMarket.Domain;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Reservations;
@@ -159,11 +158,6 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
     /// </summary>
     public async Task<int> ReleaseHeldAsync(Guid deviceId, IReadOnlyCollection<Guid> keep, CancellationToken cancellationToken = default)
     {
-        if (keep.Count > ReleaseHeldRequest.MaxKeep)
-        {
-            throw new DomainException($"keep may list at most {ReleaseHeldRequest.MaxKeep} leases.");
-        }
-
         var held = await db.WorkUnits
             .Where(u => u.DeviceId == deviceId && u.Status == WorkUnitStatus.Leased && !keep.Contains(u.LeaseId!.Value))
             .ToListAsync(cancellationToken);

@@ -1,4 +1,3 @@
-using FleetMarket.Domain;
 using FleetMarket.Domain.Protocol;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Hosting;
@@ -16,12 +15,8 @@ public sealed class LeaseWaiter(DispatchService dispatch, WorkSignal signal, Tim
 {
     public async Task<WorkUnitLease?> LeaseAsync(AuthenticatedDevice device, LeaseRequest? request, CancellationToken cancellationToken)
     {
+        // Bounded at the edge: LeaseRequest's validation.
         var waitSeconds = request?.WaitSeconds ?? 0;
-        if (waitSeconds is < 0 or > LeaseRequest.MaxWaitSeconds)
-        {
-            throw new DomainException($"waitSeconds must lie between 0 and {LeaseRequest.MaxWaitSeconds}.");
-        }
-
         // A stopping node answers its waiters at once rather than holding its shutdown for them.
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
         var deadline = time.GetUtcNow().AddSeconds(waitSeconds);

@@ -1,3 +1,4 @@
+using System.Net.Http.Headers;
 using FleetMarket.Web.Data;
 using Hangfire;
 using Hangfire.States;
@@ -80,6 +81,18 @@ public sealed class FleetApp : WebApplicationFactory<Program>
 
     public HttpClient NewClient(HttpMessageHandler? handler = null) =>
         new(handler ?? new HttpClientHandler()) { BaseAddress = BaseAddress };
+
+    /// <summary>A client that calls as <paramref name="bearer"/> (an API key or device credential, or nobody) and shows redirects instead of following them.</summary>
+    public HttpClient ProbeClient(string? bearer = null)
+    {
+        var client = NewClient(new HttpClientHandler { AllowAutoRedirect = false });
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
 
     /// <summary>Runs <paramref name="action"/> with a fresh DI scope, as a request would.</summary>
     public async Task<T> InScopeAsync<T>(Func<IServiceProvider, Task<T>> action)

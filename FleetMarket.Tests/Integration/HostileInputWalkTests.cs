@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Reflection;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Tests.Builders;
@@ -130,24 +129,13 @@ public sealed class HostileInputWalkTests(HostileInputWalkTests.World world, ITe
             var buyer = await market.BuyerWithBalanceAsync();
             var key = await App.InScopeAsync(s => s.GetRequiredService<ApiKeyService>().CreateAsync(buyer.Id, "hostile walk"));
 
-            Callers.Add(new("anonymous", Client()));
+            Callers.Add(new("anonymous", App.ProbeClient()));
             Callers.Add(new("owner", await TestUsers.SignedInClientAsync(App, device.Owner)));
             Callers.Add(new("buyer", await TestUsers.SignedInClientAsync(App, buyer)));
-            Callers.Add(new("buyer key", Client(key.Key)));
+            Callers.Add(new("buyer key", App.ProbeClient(key.Key)));
             Callers.Add(new("finance", await TestUsers.SignedInClientAsync(App, await TestUsers.CreateAsync(App, Roles.Finance))));
             Callers.Add(new("admin", await TestUsers.SignedInClientAsync(App, await TestUsers.CreateAsync(App, Roles.Admin))));
-            Callers.Add(new("device", Client(device.Credential)));
-        }
-
-        private HttpClient Client(string? bearer = null)
-        {
-            var client = App.NewClient(new HttpClientHandler { AllowAutoRedirect = false });
-            if (bearer is not null)
-            {
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-            }
-
-            return client;
+            Callers.Add(new("device", App.ProbeClient(device.Credential)));
         }
 
         public async Task DisposeAsync()

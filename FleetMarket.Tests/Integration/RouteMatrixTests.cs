@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Reflection;
 using System.Text;
 using FleetMarket.Domain.Accounts;
@@ -341,7 +340,7 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
             var apiKey = await App.InScopeAsync(s => s.GetRequiredService<ApiKeyService>().CreateAsync(_buyer.Id, "route matrix"));
 
             // Those who must be refused the first owner's and buyer's resources first, their rightful callers last.
-            Callers.Add(new("anonymous", NewClient()));
+            Callers.Add(new("anonymous", App.ProbeClient()));
             Callers.Add(await PortalAsync("other owner", otherDevice.Owner));
             Callers.Add(await PortalAsync("other buyer", otherBuyer));
             Callers.Add(await PortalAsync("finance", await TestUsers.CreateAsync(App, Roles.Finance)));
@@ -349,7 +348,7 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
             Callers.Add(DeviceCaller("other device", otherDevice));
             Callers.Add(await PortalAsync("owner", _device.Owner));
             Callers.Add(DeviceCaller("device", _device));
-            Callers.Add(new("buyer key", NewClient(apiKey.Key), Roles.Buyer, _buyer.Id));
+            Callers.Add(new("buyer key", App.ProbeClient(apiKey.Key), Roles.Buyer, _buyer.Id));
             Callers.Add(await PortalAsync("buyer", _buyer));
         }
 
@@ -429,18 +428,7 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
             new(name, await TestUsers.SignedInClientAsync(App, user), user.Role, user.Id, Cookie: true);
 
         private Caller DeviceCaller(string name, PairedDevice device) =>
-            new(name, NewClient(device.Credential), PrincipalId: device.DeviceId.ToString(), DeviceId: device.DeviceId.ToString());
-
-        private HttpClient NewClient(string? bearer = null)
-        {
-            var client = App.NewClient(new HttpClientHandler { AllowAutoRedirect = false });
-            if (bearer is not null)
-            {
-                client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-            }
-
-            return client;
-        }
+            new(name, App.ProbeClient(device.Credential), PrincipalId: device.DeviceId.ToString(), DeviceId: device.DeviceId.ToString());
 
         public async Task DisposeAsync()
         {

@@ -62,6 +62,9 @@ internal sealed class FakeMarketplace : IAsyncDisposable
 
     public ConcurrentQueue<string> LeaseRequestBodies { get; } = new();
 
+    /// <summary>When each lease request arrived.</summary>
+    public ConcurrentQueue<DateTimeOffset> LeaseRequestTimes { get; } = new();
+
     public ConcurrentQueue<Completion> Completions { get; } = new();
 
     public ConcurrentQueue<Guid> Releases { get; } = new();
@@ -137,6 +140,7 @@ internal sealed class FakeMarketplace : IAsyncDisposable
 
         device.MapPost(WorkerRoutes.Lease, async (HttpRequest request) =>
         {
+            LeaseRequestTimes.Enqueue(DateTimeOffset.UtcNow);
             LeaseRequestBodies.Enqueue($"{request.ContentType} {await new StreamReader(request.Body).ReadToEndAsync()}");
             if (NextLeaseRetryAfter is { } retryAfter)
             {

@@ -47,9 +47,10 @@ public sealed class LeaseLoopServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ExecuteAsync_ServerSaysRetryAfter_AsksAgainThenInsteadOfBackingOffLonger()
+    public async Task ExecuteAsync_ServerSaysRetryAfter_AsksAgainExactlyThen()
     {
-        marketplace.NextLeaseRetryAfter = TimeSpan.FromSeconds(1);
+        // Longer than the first back-off after a failure (1 s), far shorter than the last (30 s).
+        marketplace.NextLeaseRetryAfter = TimeSpan.FromSeconds(3);
         marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(3));
         using var host = Host(FakeMarketplace.Credential);
 
@@ -62,7 +63,8 @@ public sealed class LeaseLoopServiceTests : IAsyncLifetime
 
         await host.StopAsync();
 
-        Assert.Equal(2, marketplace.LeaseRequestBodies.Count);
+        var asked = marketplace.LeaseRequestTimes.ToArray();
+        Assert.InRange(asked[1] - asked[0], TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(10));
         Assert.Equal(3L, Assert.Single(marketplace.Completions).InferenceCount);
     }
 

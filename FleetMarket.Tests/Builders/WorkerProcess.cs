@@ -7,9 +7,11 @@ public sealed record WorkerRun(int ExitCode, string Output, string Error);
 /// <summary>Runs the real FleetMarket.Worker program in its own process, with its own config folder.</summary>
 public sealed class WorkerProcess : IDisposable
 {
-    /// <summary>The worker as its own build produced it, with its own dependency manifest, not a copy in the tests' folder.</summary>
-    private static readonly string WorkerAssembly = Path.GetFullPath(Path.Combine(
-        AppContext.BaseDirectory.Replace("FleetMarket.Tests", "FleetMarket.Worker"), "FleetMarket.Worker.dll"));
+    /// <summary>
+    /// The worker as its own build produced it (same configuration and framework as the caller's), with its own
+    /// dependency manifest: a copy beside the tests or the benchmarks would resolve their dependencies instead.
+    /// </summary>
+    private static readonly string WorkerAssembly = WorkerBuild();
 
     public string Home { get; } = Directory.CreateTempSubdirectory("fleetmarket-worker-").FullName;
 
@@ -67,4 +69,16 @@ public sealed class WorkerProcess : IDisposable
     }
 
     public void Dispose() => Directory.Delete(Home, recursive: true);
+
+    private static string WorkerBuild()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory);
+        var root = output;
+        while (!File.Exists(Path.Combine(root.FullName, "FleetMarket.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException($"{AppContext.BaseDirectory} is not inside the FleetMarket repository.");
+        }
+
+        return Path.Combine(root.FullName, "FleetMarket.Worker", "bin", output.Parent!.Name, output.Name, "FleetMarket.Worker.dll");
+    }
 }

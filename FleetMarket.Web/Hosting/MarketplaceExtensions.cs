@@ -24,6 +24,7 @@ public static class MarketplaceExtensions
         services.AddOptions<MarketplaceOptions>().BindConfiguration(MarketplaceOptions.Section)
             .ValidateDataAnnotations()
             .Validate(o => o.MaxUnitDuration >= o.LeaseDuration, "Marketplace:MaxUnitDuration must be at least Marketplace:LeaseDuration.")
+            .Validate(o => o.MaxUnitDuration >= o.UnitTargetDuration, "Marketplace:MaxUnitDuration must be at least Marketplace:UnitTargetDuration.")
             .ValidateOnStart();
         services.AddOptions<PayoutOptions>().BindConfiguration(PayoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
@@ -57,6 +58,9 @@ public static class MarketplaceExtensions
         services.AddSingleton<VerificationDice>();
         services.AddScoped<JobService>();
         services.AddScoped<JobAssembler>();
+        services.AddScoped<UnitSizer>();
+        services.AddSingleton<AssemblyKick>();
+        services.AddHostedService(provider => provider.GetRequiredService<AssemblyKick>());
         services.AddScoped<BalanceService>();
         services.AddScoped<PayoutService>();
         services.AddScoped<PayoutFactsReader>();

@@ -15,8 +15,13 @@ public sealed class MarketplaceOptions
     [Range(0, 10_000)]
     public int PlatformFeeBasisPoints { get; set; } = 2000;
 
+    /// <summary>Rows per unit of a model the marketplace has not run yet: small probes whose cost sizes its later jobs.</summary>
     [Range(1, 1_000_000)]
     public int DefaultRowsPerUnit { get; set; } = 4;
+
+    /// <summary>How long a unit should take once the model's cost per row is known: long enough that a unit's round trip is small beside it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan UnitTargetDuration { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>The highest hourly price a job pays when its buyer names none.</summary>
     [Range(1, UsagePricing.MaxPricePerHourMinor)]

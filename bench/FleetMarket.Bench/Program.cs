@@ -7,9 +7,15 @@ public static class Program
     /// <summary>
     /// dotnet run -c Release --project bench/FleetMarket.Bench -- --filter '*'
     /// dotnet run -c Release --project bench/FleetMarket.Bench -- settle [--records 1000000] [--owners 1000]
+    /// dotnet run -c Release --project bench/FleetMarket.Bench -- job [--rounds 3]
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["job", .. var jobArgs])
+        {
+            return await JobLatency.RunAsync(jobArgs);
+        }
+
         if (args is ["settle", .. var settleArgs])
         {
             return await SettlementScale.RunAsync(settleArgs);

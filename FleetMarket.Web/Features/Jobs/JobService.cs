@@ -43,7 +43,7 @@ public sealed record JobOutput(string FileName, Stream Content);
 
 /// <summary>The buyer's side of jobs. Every read is scoped to the calling buyer's own jobs.</summary>
 public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspector inspector, LedgerService ledger,
-    EscrowHolds holds, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+    EscrowHolds holds, UnitSizer sizer, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
 {
     public async Task<Guid> SubmitAsync(string buyerId, JobSubmission submission, CancellationToken cancellationToken = default)
     {
@@ -68,7 +68,8 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), inputs.Rows,
             reservation?.MaxPricePerHourMinor ?? submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now,
             submission.Priority, reservation?.Id, verification);
-        var rowsPerUnit = submission.RowsPerUnit ?? settings.DefaultRowsPerUnit;
+        var rowsPerUnit = submission.RowsPerUnit ?? await sizer.RowsPerUnitAsync(job.ModelSha256, job.RowCount,
+            rows => signature.OutputBytes(rows) <= settings.MaxOutputBytes, cancellationToken);
         var ranges = job.UnitRanges(rowsPerUnit).ToList();
         CheckOutputsFit(signature, ranges.Max(r => r.Count), settings.MaxOutputBytes);
 

@@ -21,7 +21,8 @@ public sealed record UnitResult(byte[] OutputsNpz, long ComputeMilliseconds, lon
 /// unit, once. Completing the same lease again answers the same and records nothing more.
 /// </summary>
 public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeProvider time,
-    IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs, IWriteGate writes, ResultVerifier verifier)
+    IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs, IWriteGate writes, ResultVerifier verifier,
+    AssemblyKick assembly)
 {
     /// <summary>Two results of one index decided at once: the loser decides again on what the winner saved.</summary>
     private const int DecisionAttempts = 5;
@@ -91,6 +92,7 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
                                                                     || u.Status == WorkUnitStatus.Checking), cancellationToken))
         {
             backgroundJobs.Enqueue<JobAssembler>(assembler => assembler.AssembleAsync(job.Id, CancellationToken.None));
+            assembly.Assemble(job.Id);
         }
 
         return new CompletionResponse(true);

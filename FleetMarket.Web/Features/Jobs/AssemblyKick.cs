@@ -1,0 +1,31 @@
+using System.Threading.Channels;
+
+namespace FleetMarket.Web.Features.Jobs;
+
+/// <summary>
+/// Assembles a job's outputs on this node as soon as its last unit is accepted. The Hangfire job enqueued beside
+/// it stays the durable path (a crash before this runs loses nothing), but Hangfire's storage is polled, which
+/// added up to a second to every job a buyer waited on. Running both is harmless: assembly is idempotent.
+/// </summary>
+public sealed class AssemblyKick(IServiceScopeFactory scopes, ILogger<AssemblyKick> logger) : BackgroundService
+{
+    private readonly Channel<Guid> _jobs = Channel.CreateUnbounded<Guid>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Assemble(Guid jobId) => _jobs.Writer.TryWrite(jobId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var jobId in _jobs.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<JobAssembler>().AssembleAsync(jobId, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Assembling job {JobId} at once failed; its background job will retry.", jobId);
+            }
+        }
+    }
+}

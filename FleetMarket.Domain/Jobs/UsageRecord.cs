@@ -7,8 +7,9 @@ public sealed class UsageRecord
     {
     }
 
+    /// <param name="chargeMicros">The exact charge, in millionths of a minor unit; by default exactly <paramref name="chargeMinor"/>.</param>
     public UsageRecord(WorkUnit unit, InferenceJob job, Guid deviceId, string ownerId, long pricePerHourMinor,
-        long chargeMinor, long feeMinor, DateTimeOffset now)
+        long chargeMinor, long feeMinor, DateTimeOffset now, long? chargeMicros = null)
     {
         if (feeMinor < 0 || feeMinor > chargeMinor)
         {
@@ -29,6 +30,7 @@ public sealed class UsageRecord
         PricePerHourMinor = pricePerHourMinor;
         ChargeMinor = chargeMinor;
         FeeMinor = feeMinor;
+        ChargeMicros = chargeMicros ?? checked(chargeMinor * Pricing.UsagePricing.MicrosPerMinor);
         Currency = job.Currency;
         RecordedAt = now;
     }
@@ -43,7 +45,14 @@ public sealed class UsageRecord
     public long ComputeMilliseconds { get; private set; }
     public long InferenceCount { get; private set; }
     public long PricePerHourMinor { get; private set; }
+    /// <summary>
+    /// The whole minor units this unit moved its job and owner's running charge by (see <c>Metering</c>): often zero
+    /// for a small unit, whose exact charge is in <see cref="ChargeMicros"/>. The ledger posts these.
+    /// </summary>
     public long ChargeMinor { get; private set; }
+
+    /// <summary>What the unit's compute cost exactly, in millionths of a minor unit.</summary>
+    public long ChargeMicros { get; private set; }
     public long FeeMinor { get; private set; }
     public string Currency { get; private set; } = "";
     public DateTimeOffset RecordedAt { get; private set; }

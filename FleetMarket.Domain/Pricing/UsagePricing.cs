@@ -15,22 +15,30 @@ public static class UsagePricing
     public static string MaxPriceText => $"{MaxPricePerHourMinor / 100:N0}.{MaxPricePerHourMinor % 100:00}";
 
     /// <summary>
-    /// The charge for <paramref name="computeMilliseconds"/> at an hourly price: rounded up to a whole minor
-    /// unit, at least one minor unit for any accepted work, never more than <paramref name="capMinor"/>.
+    /// Usage is metered in millionths of a minor unit and turned into whole minor units once per job and owner
+    /// (<see cref="Metering"/>), so a job's charge does not depend on how it was split into units.
     /// </summary>
-    public static long Charge(long pricePerHourMinor, long computeMilliseconds, long capMinor)
+    public const long MicrosPerMinor = 1_000_000;
+
+    /// <summary>
+    /// The exact charge for <paramref name="computeMilliseconds"/> at an hourly price, in millionths of a minor unit
+    /// (to the nearest: the rounding is below a millionth of a cent a unit), never more than <paramref name="capMinor"/>.
+    /// </summary>
+    public static long ChargeMicros(long pricePerHourMinor, long computeMilliseconds, long capMinor)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(pricePerHourMinor);
         ArgumentOutOfRangeException.ThrowIfNegative(computeMilliseconds);
-        var raw = CeilingDivide(checked(pricePerHourMinor * computeMilliseconds), MillisecondsPerHour);
-        return Math.Min(Math.Max(raw, 1), capMinor);
+        ArgumentOutOfRangeException.ThrowIfNegative(capMinor);
+        // price × ms × 10⁶ / 3,600,000 = price × ms × 10 / 36, rounded half up.
+        var micros = (checked(pricePerHourMinor * computeMilliseconds * 10) + 18) / 36;
+        return Math.Min(micros, checked(capMinor * MicrosPerMinor));
     }
 
     /// <summary>The most one unit can cost: its price for the longest a unit may run.</summary>
     public static long UnitCap(long maxPricePerHourMinor, TimeSpan maxUnitDuration) =>
         Math.Max(1, CeilingDivide(checked(maxPricePerHourMinor * (long)maxUnitDuration.TotalMilliseconds), MillisecondsPerHour));
 
-    /// <summary>The platform's share of a charge, in basis points, rounded down.</summary>
+    /// <summary>The platform's share of a charge in whole minor units, in basis points, rounded down.</summary>
     public static long PlatformFee(long chargeMinor, int feeBasisPoints)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(chargeMinor);

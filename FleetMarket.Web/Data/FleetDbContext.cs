@@ -5,6 +5,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Leases;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Payouts;
+using FleetMarket.Domain.Pricing;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Billing;
@@ -26,6 +27,7 @@ public abstract class FleetDbContext(DbContextOptions options)
     public DbSet<InferenceJob> Jobs => Set<InferenceJob>();
     public DbSet<WorkUnit> WorkUnits => Set<WorkUnit>();
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+    public DbSet<Metering> Meterings => Set<Metering>();
     public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
     public DbSet<Posting> Postings => Set<Posting>();
     public DbSet<Payout> Payouts => Set<Payout>();

@@ -1271,3 +1271,54 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
+)
+BEGIN
+    ALTER TABLE [UsageRecords] ADD [ChargeMicros] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
+)
+BEGIN
+    CREATE TABLE [Meterings] (
+        [JobId] uniqueidentifier NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [ChargeMicros] bigint NOT NULL,
+        CONSTRAINT [PK_Meterings] PRIMARY KEY ([JobId], [OwnerId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
+)
+BEGIN
+    EXEC(N'UPDATE UsageRecords SET ChargeMicros = ChargeMinor * 1000000');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
+)
+BEGIN
+    EXEC(N'INSERT INTO Meterings (JobId, OwnerId, ChargeMicros)
+    SELECT JobId, OwnerId, SUM(ChargeMinor) * 1000000 FROM UsageRecords GROUP BY JobId, OwnerId');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207094354_MeteringInMicros', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

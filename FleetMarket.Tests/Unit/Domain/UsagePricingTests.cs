@@ -5,13 +5,12 @@ namespace FleetMarket.Tests.Unit.Domain;
 public sealed class UsagePricingTests
 {
     [Theory]
-    [InlineData(120, 3_600_000, 1_000, 120)] // one hour at $1.20
-    [InlineData(120, 1_800_000, 1_000, 60)]
-    [InlineData(120, 1, 1_000, 1)] // a millisecond still costs the smallest unit
-    [InlineData(100, 36_001, 1_000, 2)] // 1.00028 cents rounds up
-    [InlineData(120, 3_600_000, 50, 50)] // never above the unit's cap
-    public void Charge_ComputeTime_RoundsUpToWholeMinorUnitsWithinTheCap(long pricePerHour, long milliseconds, long cap, long expected) =>
-        Assert.Equal(expected, UsagePricing.Charge(pricePerHour, milliseconds, cap));
+    [InlineData(120, 3_600_000, 1_000, 120_000_000)] // one hour at $1.20
+    [InlineData(120, 1, 1_000, 33)] // a millisecond is 0.0000333 cents, not a whole cent
+    [InlineData(100, 36_001, 1_000, 1_000_028)] // 1.000028 cents, to the millionth
+    [InlineData(120, 3_600_000, 50, 50_000_000)] // never above the unit's cap
+    public void ChargeMicros_ComputeTime_ExactToTheMillionthWithinTheCap(long pricePerHour, long milliseconds, long cap, long expected) =>
+        Assert.Equal(expected, UsagePricing.ChargeMicros(pricePerHour, milliseconds, cap));
 
     [Fact]
     public void UnitCap_FiveMinuteLeaseAtThreeDollarsAnHour_IsTwentyFiveCents() =>

@@ -131,7 +131,10 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         }
     }
 
-    /// <summary>Accepted work is billed: each unit at its agreed price, never beyond what the job or its reservation holds.</summary>
+    /// <summary>
+    /// Accepted work is billed: each unit at its agreed price, exactly, never beyond what the job or its reservation
+    /// holds, and turned into whole minor units on its job and owner's running total (<see cref="Metering"/>).
+    /// </summary>
     private async Task AcceptAsync(InferenceJob job, IReadOnlyList<WorkUnit> units, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settings = marketplace.Value;
@@ -146,11 +149,23 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         {
             unit.Accept();
             var cap = Math.Max(0, Math.Min(UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.MaxUnitDuration), fundsLeft));
-            var charge = UsagePricing.Charge(unit.PricePerHourMinor, unit.ComputeMilliseconds, cap);
-            fundsLeft -= charge;
-            var fee = UsagePricing.PlatformFee(charge, settings.PlatformFeeBasisPoints);
+            var micros = UsagePricing.ChargeMicros(unit.PricePerHourMinor, unit.ComputeMilliseconds, cap);
             var ownerId = unit.OwnerId ?? await db.Devices.Where(d => d.Id == unit.DeviceId).Select(d => d.OwnerId).SingleAsync(cancellationToken);
-            db.UsageRecords.Add(new UsageRecord(unit, job, unit.DeviceId!.Value, ownerId, unit.PricePerHourMinor, charge, fee, now));
+            var (charge, fee) = (await MeteringOfAsync(job.Id, ownerId, cancellationToken)).Add(micros, settings.PlatformFeeBasisPoints);
+            fundsLeft -= charge;
+            db.UsageRecords.Add(new UsageRecord(unit, job, unit.DeviceId!.Value, ownerId, unit.PricePerHourMinor, charge, fee, now, micros));
         }
+    }
+
+    private async Task<Metering> MeteringOfAsync(Guid jobId, string ownerId, CancellationToken cancellationToken)
+    {
+        if (await db.Meterings.FindAsync([jobId, ownerId], cancellationToken) is { } metering)
+        {
+            return metering;
+        }
+
+        metering = new Metering(jobId, ownerId);
+        db.Meterings.Add(metering);
+        return metering;
     }
 }

@@ -69,21 +69,17 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
                 break;
             }
-            catch (DbUpdateConcurrencyException) when (attempt < DecisionAttempts)
+            catch (DbUpdateException) when (attempt < DecisionAttempts)
             {
-                // Either another result of the index was decided first, or the lease ran out and the unit was
-                // leased again: look again at what is saved.
+                // Another result of the index was decided first, the lease ran out and the unit was leased again,
+                // another unit of the job and owner was metered at the same moment, or a concurrent completion of this
+                // very lease won (the unique usage record per unit is its): look again at what is saved.
                 db.ChangeTracker.Clear();
                 unit = await db.WorkUnits.SingleAsync(u => u.Id == unit.Id, cancellationToken);
                 if (unit.Status is not (WorkUnitStatus.Queued or WorkUnitStatus.Leased))
                 {
                     return new CompletionResponse(true, "Already completed.");
                 }
-            }
-            catch (DbUpdateException exception) when (exception is not DbUpdateConcurrencyException)
-            {
-                // A concurrent completion of the same lease won: the unique usage record per unit is its.
-                return new CompletionResponse(true, "Already completed.");
             }
         }
 

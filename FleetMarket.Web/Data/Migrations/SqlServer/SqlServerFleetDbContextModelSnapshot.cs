@@ -309,6 +309,9 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
 
+                    b.Property<long>("ChargeMicros")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("ChargeMinor")
                         .HasColumnType("bigint");
 
@@ -692,6 +695,24 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("PayoutAccounts");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Pricing.Metering", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<long>("ChargeMicros")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint");
+
+                    b.HasKey("JobId", "OwnerId");
+
+                    b.ToTable("Meterings", (string)null);
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>

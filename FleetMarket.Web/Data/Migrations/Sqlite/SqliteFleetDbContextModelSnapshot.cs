@@ -302,6 +302,9 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("ChargeMicros")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("ChargeMinor")
                         .HasColumnType("INTEGER");
 
@@ -684,6 +687,24 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("PayoutAccounts");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Pricing.Metering", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChargeMicros")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("JobId", "OwnerId");
+
+                    b.ToTable("Meterings", (string)null);
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>

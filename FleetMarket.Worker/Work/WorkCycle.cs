@@ -9,10 +9,10 @@ namespace FleetMarket.Worker.Work;
 /// One step of the worker protocol, shared by <c>run</c> and <c>run --once</c>: results kept from before go
 /// out first (and, on the first step, every other lease the server thinks this device holds is given back: they
 /// were lost with the previous process); then a heartbeat when one is due; then, if the server and the owner's
-/// availability policy let this device work now, one work unit, which the server may take a while to find
-/// (long polling) so that an idle device starts on new work at once. Heartbeats go out only as often as the server asks, because at fleet
-/// scale they are the server's hot path; the policy is checked locally before every lease, because the car may
-/// have been unplugged since the last heartbeat. Not thread-safe: one loop drives it.
+/// availability policy let this device work now, one work unit, which the server may take a while to find (long
+/// polling) so that an idle device starts on new work at once. Heartbeats go out only as often as the server asks,
+/// because at fleet scale they are the server's hot path; the policy is checked locally before every lease, because
+/// the car may have been unplugged since the last heartbeat. Not thread-safe: one loop drives it.
 /// </summary>
 public sealed class WorkCycle(
     WorkerApiClient api,

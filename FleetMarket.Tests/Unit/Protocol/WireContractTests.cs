@@ -1,0 +1,65 @@
+using System.Text.Json;
+using FleetMarket.Domain.Protocol;
+
+namespace FleetMarket.Tests.Unit.Protocol;
+
+/// <summary>
+/// The worker protocol's JSON as installed workers read and write it. A change here breaks devices in the field:
+/// add fields with defaults, never rename or remove one.
+/// </summary>
+public sealed class WireContractTests
+{
+    private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
+    private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
+    private static readonly DateTimeOffset At = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+
+    public static TheoryData<object, string> Messages => new()
+    {
+        {
+            new LeaseRequest(new DeviceConditions(IsIdle: true, IsCharging: true, BatteryPercent: 80, TemperatureCelsius: 41.5), WaitSeconds: 25),
+            """{"conditions":{"isIdle":true,"isCharging":true,"batteryPercent":80,"temperatureCelsius":41.5},"waitSeconds":25}"""
+        },
+        {
+            new WorkUnitLease(A, B, A, "model-sha", "input-sha", 4, At, LeaseSeconds: 60),
+            """{"leaseId":"00000000-0000-0000-0000-00000000000a","workUnitId":"00000000-0000-0000-0000-00000000000b","jobId":"00000000-0000-0000-0000-00000000000a","modelSha256":"model-sha","inputSha256":"input-sha","rowCount":4,"expiresAt":"2026-12-07T09:00:00+00:00","leaseSeconds":60}"""
+        },
+        { new LeaseRenewal(A, At), """{"leaseId":"00000000-0000-0000-0000-00000000000a","expiresAt":"2026-12-07T09:00:00+00:00"}""" },
+        { new ReleaseHeldRequest([A]), """{"keep":["00000000-0000-0000-0000-00000000000a"]}""" },
+        { new ReleaseHeldResponse(2), """{"released":2}""" },
+        { new CompletionResponse(false, "late"), """{"accepted":false,"reason":"late"}""" },
+        { new PairRequest("ABCD-1234", "1.0.0"), """{"code":"ABCD-1234","workerVersion":"1.0.0"}""" },
+        { new PairResponse(A, "car", "secret"), """{"deviceId":"00000000-0000-0000-0000-00000000000a","deviceName":"car","credential":"secret"}""" },
+        {
+            new DeviceCapabilities(["CPU"], "CPU", 1_000, "1.0.0", "Linux"),
+            """{"availableProviders":["CPU"],"executionProvider":"CPU","benchmarkInferencesPerSecond":1000,"workerVersion":"1.0.0","operatingSystem":"Linux"}"""
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Messages))]
+    public void Message_SerialisesAsInstalledWorkersExpect(object message, string json) =>
+        Assert.Equal(json, JsonSerializer.Serialize(message, message.GetType(), JsonSerializerOptions.Web));
+
+    [Fact]
+    public void LeaseFromAServerBeforeRenewal_StillReads()
+    {
+        var lease = JsonSerializer.Deserialize<WorkUnitLease>(
+            """{"leaseId":"00000000-0000-0000-0000-00000000000a","workUnitId":"00000000-0000-0000-0000-00000000000b","jobId":"00000000-0000-0000-0000-00000000000a","modelSha256":"m","inputSha256":"i","rowCount":4,"expiresAt":"2026-12-07T09:00:00+00:00"}""",
+            JsonSerializerOptions.Web)!;
+
+        Assert.Null(lease.LeaseSeconds);
+        Assert.Equal(4, lease.RowCount);
+    }
+
+    [Fact]
+    public void Routes_AreWhereInstalledWorkersCallThem()
+    {
+        Assert.Equal("/api/worker/lease", WorkerRoutes.Lease);
+        Assert.Equal("/api/worker/heartbeat", WorkerRoutes.Heartbeat);
+        Assert.Equal($"/api/worker/leases/{A}/complete", WorkerRoutes.Complete(A));
+        Assert.Equal($"/api/worker/leases/{A}/renew", WorkerRoutes.Renew(A));
+        Assert.Equal("/api/worker/leases/release-held", WorkerRoutes.ReleaseHeld);
+        Assert.Equal(("outputs", "computeMilliseconds", "inferenceCount"),
+            (WorkerRoutes.OutputsField, WorkerRoutes.ComputeMillisecondsField, WorkerRoutes.InferenceCountField));
+    }
+}

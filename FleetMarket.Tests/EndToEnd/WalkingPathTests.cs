@@ -61,8 +61,16 @@ public sealed class WalkingPathTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(expected.Shape, outputs.Shape);
         Assert.All(outputs.ToFloats().Zip(expected.ToFloats()), pair => Assert.Equal(pair.Second, pair.First, 1e-5f));
 
-        // 6. Usage is settled into the ledger and the owner's payout reaches finance, who approve it.
+        // 6. Usage is settled into the ledger and the owner's payout reaches finance, who approve it. Metering is exact,
+        // so ten rows of a small model earned a fraction of a cent: the owner's second car also runs a minute-long unit.
         Assert.Equal(4, await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.JobId == job.Id)));
+        using (var secondCar = _market.DeviceClient(await _market.PairedDeviceOfAsync(owner)))
+        {
+            await _market.SubmitSampleJobAsync(buyer, rows: 1, rowsPerUnit: 1);
+            var lease = (await MarketplaceBuilder.LeaseAsync(secondCar))!;
+            (await MarketplaceBuilder.CompleteHonestlyAsync(secondCar, lease)).EnsureSuccessStatusCode();
+        }
+
         await app.RunRecurringJobAsync(SettlementJob.Id);
         await app.RunRecurringJobAsync(PayoutRunJob.Id);
         var finance = await TestUsers.CreateAsync(app, Roles.Finance);

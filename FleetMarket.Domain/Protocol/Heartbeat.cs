@@ -8,7 +8,11 @@ public sealed record DeviceConditions(
     bool IsIdle,
     bool? IsCharging,
     [Range(0, 100)] int? BatteryPercent,
-    [Range(FieldLimits.MinTemperatureCelsius, FieldLimits.MaxTemperatureCelsius)] double? TemperatureCelsius);
+    [Range(FieldLimits.MinTemperatureCelsius, FieldLimits.MaxTemperatureCelsius)] double? TemperatureCelsius)
+{
+    /// <summary>Conditions a worker did not send: only the policy's clock rules (windows, departures) apply.</summary>
+    public static readonly DeviceConditions Unknown = new(IsIdle: true, IsCharging: null, BatteryPercent: null, TemperatureCelsius: null);
+}
 
 public sealed record HeartbeatRequest(DeviceConditions Conditions,
     [MaxLength(FieldLimits.ExecutionProvider), PlainText] string ExecutionProvider);

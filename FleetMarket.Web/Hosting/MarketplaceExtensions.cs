@@ -48,7 +48,7 @@ public static class MarketplaceExtensions
         services.AddScoped<ReservationService>();
         services.AddScoped<DeviceService>();
         services.AddScoped<DeviceListing>();
-        services.AddScoped<MeasuredSpeeds>();
+        services.AddScoped<MeasuredScores>();
         services.AddScoped<PairingService>();
         services.AddScoped<DispatchService>();
         services.AddScoped<LeaseWaiter>();

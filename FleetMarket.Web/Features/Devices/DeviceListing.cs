@@ -24,7 +24,7 @@ public sealed record DeviceRow(Guid Id, string Name, DeviceKind Kind, string Acc
 public sealed record DevicePage(IReadOnlyList<DeviceRow> Rows, int Total);
 
 /// <summary>The owner's devices a page at a time, with live state, this month's earnings and the reliability record per device.</summary>
-public sealed class DeviceListing(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace, MeasuredSpeeds speeds)
+public sealed class DeviceListing(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace, MeasuredScores measured)
 {
     public async Task<DevicePage> PageAsync(string ownerId, int page, int pageSize, CancellationToken cancellationToken = default)
     {
@@ -40,7 +40,7 @@ public sealed class DeviceListing(FleetDbContext db, TimeProvider time, IOptions
                     .Sum(u => u.ChargeMinor - u.FeeMinor),
             })
             .ToListAsync(cancellationToken);
-        var scores = await speeds.ScoresAsync(devices.ToDictionary(x => x.Device.Id, x => x.Device.BenchmarkScore), cancellationToken);
+        var scores = await measured.ScoresAsync(devices.ToDictionary(x => x.Device.Id, x => x.Device.BenchmarkScore), cancellationToken);
         var offlineBefore = now - marketplace.Value.OfflineAfter;
         var rows = devices.Select(x => new DeviceRow(x.Device.Id, x.Device.Name, x.Device.Kind, x.Device.Accelerator,
                 x.Device.Region, x.Device.AskingPricePerHourMinor, x.Device.Currency, StateOf(x.Device, x.Working, offlineBefore),

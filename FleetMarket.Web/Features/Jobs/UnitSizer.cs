@@ -30,7 +30,7 @@ public sealed class UnitSizer(FleetDbContext db, IOptions<MarketplaceOptions> ma
             .ToListAsync(cancellationToken);
         if (costs.Count == 0)
         {
-            return Math.Min(settings.DefaultRowsPerUnit, rows);
+            return settings.DefaultRowsPerUnit;
         }
 
         costs.Sort();

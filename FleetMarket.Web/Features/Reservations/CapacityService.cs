@@ -10,7 +10,7 @@ namespace FleetMarket.Web.Features.Reservations;
 
 /// <summary>
 /// A device and how many of its hours are free to reserve in the coming week. <see cref="BenchmarkScore"/> is the
-/// score it is ranked by; where <see cref="ScoreDisputed"/>, that is its measured speed and not its <see cref="ClaimedScore"/>.
+/// score it is ranked by; where <see cref="ScoreDisputed"/>, that is the score its work implies and not its <see cref="ClaimedScore"/>.
 /// </summary>
 public sealed record CapacityOffer(Guid DeviceId, DeviceKind Kind, string Accelerator, string? ExecutionProvider,
     double? BenchmarkScore, int MemoryMb, string Region, long PricePerHourMinor, int FreeHours, double ScorePerPrice,
@@ -26,7 +26,7 @@ public sealed record CapacityView(IReadOnlyList<CapacityOffer> Devices, IReadOnl
 /// sold. Read by the capacity browser and by reservations, which then let the database settle any race.
 /// </summary>
 public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
-    MeasuredSpeeds speeds)
+    MeasuredScores measured)
 {
     /// <summary>The free capacity of the next seven days that meets <paramref name="requirements"/>, best score per price first.</summary>
     public async Task<CapacityView> BrowseAsync(CapacityRequirements requirements, CancellationToken cancellationToken = default)
@@ -60,7 +60,7 @@ public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptio
 
     /// <summary>
     /// Devices that can be booked: paired, not suspended, priced in the marketplace's currency; each scored by
-    /// its benchmark claim, or by its measured speed where the two disagree (see <see cref="DeviceScore"/>).
+    /// its benchmark claim, or by the score its work implies where the two disagree (see <see cref="DeviceScore"/>).
     /// </summary>
     public async Task<IReadOnlyList<DeviceOffer>> OffersAsync(CapacityRequirements requirements, CancellationToken cancellationToken = default)
     {
@@ -81,7 +81,7 @@ public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptio
             .Select(d => new DeviceOffer(d.Id, d.Kind, d.Accelerator, d.ExecutionProvider, d.BenchmarkScore, d.MemoryMb, d.Region,
                 d.AskingPricePerHourMinor, d.Policy))
             .ToListAsync(cancellationToken);
-        var scores = await speeds.ScoresAsync(claimed.ToDictionary(o => o.DeviceId, o => o.BenchmarkScore), cancellationToken);
+        var scores = await measured.ScoresAsync(claimed.ToDictionary(o => o.DeviceId, o => o.BenchmarkScore), cancellationToken);
         return claimed.Select(o => scores[o.DeviceId] is { Disputed: true } score
             ? o with { BenchmarkScore = score.Effective, ScoreDisputed = true, ClaimedScore = o.BenchmarkScore }
             : o).ToList();

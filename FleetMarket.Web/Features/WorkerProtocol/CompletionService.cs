@@ -46,8 +46,8 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         var outputSha = await blobs.PutAsync(result.OutputsNpz, cancellationToken);
 
         // Metering comes from an untrusted device: no unit can be billed for longer than a unit may run.
-        var leaseMilliseconds = (long)marketplace.Value.MaxUnitDuration.TotalMilliseconds;
-        var computeMilliseconds = Math.Min(result.ComputeMilliseconds, leaseMilliseconds);
+        var maxUnitMilliseconds = (long)marketplace.Value.MaxUnitDuration.TotalMilliseconds;
+        var computeMilliseconds = Math.Min(result.ComputeMilliseconds, maxUnitMilliseconds);
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();

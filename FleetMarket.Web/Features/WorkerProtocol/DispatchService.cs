@@ -20,8 +20,6 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
 {
     /// <summary>Open jobs looked at per lease, in dispatch order; a unit almost always comes from the first.</summary>
     private const int JobsPerAttempt = 4;
-    /// <summary>Conditions a worker did not send: only the policy's clock rules (windows, departures) apply.</summary>
-    public static readonly DeviceConditions UnknownConditions = new(IsIdle: true, IsCharging: null, BatteryPercent: null, TemperatureCelsius: null);
 
     /// <summary>
     /// One unit for the device, or null when there is none or the owner's policy says no. Conditions the
@@ -31,7 +29,7 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
         CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var decision = device.Policy.Evaluate(conditions ?? UnknownConditions, now, marketplace.Value.LeaseDuration);
+        var decision = device.Policy.Evaluate(conditions ?? DeviceConditions.Unknown, now, marketplace.Value.LeaseDuration);
         if (!decision.Allowed)
         {
             return null;

@@ -19,7 +19,7 @@ public sealed class LeaseRenewals(FleetDbContext db, TimeProvider time, IOptions
     {
         var now = time.GetUtcNow();
         var settings = marketplace.Value;
-        var decision = device.Policy.Evaluate(DispatchService.UnknownConditions, now, settings.LeaseDuration);
+        var decision = device.Policy.Evaluate(DeviceConditions.Unknown, now, settings.LeaseDuration);
         if (!decision.Allowed)
         {
             throw new ConflictException($"The owner's availability policy ends work on this device now: {decision.Reason}.");

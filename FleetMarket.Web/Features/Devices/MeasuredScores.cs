@@ -9,7 +9,7 @@ namespace FleetMarket.Web.Features.Devices;
 /// other device that ran those models (see <see cref="PeerCalibration"/>): what benchmark claims are checked
 /// against. Reversed work does not count.
 /// </summary>
-public sealed class MeasuredSpeeds(FleetDbContext db, TimeProvider time)
+public sealed class MeasuredScores(FleetDbContext db, TimeProvider time)
 {
     /// <summary>Recent work only, so a device that was upgraded (or degraded) is judged by what it is now.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromDays(30);

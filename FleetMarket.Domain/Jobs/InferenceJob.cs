@@ -79,17 +79,21 @@ public sealed class InferenceJob
 
     public IReadOnlyList<WorkUnit> Units => _units;
 
-    /// <summary>The row ranges of the units, in input order, each at most <paramref name="rowsPerUnit"/> rows.</summary>
-    public IEnumerable<(int Start, int Count)> UnitRanges(int rowsPerUnit)
+    /// <summary>
+    /// The row ranges of the units, in input order, each at most <paramref name="rowsPerUnit"/> rows, from row
+    /// <paramref name="from"/> up to (not including) <paramref name="to"/>, the end when not given.
+    /// </summary>
+    public IEnumerable<(int Start, int Count)> UnitRanges(int rowsPerUnit, int from = 0, int? to = null)
     {
         if (rowsPerUnit <= 0)
         {
             throw new DomainException("Rows per unit must be above zero.");
         }
 
-        for (var start = 0; start < RowCount; start += rowsPerUnit)
+        var end = to ?? RowCount;
+        for (var start = from; start < end; start += rowsPerUnit)
         {
-            yield return (start, Math.Min(rowsPerUnit, RowCount - start));
+            yield return (start, Math.Min(rowsPerUnit, end - start));
         }
     }
 
@@ -99,21 +103,58 @@ public sealed class InferenceJob
     /// </summary>
     public IReadOnlyList<WorkUnit> Split(int rowsPerUnit, IReadOnlyList<string> inputSha256s)
     {
-        if (_units.Count > 0)
+        EnsureNotSplit();
+        _units.AddRange(Cut(0, 0, RowCount, rowsPerUnit, inputSha256s));
+        return _units;
+    }
+
+    /// <summary>
+    /// For a model whose cost is not known yet: one small probe unit of the first <paramref name="probeRows"/> rows,
+    /// and the rest <see cref="WorkUnitStatus.Waiting"/>, to be cut by <see cref="CutWaiting"/> once the probe has
+    /// measured the cost. A 2,000-row job no longer runs as 500 probe-sized round trips.
+    /// </summary>
+    public IReadOnlyList<WorkUnit> SplitWithProbe(int probeRows, string probeInputSha256, string restInputSha256)
+    {
+        EnsureNotSplit();
+        if (probeRows <= 0 || probeRows >= RowCount)
         {
-            throw new InvalidOperationException("The job is already split.");
+            throw new ArgumentOutOfRangeException(nameof(probeRows), "A probe leaves rows to wait.");
         }
 
-        var ranges = UnitRanges(rowsPerUnit).ToList();
+        _units.AddRange(Cut(0, 0, probeRows, probeRows, [probeInputSha256]));
+        _units.Add(new WorkUnit(Id, 1, probeRows, RowCount - probeRows, restInputSha256, status: WorkUnitStatus.Waiting));
+        return _units;
+    }
+
+    /// <summary>
+    /// The units that replace the <paramref name="waiting"/> rows: the same indexes on, so outputs stay in input order,
+    /// one per <paramref name="inputSha256s"/> slice of <paramref name="rowsPerUnit"/> rows.
+    /// </summary>
+    public IReadOnlyList<WorkUnit> CutWaiting(WorkUnit waiting, int rowsPerUnit, IReadOnlyList<string> inputSha256s) =>
+        waiting.JobId == Id && waiting.Status == WorkUnitStatus.Waiting
+            ? Cut(waiting.Index, waiting.RowStart, RowCount, rowsPerUnit, inputSha256s)
+            : throw new InvalidOperationException("Only this job's waiting rows can be cut.");
+
+    private List<WorkUnit> Cut(int firstIndex, int fromRow, int toRow, int rowsPerUnit, IReadOnlyList<string> inputSha256s)
+    {
+        var ranges = UnitRanges(rowsPerUnit, fromRow, toRow).ToList();
         if (ranges.Count != inputSha256s.Count)
         {
             throw new ArgumentException("One input slice per unit is needed.", nameof(inputSha256s));
         }
 
         var copies = Verification.Mode == VerificationMode.Redundancy ? Verification.Replicas : 1;
-        _units.AddRange(ranges.SelectMany((range, index) => Enumerable.Range(0, copies)
-            .Select(replica => new WorkUnit(Id, index, range.Start, range.Count, inputSha256s[index], replica))));
-        return _units;
+        return ranges.SelectMany((range, offset) => Enumerable.Range(0, copies)
+                .Select(replica => new WorkUnit(Id, firstIndex + offset, range.Start, range.Count, inputSha256s[offset], replica)))
+            .ToList();
+    }
+
+    private void EnsureNotSplit()
+    {
+        if (_units.Count > 0)
+        {
+            throw new InvalidOperationException("The job is already split.");
+        }
     }
 
     public void Hold(long amountMinor) => HeldMinor = amountMinor >= 0
@@ -140,6 +181,11 @@ public sealed class InferenceJob
 
     public void Fail(string reason, DateTimeOffset now)
     {
+        foreach (var unit in _units)
+        {
+            unit.Withdraw("the job failed");
+        }
+
         FailureReason = reason;
         Status = JobStatus.Failed;
         CompletedAt = now;

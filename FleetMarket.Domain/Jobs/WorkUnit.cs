@@ -12,7 +12,8 @@ public sealed class WorkUnit
     {
     }
 
-    internal WorkUnit(Guid jobId, int index, int rowStart, int rowCount, string inputSha256, int replica = 0)
+    internal WorkUnit(Guid jobId, int index, int rowStart, int rowCount, string inputSha256, int replica = 0,
+        WorkUnitStatus status = WorkUnitStatus.Queued)
     {
         Id = Guid.NewGuid();
         JobId = jobId;
@@ -21,7 +22,7 @@ public sealed class WorkUnit
         RowStart = rowStart;
         RowCount = rowCount;
         InputSha256 = inputSha256;
-        Status = WorkUnitStatus.Queued;
+        Status = status;
     }
 
     public Guid Id { get; private set; }
@@ -135,10 +136,10 @@ public sealed class WorkUnit
         }
     }
 
-    /// <summary>Takes a unit that has not started out of the queue for good.</summary>
+    /// <summary>Takes a unit that has not started (or rows not yet cut into units) out of the queue for good.</summary>
     public void Withdraw(string reason)
     {
-        if (Status == WorkUnitStatus.Queued)
+        if (Status is WorkUnitStatus.Queued or WorkUnitStatus.Waiting)
         {
             Status = WorkUnitStatus.Failed;
             FailureReason = reason;

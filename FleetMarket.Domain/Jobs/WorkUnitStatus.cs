@@ -17,4 +17,10 @@ public enum WorkUnitStatus
 
     /// <summary>A replica that was no longer needed when its index was decided; it never ran.</summary>
     Dropped,
+
+    /// <summary>
+    /// A job's rows not yet cut into units: they wait until the job's first unit has measured what the model costs
+    /// per row, then become units sized to the target time. Never leased.
+    /// </summary>
+    Waiting,
 }

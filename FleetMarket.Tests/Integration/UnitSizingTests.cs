@@ -23,20 +23,53 @@ public sealed class UnitSizingTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
-    public async Task Submit_ModelNeverRun_ProbesInSmallUnits_ThenSizesLaterJobsToTheTargetTime()
+    public async Task Submit_ModelNeverRun_ProbesOneSmallUnit_ThenCutsTheRestToTheTargetTime_AndOutputsStayInInputOrder()
     {
         var buyer = await _market.BuyerWithBalanceAsync(1_000_00);
-        var probe = await SubmitAsync(buyer, rows: 12, rowsPerUnit: null);
-        Assert.All(await UnitsOfAsync(probe), u => Assert.Equal(4, u.RowCount));
+        var jobId = await SubmitAsync(buyer, rows: 1_000, rowsPerUnit: null);
+        var submitted = await UnitsOfAsync(jobId);
+        Assert.Equal([(4, WorkUnitStatus.Queued), (996, WorkUnitStatus.Waiting)],
+            submitted.OrderBy(u => u.Index).Select(u => (u.RowCount, u.Status)));
 
-        // The probes take 100 ms for four rows: 25 ms a row, so a 3 s unit holds 120 rows.
+        // Only the probe is offered; it takes 100 ms for four rows: 25 ms a row, so a 3 s unit holds 120 rows.
+        using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
+        var probe = await MarketplaceBuilder.LeaseAsync(device);
+        Assert.NotNull(probe);
+        Assert.Equal(4, probe.RowCount);
+        Assert.Null(await MarketplaceBuilder.LeaseAsync(device));
+        (await MarketplaceBuilder.UploadAsync(device, probe.LeaseId, await MarketplaceBuilder.HonestOutputsAsync(device, probe),
+            computeMilliseconds: 100)).EnsureSuccessStatusCode();
+
+        // Cut by the time the completion is answered: the device's next lease finds the rest.
+        var cut = (await UnitsOfAsync(jobId)).OrderBy(u => u.Index).ToList();
+        Assert.DoesNotContain(cut, u => u.Status == WorkUnitStatus.Waiting);
+        Assert.Equal([4, 120, 120, 120, 120, 120, 120, 120, 120, 36], cut.Select(u => u.RowCount));
+        Assert.Equal(Enumerable.Range(0, 10), cut.Select(u => u.Index));
+        Assert.Equal(cut.Select(u => u.RowStart), cut.Select(u => u.RowStart).Order());
+        await MarketplaceBuilder.CompleteAllOfferedAsync(device);
+
+        await Eventually.TrueAsync(() => _app.QueryAsync(db => db.Jobs.AnyAsync(j => j.Id == jobId && j.Status == JobStatus.Completed)),
+            TimeSpan.FromSeconds(30), "the job to complete");
+        var outputs = await _app.InScopeAsync(async services =>
+        {
+            var output = await services.GetRequiredService<JobService>().OpenOutputAsync(buyer.Id, jobId);
+            await using var content = output.Content;
+            return Npy.Read(content);
+        });
+        Assert.Equal(ReferenceModel.Compute(ReferenceModel.SampleInputs(1_000)).ToFloats(), outputs.ToFloats());
+    }
+
+    [Fact]
+    public async Task Submit_ModelAlreadyRun_SizesUnitsToTheTargetTime_UnlessTheBuyerChoseASize()
+    {
+        var buyer = await _market.BuyerWithBalanceAsync(1_000_00);
+        var probe = await SubmitAsync(buyer, rows: 4, rowsPerUnit: null);
+        Assert.Equal(4, Assert.Single(await UnitsOfAsync(probe)).RowCount);
         using (var device = _market.DeviceClient(await _market.PairedDeviceAsync()))
         {
-            while (await MarketplaceBuilder.LeaseAsync(device) is { } lease)
-            {
-                (await MarketplaceBuilder.UploadAsync(device, lease.LeaseId, await MarketplaceBuilder.HonestOutputsAsync(device, lease),
-                    computeMilliseconds: 100)).EnsureSuccessStatusCode();
-            }
+            var lease = await MarketplaceBuilder.LeaseAsync(device);
+            (await MarketplaceBuilder.UploadAsync(device, lease!.LeaseId, await MarketplaceBuilder.HonestOutputsAsync(device, lease),
+                computeMilliseconds: 100)).EnsureSuccessStatusCode();
         }
 
         var sized = await SubmitAsync(buyer, rows: 1_000, rowsPerUnit: null);

@@ -59,6 +59,7 @@ public static class MarketplaceExtensions
         services.AddScoped<JobService>();
         services.AddScoped<JobAssembler>();
         services.AddScoped<UnitSizer>();
+        services.AddScoped<WaitingRowsCutter>();
         services.AddSingleton<AssemblyKick>();
         services.AddHostedService(provider => provider.GetRequiredService<AssemblyKick>());
         services.AddScoped<BalanceService>();

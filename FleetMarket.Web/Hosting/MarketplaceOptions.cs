@@ -15,7 +15,7 @@ public sealed class MarketplaceOptions
     [Range(0, 10_000)]
     public int PlatformFeeBasisPoints { get; set; } = 2000;
 
-    /// <summary>Rows per unit of a model the marketplace has not run yet: small probes whose cost sizes its later jobs.</summary>
+    /// <summary>Rows of the probe unit a job of a model the marketplace has not run yet starts with: its cost sizes the rest.</summary>
     [Range(1, 1_000_000)]
     public int DefaultRowsPerUnit { get; set; } = 4;
 

@@ -26,6 +26,32 @@ public sealed class WorkUnitTests
     }
 
     [Fact]
+    public void SplitWithProbe_ThenCutWaiting_UnitsFollowTheProbeInInputOrder_AndWaitingRowsAreNeverLeasable()
+    {
+        var job = new InferenceJob("buyer", "job", new string('a', 64), 10, 300, "USD", Now);
+
+        var split = job.SplitWithProbe(2, "probe", "rest");
+        var waiting = split.Single(u => u.Status == WorkUnitStatus.Waiting);
+        var cut = job.CutWaiting(waiting, 3, ["c1", "c2", "c3"]);
+
+        Assert.Equal([(0, 0, 2, WorkUnitStatus.Queued), (1, 2, 8, WorkUnitStatus.Waiting)], split.Select(u => (u.Index, u.RowStart, u.RowCount, u.Status)));
+        Assert.False(WorkUnit.LeasableAt(Now).Compile()(waiting));
+        Assert.Equal([(1, 2, 3, "c1"), (2, 5, 3, "c2"), (3, 8, 2, "c3")], cut.Select(u => (u.Index, u.RowStart, u.RowCount, u.InputSha256)));
+    }
+
+    [Fact]
+    public void Cancel_WithRowsWaiting_WithdrawsThem()
+    {
+        var job = new InferenceJob("buyer", "job", new string('a', 64), 10, 300, "USD", Now);
+        job.SplitWithProbe(2, "probe", "rest");
+
+        job.Cancel(Now);
+
+        Assert.All(job.Units, u => Assert.Equal(WorkUnitStatus.Failed, u.Status));
+        Assert.Throws<InvalidOperationException>(() => job.CutWaiting(job.Units[1], 3, ["c1", "c2", "c3"]));
+    }
+
+    [Fact]
     public void LeasableAt_QueuedOrExpiredWithAttemptsLeft_OnlyThose()
     {
         var leasable = WorkUnit.LeasableAt(Now).Compile();

@@ -68,8 +68,10 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), inputs.Rows,
             reservation?.MaxPricePerHourMinor ?? submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now,
             submission.Priority, reservation?.Id, verification);
-        var rowsPerUnit = submission.RowsPerUnit ?? await sizer.RowsPerUnitAsync(job.ModelSha256, job.RowCount,
+        var sized = submission.RowsPerUnit ?? await sizer.RowsPerUnitAsync(job.ModelSha256, job.RowCount,
             rows => signature.OutputBytes(rows) <= settings.MaxOutputBytes, cancellationToken);
+        var probeRows = sized is null && job.RowCount > settings.DefaultRowsPerUnit ? settings.DefaultRowsPerUnit : (int?)null;
+        var rowsPerUnit = sized ?? settings.DefaultRowsPerUnit;
         var ranges = job.UnitRanges(rowsPerUnit).ToList();
         CheckOutputsFit(signature, ranges.Max(r => r.Count), settings.MaxOutputBytes);
 
@@ -85,13 +87,22 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         }
 
         await blobs.PutAsync(submission.Model, cancellationToken);
-        var slices = new List<string>(ranges.Count);
-        foreach (var (start, count) in ranges)
+        if (probeRows is { } probe)
         {
-            slices.Add(await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(start, count)), cancellationToken));
+            job.SplitWithProbe(probe, await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(0, probe)), cancellationToken),
+                await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(probe, job.RowCount - probe)), cancellationToken));
+        }
+        else
+        {
+            var slices = new List<string>(ranges.Count);
+            foreach (var (start, count) in ranges)
+            {
+                slices.Add(await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(start, count)), cancellationToken));
+            }
+
+            job.Split(rowsPerUnit, slices);
         }
 
-        job.Split(rowsPerUnit, slices);
         db.Jobs.Add(job);
         if (reservation is null)
         {

@@ -8,9 +8,9 @@ namespace FleetMarket.Web.Features.Jobs;
 
 /// <summary>
 /// Sizes work units by compute, not by rows, for jobs whose buyer named no size: from what this model cost per row on
-/// its recently accepted units, as many rows as take <see cref="MarketplaceOptions.UnitTargetDuration"/>. A model
-/// never run before starts with small probe units (<see cref="MarketplaceOptions.DefaultRowsPerUnit"/>), whose
-/// results size its next jobs. Each round trip (lease, input, run, upload, completion) costs milliseconds whatever
+/// its recently completed units, as many rows as take <see cref="MarketplaceOptions.UnitTargetDuration"/>. A model
+/// never run before is not sized (null): its job starts with a small probe unit whose result sizes the rest (see
+/// <see cref="WaitingRowsCutter"/>). Each round trip (lease, input, run, upload, completion) costs milliseconds whatever
 /// the unit holds, so a cheap model in four-row units spent most of its time on them.
 /// </summary>
 public sealed class UnitSizer(FleetDbContext db, IOptions<MarketplaceOptions> marketplace)
@@ -18,23 +18,26 @@ public sealed class UnitSizer(FleetDbContext db, IOptions<MarketplaceOptions> ma
     /// <summary>Recent units enough to see the model's cost; the median, so one device's odd report cannot swing it.</summary>
     private const int Sample = 51;
 
-    public async Task<int> RowsPerUnitAsync(string modelSha256, int rows, Func<int, bool> outputsFit, CancellationToken cancellationToken)
+    /// <returns>Rows per unit, or null when no unit of the model has run yet.</returns>
+    public async Task<int?> RowsPerUnitAsync(string modelSha256, int rows, Func<int, bool> outputsFit, CancellationToken cancellationToken)
     {
         var settings = marketplace.Value;
+        // Results still being checked count: the cost was measured all the same. A unit reported as 0 ms took under
+        // one: counted as 1 ms, an upper bound, so a cheap model's units grow large but never past the target.
         var costs = await db.WorkUnits.AsNoTracking()
-            .Where(u => u.Status == WorkUnitStatus.Done && u.ComputeMilliseconds > 0 && u.RowCount > 0
+            .Where(u => (u.Status == WorkUnitStatus.Done || u.Status == WorkUnitStatus.Checking) && u.RowCount > 0
                         && db.Jobs.Any(j => j.Id == u.JobId && j.ModelSha256 == modelSha256))
             .OrderByDescending(u => u.CompletedAt)
             .Take(Sample)
-            .Select(u => (double)u.ComputeMilliseconds / u.RowCount)
+            .Select(u => new { u.ComputeMilliseconds, u.RowCount })
             .ToListAsync(cancellationToken);
         if (costs.Count == 0)
         {
-            return settings.DefaultRowsPerUnit;
+            return null;
         }
 
-        costs.Sort();
-        var millisecondsPerRow = costs[costs.Count / 2];
+        var perRow = costs.Select(u => (double)Math.Max(u.ComputeMilliseconds, 1) / u.RowCount).Order().ToList();
+        var millisecondsPerRow = perRow[perRow.Count / 2];
         var sized = (int)Math.Clamp(settings.UnitTargetDuration.TotalMilliseconds / millisecondsPerRow, 1, rows);
 
         // Never more rows than a device may return outputs for.

@@ -22,7 +22,7 @@ public sealed record UnitResult(byte[] OutputsNpz, long ComputeMilliseconds, lon
 /// </summary>
 public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeProvider time,
     IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs, IWriteGate writes, ResultVerifier verifier,
-    AssemblyKick assembly)
+    AssemblyKick assembly, WaitingRowsCutter cutter, ILogger<CompletionService> logger)
 {
     /// <summary>Two results of one index decided at once: the loser decides again on what the winner saved.</summary>
     private const int DecisionAttempts = 5;
@@ -83,9 +83,26 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             }
         }
 
-        // Only units still to run or to judge keep a job open; this reads the (JobId, Status) index, not the finished units.
-        if (!await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && (u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
-                                                                    || u.Status == WorkUnitStatus.Checking), cancellationToken))
+        // Rows still waiting for a measured cost are cut now, before the device asks for its next unit (the background
+        // task is the durable path); else, once no unit is left to run or to judge, the outputs are assembled. This
+        // reads the (JobId, Status) index, not the finished units.
+        var open = await db.WorkUnits
+            .Where(u => u.JobId == job.Id && (u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
+                                              || u.Status == WorkUnitStatus.Checking || u.Status == WorkUnitStatus.Waiting))
+            .Select(u => u.Status).Distinct().ToListAsync(cancellationToken);
+        if (open.Contains(WorkUnitStatus.Waiting))
+        {
+            backgroundJobs.Enqueue<WaitingRowsCutter>(background => background.CutAsync(job.Id, CancellationToken.None));
+            try
+            {
+                await cutter.CutAsync(job.Id, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Cutting job {JobId}'s waiting rows at once failed; its background task will retry.", job.Id);
+            }
+        }
+        else if (open.Count == 0)
         {
             backgroundJobs.Enqueue<JobAssembler>(assembler => assembler.AssembleAsync(job.Id, CancellationToken.None));
             assembly.Assemble(job.Id);

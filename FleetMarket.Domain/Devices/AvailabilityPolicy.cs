@@ -97,7 +97,7 @@ public sealed record AvailabilityPolicy(
     public bool AllowsSlot(DateTimeOffset start, TimeSpan length) => TimeAvailableFrom(start) >= length;
 
     /// <summary>How long the device may work from <paramref name="now"/> before a window closes or the car leaves.</summary>
-    private TimeSpan TimeAvailableFrom(DateTimeOffset now)
+    public TimeSpan TimeAvailableFrom(DateTimeOffset now)
     {
         var local = MinuteOfWeek(now);
         var available = TimeSpan.FromMinutes(MinutesUntilWindowEnds(local) ?? MinutesPerWeek);

@@ -24,3 +24,19 @@ public sealed record LeaseRenewal(Guid LeaseId, DateTimeOffset ExpiresAt);
 
 /// <summary>The server's answer to a completion: whether the result was taken, and why not.</summary>
 public sealed record CompletionResponse(bool Accepted, string? Reason = null);
+
+/// <summary>The units handed out by one batched lease, in the order the device should run them; empty when there is none.</summary>
+public sealed record LeaseBatch(IReadOnlyList<WorkUnitLease> Leases);
+
+/// <summary>One result of a batched completion; its outputs travel as the file part named by <see cref="LeaseId"/>.</summary>
+public sealed record UnitCompletion(Guid LeaseId, long ComputeMilliseconds, long InferenceCount);
+
+/// <summary>The server's answer to each result of a batched completion, judged on its own, in the order they were sent.</summary>
+public sealed record BatchCompletionResponse(IReadOnlyList<LeaseCompletionResponse> Results);
+
+/// <param name="Accepted">As <see cref="CompletionResponse.Accepted"/>: the result was taken, or had been already.</param>
+/// <param name="Refused">
+/// The result itself was refused (outputs of the wrong shape, a lease not the device's), as a single completion would
+/// be with a 4xx: the lease is unchanged, and sending the same result again will not help.
+/// </param>
+public sealed record LeaseCompletionResponse(Guid LeaseId, bool Accepted, string? Reason = null, bool Refused = false);

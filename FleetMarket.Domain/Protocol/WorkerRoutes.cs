@@ -7,6 +7,8 @@ public static class WorkerRoutes
     public const string Pair = Prefix + "/pair";
     public const string Heartbeat = Prefix + "/heartbeat";
     public const string Lease = Prefix + "/lease";
+    public const string Leases = Prefix + "/leases";
+    public const string CompleteMany = Prefix + "/leases/complete";
     public const string Capabilities = Prefix + "/capabilities";
     public const string ReleaseHeld = Prefix + "/leases/release-held";
 
@@ -19,4 +21,7 @@ public static class WorkerRoutes
     public const string OutputsField = "outputs";
     public const string ComputeMillisecondsField = "computeMilliseconds";
     public const string InferenceCountField = "inferenceCount";
+
+    /// <summary>The JSON part of a batched completion: the <see cref="UnitCompletion"/>s, each with a file part named by its lease id.</summary>
+    public const string CompletionsField = "completions";
 }

@@ -122,7 +122,7 @@ public sealed class CheatingFleet(FleetApp app)
     {
         var db = services.GetRequiredService<FleetDbContext>();
         var device = await db.Devices.AsNoTracking().Where(d => d.Id == paired.DeviceId).Select(AuthenticatedDevice.FromDevice).SingleAsync();
-        if (await services.GetRequiredService<DispatchService>().LeaseAsync(device, conditions: null) is not { } lease)
+        if ((await services.GetRequiredService<DispatchService>().LeaseAsync(device, conditions: null, maxUnits: 1)).SingleOrDefault() is not { } lease)
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FleetMarket.Domain.Pricing;
+using FleetMarket.Domain.Protocol;
 
 namespace FleetMarket.Web.Hosting;
 
@@ -47,6 +48,13 @@ public sealed class MarketplaceOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
     public TimeSpan LeasePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The most units a device may hold at once, however many it asks for in one batched lease: a device running units
+    /// one after another should not keep others' work from idle devices.
+    /// </summary>
+    [Range(1, LeaseRequest.MaxUnitsPerRequest)]
+    public int MaxLeasesPerDevice { get; set; } = 8;
 
     [Range(5, 3600)]
     public int HeartbeatSeconds { get; set; } = 30;

@@ -16,8 +16,17 @@ public sealed class WireContractTests
     public static TheoryData<object, string> Messages => new()
     {
         {
-            new LeaseRequest(new DeviceConditions(IsIdle: true, IsCharging: true, BatteryPercent: 80, TemperatureCelsius: 41.5), WaitSeconds: 25),
-            """{"conditions":{"isIdle":true,"isCharging":true,"batteryPercent":80,"temperatureCelsius":41.5},"waitSeconds":25}"""
+            new LeaseRequest(new DeviceConditions(IsIdle: true, IsCharging: true, BatteryPercent: 80, TemperatureCelsius: 41.5), WaitSeconds: 25, MaxUnits: 8),
+            """{"conditions":{"isIdle":true,"isCharging":true,"batteryPercent":80,"temperatureCelsius":41.5},"waitSeconds":25,"maxUnits":8}"""
+        },
+        {
+            new LeaseBatch([new WorkUnitLease(A, B, A, "model-sha", "input-sha", 4, At, LeaseSeconds: 60)]),
+            """{"leases":[{"leaseId":"00000000-0000-0000-0000-00000000000a","workUnitId":"00000000-0000-0000-0000-00000000000b","jobId":"00000000-0000-0000-0000-00000000000a","modelSha256":"model-sha","inputSha256":"input-sha","rowCount":4,"expiresAt":"2026-12-07T09:00:00+00:00","leaseSeconds":60}]}"""
+        },
+        { new UnitCompletion(A, 120, 4), """{"leaseId":"00000000-0000-0000-0000-00000000000a","computeMilliseconds":120,"inferenceCount":4}""" },
+        {
+            new BatchCompletionResponse([new LeaseCompletionResponse(A, false, "bad", Refused: true)]),
+            """{"results":[{"leaseId":"00000000-0000-0000-0000-00000000000a","accepted":false,"reason":"bad","refused":true}]}"""
         },
         {
             new WorkUnitLease(A, B, A, "model-sha", "input-sha", 4, At, LeaseSeconds: 60),
@@ -59,6 +68,9 @@ public sealed class WireContractTests
         Assert.Equal($"/api/worker/leases/{A}/complete", WorkerRoutes.Complete(A));
         Assert.Equal($"/api/worker/leases/{A}/renew", WorkerRoutes.Renew(A));
         Assert.Equal("/api/worker/leases/release-held", WorkerRoutes.ReleaseHeld);
+        Assert.Equal("/api/worker/leases", WorkerRoutes.Leases);
+        Assert.Equal("/api/worker/leases/complete", WorkerRoutes.CompleteMany);
+        Assert.Equal("completions", WorkerRoutes.CompletionsField);
         Assert.Equal(("outputs", "computeMilliseconds", "inferenceCount"),
             (WorkerRoutes.OutputsField, WorkerRoutes.ComputeMillisecondsField, WorkerRoutes.InferenceCountField));
     }

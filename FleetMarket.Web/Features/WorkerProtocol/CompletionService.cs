@@ -111,6 +111,45 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         return new CompletionResponse(true);
     }
 
+    /// <summary>
+    /// Several results in one request, each judged on its own and in order, as if completed one by one: a refused
+    /// result (outputs of the wrong form) refuses that one only and changes nothing of it. A lease that is not the
+    /// device's refuses the whole batch first, as it would a single completion.
+    /// </summary>
+    public async Task<IReadOnlyList<LeaseCompletionResponse>> CompleteManyAsync(AuthenticatedDevice device,
+        IReadOnlyList<(Guid LeaseId, UnitResult Result)> results, CancellationToken cancellationToken = default)
+    {
+        var leaseIds = results.Select(r => (Guid?)r.LeaseId).ToList();
+        var known = await db.WorkUnits.Where(u => leaseIds.Contains(u.LeaseId) && u.DeviceId == device.DeviceId)
+            .Select(u => u.LeaseId!.Value).ToListAsync(cancellationToken);
+        var foreign = results.Select(r => r.LeaseId).Except(known).ToList();
+        if (foreign.Count > 0)
+        {
+            throw new NotFoundException($"No such lease for this device: {string.Join(", ", foreign)}. Nothing in the batch was taken.");
+        }
+
+        var answers = new List<LeaseCompletionResponse>(results.Count);
+        foreach (var (leaseId, result) in results)
+        {
+            try
+            {
+                var answer = await CompleteAsync(device, leaseId, result, cancellationToken);
+                answers.Add(new LeaseCompletionResponse(leaseId, answer.Accepted, answer.Reason));
+            }
+            catch (DomainException refused)
+            {
+                answers.Add(new LeaseCompletionResponse(leaseId, false, refused.Message, Refused: true));
+            }
+            finally
+            {
+                // Each result starts from what is saved, not from what the one before left tracked.
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        return answers;
+    }
+
     /// <summary>Each output's rows are judged from its header, before its data is inflated, and all within the output limit.</summary>
     private static void CheckOutputs(byte[] outputsNpz, int? expectedRows, long maxOutputBytes)
     {

@@ -21,12 +21,12 @@ public sealed class DeviceRateLimit(TimeProvider time, IOptions<RateLimitOptions
 
     private readonly ConcurrentDictionary<Guid, Window> _windows = new();
 
-    /// <summary>The device was handed a unit: the requests that unit takes do not count against its limit.</summary>
-    public void CreditLeasedUnit(Guid deviceId)
+    /// <summary>The device was handed units: the requests those units take do not count against its limit.</summary>
+    public void CreditLeasedUnits(Guid deviceId, int units)
     {
-        if (_windows.TryGetValue(deviceId, out var window))
+        if (units > 0 && _windows.TryGetValue(deviceId, out var window))
         {
-            window.Credit(RequestsPerUnit);
+            window.Credit(RequestsPerUnit * units);
         }
     }
 

@@ -22,33 +22,42 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
     private const int JobsPerAttempt = 4;
 
     /// <summary>
-    /// One unit for the device, or null when there is none or the owner's policy says no. Conditions the
-    /// worker did not send count as unknown: then only the policy's clock rules (windows, departures) apply.
+    /// Up to <paramref name="maxUnits"/> units for the device, in the order it should run them; none when there are none
+    /// or the owner's policy says no. Conditions the worker did not send count as unknown: then only the policy's clock
+    /// rules (windows, departures) apply.
     /// </summary>
-    public async Task<WorkUnitLease?> LeaseAsync(AuthenticatedDevice device, DeviceConditions? conditions,
+    public async Task<IReadOnlyList<WorkUnitLease>> LeaseAsync(AuthenticatedDevice device, DeviceConditions? conditions, int maxUnits,
         CancellationToken cancellationToken = default)
     {
+        var settings = marketplace.Value;
         var now = time.GetUtcNow();
-        var decision = device.Policy.Evaluate(conditions ?? DeviceConditions.Unknown, now, marketplace.Value.LeaseDuration);
+        var decision = device.Policy.Evaluate(conditions ?? DeviceConditions.Unknown, now, settings.LeaseDuration);
         if (!decision.Allowed)
         {
-            return null;
+            return [];
         }
 
         // A failing device gets less work: offered it with a probability of its score, and one unit at a time.
-        if (device.IsFailing && (dice.Roll() >= device.ReliabilityScore
-                                 || await db.WorkUnits.AnyAsync(u => u.DeviceId == device.DeviceId && u.Status == WorkUnitStatus.Leased
-                                                                     && u.LeaseExpiresAt > now, cancellationToken)))
+        if (device.IsFailing && (dice.Roll() >= device.ReliabilityScore || await HeldAsync(device.DeviceId, now, cancellationToken) > 0))
         {
-            return null;
+            return [];
         }
 
         // The reservation that bought this hour of the device, if any: its jobs come first, at the slot's price.
         var slotsFrom = now - CapacityClock.SlotLength;
-        var slot = await db.ReservedSlots.AsNoTracking()
-            .Where(s => s.DeviceId == device.DeviceId && s.StartsAt <= now && s.StartsAt > slotsFrom)
-            .Select(s => new { s.ReservationId, s.PricePerHourMinor })
-            .FirstOrDefaultAsync(cancellationToken);
+        var slots = await db.ReservedSlots.AsNoTracking()
+            .Where(s => s.DeviceId == device.DeviceId && s.StartsAt > slotsFrom && s.StartsAt <= now + CapacityClock.SlotLength)
+            .Select(s => new { s.ReservationId, s.StartsAt, s.PricePerHourMinor })
+            .ToListAsync(cancellationToken);
+        var slot = slots.FirstOrDefault(s => s.StartsAt <= now);
+        var wanted = device.IsFailing ? 1 : await CapAsync(device, now, maxUnits, slot?.StartsAt + CapacityClock.SlotLength
+            ?? slots.Where(s => s.StartsAt > now).Select(s => (DateTimeOffset?)s.StartsAt).Min(), cancellationToken);
+        if (wanted == 0)
+        {
+            return [];
+        }
+
+        var leases = new List<WorkUnitLease>(wanted);
         var price = device.AskingPricePerHourMinor;
         var open = db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running);
         var candidates = slot is null
@@ -71,33 +80,76 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
         {
             var queued = takeable.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Queued);
             var agreed = job.ReservationId is null ? price : slot!.PricePerHourMinor;
-            if (await TryLeaseAsync(device, now, agreed, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
+            var before = leases.Count;
+            while (leases.Count < wanted
+                   && await TryLeaseAsync(device, now, agreed, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
             {
-                if (job.Status == JobStatus.Queued)
-                {
-                    await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Queued)
-                        .ExecuteUpdateAsync(set => set.SetProperty(j => j.Status, JobStatus.Running), cancellationToken);
-                }
+                leases.Add(lease);
+            }
 
-                return lease;
+            if (leases.Count > before && job.Status == JobStatus.Queued)
+            {
+                await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Queued)
+                    .ExecuteUpdateAsync(set => set.SetProperty(j => j.Status, JobStatus.Running), cancellationToken);
+            }
+
+            if (leases.Count == wanted)
+            {
+                return leases;
             }
         }
 
         // The rare path: a lease ran out and its unit waits to be taken again (expiry needs no sweeper).
         var expired = takeable.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased);
         var running = db.Jobs.Where(j => j.Status == JobStatus.Running);
-        if (slot is not null
-            && await TryLeaseAsync(device, now, slot.PricePerHourMinor,
-                expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == slot.ReservationId)),
-                WorkUnit.LeasableAt(now), cancellationToken) is { } reserved)
+        while (leases.Count < wanted && slot is not null
+               && await TryLeaseAsync(device, now, slot.PricePerHourMinor,
+                   expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == slot.ReservationId)),
+                   WorkUnit.LeasableAt(now), cancellationToken) is { } reserved)
         {
-            return reserved;
+            leases.Add(reserved);
         }
 
-        return await TryLeaseAsync(device, now, price,
-            expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == null && j.MaxPricePerHourMinor >= price)),
-            WorkUnit.LeasableAt(now), cancellationToken);
+        while (leases.Count < wanted
+               && await TryLeaseAsync(device, now, price,
+                   expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == null && j.MaxPricePerHourMinor >= price)),
+                   WorkUnit.LeasableAt(now), cancellationToken) is { } again)
+        {
+            leases.Add(again);
+        }
+
+        return leases;
     }
+
+    /// <summary>
+    /// How many of the <paramref name="asked"/> units the device gets: it runs them one after another, each about
+    /// <see cref="MarketplaceOptions.UnitTargetDuration"/> long, and must finish them all before its owner's window
+    /// ends or it leaves, and before <paramref name="boundary"/> (the end of its reserved hour, or the start of the next
+    /// one: that hour is another buyer's, at another price), though one is always allowed, as a single lease is. Never
+    /// more than it may hold at once.
+    /// </summary>
+    private async Task<int> CapAsync(AuthenticatedDevice device, DateTimeOffset now, int asked, DateTimeOffset? boundary,
+        CancellationToken cancellationToken)
+    {
+        if (asked <= 1)
+        {
+            return 1;
+        }
+
+        var settings = marketplace.Value;
+        var horizon = device.Policy.TimeAvailableFrom(now);
+        if (boundary - now is { } untilBoundary && untilBoundary < horizon)
+        {
+            horizon = untilBoundary;
+        }
+
+        var fits = 1 + (int)Math.Max(0, (horizon - settings.LeaseDuration) / settings.UnitTargetDuration);
+        var room = settings.MaxLeasesPerDevice - await HeldAsync(device.DeviceId, now, cancellationToken);
+        return Math.Clamp(Math.Min(asked, fits), 0, Math.Max(0, room));
+    }
+
+    private Task<int> HeldAsync(Guid deviceId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.WorkUnits.CountAsync(u => u.DeviceId == deviceId && u.Status == WorkUnitStatus.Leased && u.LeaseExpiresAt > now, cancellationToken);
 
     /// <summary>
     /// Units the owner may take: never a replica of an index one of the owner's devices already ran, so the

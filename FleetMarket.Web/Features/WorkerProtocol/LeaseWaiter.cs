@@ -13,7 +13,9 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 public sealed class LeaseWaiter(DispatchService dispatch, WorkSignal signal, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
     IHostApplicationLifetime lifetime)
 {
-    public async Task<WorkUnitLease?> LeaseAsync(AuthenticatedDevice device, LeaseRequest? request, CancellationToken cancellationToken)
+    /// <param name="maxUnits">The most units to hand out; the answer comes as soon as there is at least one.</param>
+    public async Task<IReadOnlyList<WorkUnitLease>> LeaseAsync(AuthenticatedDevice device, LeaseRequest? request, int maxUnits,
+        CancellationToken cancellationToken)
     {
         // Bounded at the edge: LeaseRequest's validation.
         var waitSeconds = request?.WaitSeconds ?? 0;
@@ -23,15 +25,11 @@ public sealed class LeaseWaiter(DispatchService dispatch, WorkSignal signal, Tim
         while (true)
         {
             var pulse = signal.Next;
-            if (await dispatch.LeaseAsync(device, request?.Conditions, cancellationToken) is { } lease)
-            {
-                return lease;
-            }
-
+            var leases = await dispatch.LeaseAsync(device, request?.Conditions, maxUnits, cancellationToken);
             var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero || waiting.IsCancellationRequested)
+            if (leases.Count > 0 || left <= TimeSpan.Zero || waiting.IsCancellationRequested)
             {
-                return null;
+                return leases;
             }
 
             var poll = marketplace.Value.LeasePollInterval;

@@ -25,11 +25,15 @@ public static class WorkerApi
         device.MapPost("/heartbeat", Heartbeat);
         device.MapPost("/capabilities", CapabilitiesAsync);
         device.MapPost("/lease", LeaseAsync);
+        device.MapPost("/leases", LeaseManyAsync);
         device.MapGet("/blobs/{sha256}", BlobAsync);
         // A unit's outputs may be as large as the marketplace allows, past Kestrel's and forms' defaults; the
         // mebibyte over it is room for the archive's and the form's framing.
         var uploadLimit = app.ServiceProvider.GetRequiredService<IOptions<MarketplaceOptions>>().Value.MaxOutputBytes + (1024 * 1024);
         device.MapPost("/leases/{leaseId:guid}/complete", CompleteAsync)
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(uploadLimit))
+            .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
+        device.MapPost("/leases/complete", CompleteManyAsync)
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(uploadLimit))
             .WithFormOptions(multipartBodyLengthLimit: uploadLimit);
         device.MapPost("/leases/{leaseId:guid}/release", ReleaseAsync);
@@ -65,16 +69,26 @@ public static class WorkerApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>One unit, as workers before batched leases ask; 204 when there is none.</summary>
     public static async Task<Results<Ok<WorkUnitLease>, NoContent>> LeaseAsync(LeaseRequest? request, AuthenticatedDevice device,
         LeaseWaiter waiter, DeviceRateLimit limit, CancellationToken cancellationToken)
     {
-        if (await waiter.LeaseAsync(device, request, cancellationToken) is not { } lease)
+        if ((await waiter.LeaseAsync(device, request, 1, cancellationToken)).SingleOrDefault() is not { } lease)
         {
             return TypedResults.NoContent();
         }
 
-        limit.CreditLeasedUnit(device.DeviceId);
+        limit.CreditLeasedUnits(device.DeviceId, 1);
         return TypedResults.Ok(lease);
+    }
+
+    /// <summary>Up to <see cref="LeaseRequest.MaxUnits"/> units in one answer, which lists none when there are none.</summary>
+    public static async Task<Ok<LeaseBatch>> LeaseManyAsync(LeaseRequest? request, AuthenticatedDevice device,
+        LeaseWaiter waiter, DeviceRateLimit limit, CancellationToken cancellationToken)
+    {
+        var leases = await waiter.LeaseAsync(device, request, request?.MaxUnits ?? 1, cancellationToken);
+        limit.CreditLeasedUnits(device.DeviceId, leases.Count);
+        return TypedResults.Ok(new LeaseBatch(leases));
     }
 
     public static async Task<Results<FileStreamHttpResult, NotFound>> BlobAsync(string sha256, AuthenticatedDevice device,
@@ -95,6 +109,24 @@ public static class WorkerApi
     {
         var result = new UnitResult(await outputs.ReadAllBytesAsync(cancellationToken), computeMilliseconds, inferenceCount);
         return TypedResults.Ok(await completion.CompleteAsync(device, leaseId, result, cancellationToken));
+    }
+
+    /// <summary>
+    /// Several results in one upload: the <see cref="WorkerRoutes.CompletionsField"/> part lists them, and each one's
+    /// outputs are the file part named by its lease id. A malformed batch is refused whole, before anything is judged.
+    /// </summary>
+    public static async Task<Ok<BatchCompletionResponse>> CompleteManyAsync(
+        [Microsoft.AspNetCore.Mvc.FromForm(Name = WorkerRoutes.CompletionsField), StringLength(64 * 1024)] string completions,
+        IFormFileCollection files, AuthenticatedDevice device, CompletionService completion, CancellationToken cancellationToken)
+    {
+        var batch = CompletionBatch.Parse(completions, files);
+        var results = new List<(Guid, UnitResult)>(batch.Count);
+        foreach (var (entry, file) in batch)
+        {
+            results.Add((entry.LeaseId, new UnitResult(await file.ReadAllBytesAsync(cancellationToken), entry.ComputeMilliseconds, entry.InferenceCount)));
+        }
+
+        return TypedResults.Ok(new BatchCompletionResponse(await completion.CompleteManyAsync(device, results, cancellationToken)));
     }
 
     public static async Task<NoContent> ReleaseAsync(Guid leaseId, AuthenticatedDevice device, DispatchService dispatch,

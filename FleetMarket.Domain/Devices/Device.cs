@@ -1,5 +1,7 @@
 using FleetMarket.Domain.Pricing;
 using FleetMarket.Domain.Validation;
+using FleetMarket.Protocol.Availability;
+using FleetMarket.Protocol.Validation;
 
 namespace FleetMarket.Domain.Devices;
 

@@ -1,6 +1,7 @@
 using FleetMarket.Domain.Pricing;
 using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Verification;
+using FleetMarket.Protocol.Validation;
 
 namespace FleetMarket.Domain.Jobs;
 

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Validation;
+using FleetMarket.Protocol.Validation;
 
 namespace FleetMarket.Domain.Leases;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using FleetMarket.Domain.Pricing;
 using FleetMarket.Domain.Validation;
+using FleetMarket.Protocol.Validation;
 
 namespace FleetMarket.Domain.Reservations;
 

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Devices;
+using FleetMarket.Protocol.Availability;
 
 namespace FleetMarket.Domain.Reservations;
 

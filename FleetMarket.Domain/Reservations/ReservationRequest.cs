@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FleetMarket.Domain.Validation;
+using FleetMarket.Protocol.Validation;
 
 namespace FleetMarket.Domain.Reservations;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using FleetMarket.Domain.Devices;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Browser.Pages;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Devices;

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using FleetMarket.Domain.Accounts;
-using FleetMarket.Domain.Protocol;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Browser.Pages;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Jobs;

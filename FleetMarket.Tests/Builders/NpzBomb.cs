@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 
 namespace FleetMarket.Tests.Builders;
 

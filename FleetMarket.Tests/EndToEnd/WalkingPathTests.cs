@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Payouts;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Jobs;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Worker.Inference;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using FleetMarket.Domain.Devices;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
+using FleetMarket.Protocol.Availability;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Devices;
 using Microsoft.EntityFrameworkCore;

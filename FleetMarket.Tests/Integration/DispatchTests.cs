@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 
@@ -66,9 +66,9 @@ public sealed class DispatchTests : IAsyncLifetime
         var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 4, rowsPerUnit: 4);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
         var lease = await LeaseUnitOfAsync(device, jobId);
-        var wrong = Domain.Tensors.Npz.ToBytes(new Dictionary<string, Domain.Tensors.NpyArray>
+        var wrong = Protocol.Tensors.Npz.ToBytes(new Dictionary<string, Protocol.Tensors.NpyArray>
         {
-            ["scores"] = Domain.Tensors.NpyArray.FromFloats(new float[6], 2, 3),
+            ["scores"] = Protocol.Tensors.NpyArray.FromFloats(new float[6], 2, 3),
         });
 
         var response = await MarketplaceBuilder.UploadAsync(device, lease.LeaseId, wrong);

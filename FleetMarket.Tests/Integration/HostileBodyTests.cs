@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Balance;
 using Microsoft.AspNetCore.Http;
@@ -134,7 +134,7 @@ public sealed class HostileBodyTests(HostileBodyTests.Marketplace market) : ICla
         return (state, () => client.PostAsync("/api/jobs", new MultipartFormDataContent
         {
             { new ByteArrayContent(Worker.Inference.ReferenceModel.Build()), "model", "model.onnx" },
-            { new ByteArrayContent(Domain.Tensors.Npy.ToBytes(MarketplaceBuilder.SampleInputs(4))), "inputs", "inputs.npy" },
+            { new ByteArrayContent(Protocol.Tensors.Npy.ToBytes(MarketplaceBuilder.SampleInputs(4))), "inputs", "inputs.npy" },
             { new StringContent(name), "name" },
         }));
     });

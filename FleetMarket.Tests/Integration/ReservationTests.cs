@@ -4,7 +4,7 @@ using FleetMarket.Domain;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Reservations;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Jobs;

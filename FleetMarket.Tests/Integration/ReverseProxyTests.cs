@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Tests.Builders;
 
 namespace FleetMarket.Tests.Integration;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Jobs;
 using Hangfire;

@@ -1,6 +1,6 @@
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Tensors;
 using FleetMarket.Domain.Verification;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Worker.Inference;

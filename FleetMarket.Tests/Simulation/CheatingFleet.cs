@@ -1,9 +1,9 @@
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Protocol;
-using FleetMarket.Domain.Tensors;
 using FleetMarket.Domain.Verification;
+using FleetMarket.Protocol;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
-using FleetMarket.Tests.Unit.Tensors;
+using FleetMarket.Tests.Unit.Protocol.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;

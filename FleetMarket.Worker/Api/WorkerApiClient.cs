@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 

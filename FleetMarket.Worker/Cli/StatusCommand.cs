@@ -1,5 +1,5 @@
 using System.Globalization;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Worker.Configuration;
 using FleetMarket.Worker.Device;
 using FleetMarket.Worker.Inference;

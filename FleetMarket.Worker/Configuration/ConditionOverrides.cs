@@ -1,4 +1,4 @@
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 
 namespace FleetMarket.Worker.Configuration;
 

@@ -1,4 +1,4 @@
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FleetMarket.Worker.Inference;

@@ -1,4 +1,4 @@
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Worker.Inference.Onnx;
 using Google.Protobuf;
 

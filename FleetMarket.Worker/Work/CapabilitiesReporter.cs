@@ -1,7 +1,7 @@
 using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Worker.Api;
 using FleetMarket.Worker.Inference;
 
@@ -23,7 +23,7 @@ public sealed class CapabilitiesReporter(
 {
     /// <summary>
     /// The informational version with its build metadata (the full commit id the SDK appends) cut to a short
-    /// commit id, so it fits the server's limit of <see cref="Domain.Validation.FieldLimits.WorkerVersion"/> characters.
+    /// commit id, so it fits the server's limit of <see cref="Protocol.Validation.WireLimits.WorkerVersion"/> characters.
     /// </summary>
     public static string WorkerVersion { get; } =
         Shorten(typeof(CapabilitiesReporter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
@@ -33,7 +33,7 @@ public sealed class CapabilitiesReporter(
         const int ShortCommit = 12;
         var plus = version.IndexOf('+', StringComparison.Ordinal);
         var shortened = plus >= 0 && version.Length > plus + 1 + ShortCommit ? version[..(plus + 1 + ShortCommit)] : version;
-        return shortened.Length <= Domain.Validation.FieldLimits.WorkerVersion ? shortened : shortened[..Domain.Validation.FieldLimits.WorkerVersion];
+        return shortened.Length <= Protocol.Validation.WireLimits.WorkerVersion ? shortened : shortened[..Protocol.Validation.WireLimits.WorkerVersion];
     }
 
     public async Task<CapabilitiesReport> ReportAsync(CancellationToken cancellationToken)

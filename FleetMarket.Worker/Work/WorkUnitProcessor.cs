@@ -1,5 +1,5 @@
-using FleetMarket.Domain.Protocol;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Worker.Api;
 using FleetMarket.Worker.Configuration;
 using FleetMarket.Worker.Inference;

@@ -1,5 +1,5 @@
 using System.Net;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

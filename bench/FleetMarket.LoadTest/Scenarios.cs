@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 
 namespace FleetMarket.LoadTest;
 

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Worker.Inference;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,6 +1,7 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Devices;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
+using FleetMarket.Protocol.Availability;
 
 namespace FleetMarket.Tests.Unit.Domain;
 

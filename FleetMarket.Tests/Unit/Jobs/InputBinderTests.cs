@@ -1,6 +1,6 @@
 using FleetMarket.Domain;
-using FleetMarket.Domain.Tensors;
-using FleetMarket.Tests.Unit.Tensors;
+using FleetMarket.Protocol.Tensors;
+using FleetMarket.Tests.Unit.Protocol.Tensors;
 using FleetMarket.Web.Features.Jobs;
 
 namespace FleetMarket.Tests.Unit.Jobs;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 
 namespace FleetMarket.Tests.Unit.Protocol;
 

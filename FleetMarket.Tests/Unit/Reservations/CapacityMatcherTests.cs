@@ -1,6 +1,7 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Reservations;
+using FleetMarket.Protocol.Availability;
 
 namespace FleetMarket.Tests.Unit.Reservations;
 

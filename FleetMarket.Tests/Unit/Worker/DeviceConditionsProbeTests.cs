@@ -1,4 +1,4 @@
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Worker.Configuration;
 using FleetMarket.Worker.Device;
 

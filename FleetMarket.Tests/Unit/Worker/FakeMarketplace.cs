@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using FleetMarket.Domain.Devices;
-using FleetMarket.Domain.Protocol;
-using FleetMarket.Domain.Tensors;
-using FleetMarket.Tests.Unit.Tensors;
+using FleetMarket.Protocol;
+using FleetMarket.Protocol.Availability;
+using FleetMarket.Protocol.Tensors;
+using FleetMarket.Tests.Unit.Protocol.Tensors;
 using FleetMarket.Worker.Inference;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

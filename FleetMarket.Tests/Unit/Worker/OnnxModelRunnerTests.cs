@@ -1,5 +1,5 @@
-using FleetMarket.Domain.Tensors;
-using FleetMarket.Tests.Unit.Tensors;
+using FleetMarket.Protocol.Tensors;
+using FleetMarket.Tests.Unit.Protocol.Tensors;
 using FleetMarket.Worker.Inference;
 using FleetMarket.Worker.Inference.Onnx;
 using Microsoft.ML.OnnxRuntime;

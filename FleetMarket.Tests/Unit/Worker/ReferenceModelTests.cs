@@ -1,4 +1,4 @@
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Worker.Inference;
 
 namespace FleetMarket.Tests.Unit.Worker;

@@ -1,5 +1,5 @@
-using FleetMarket.Domain.Devices;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Availability;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Worker.Api;
 using FleetMarket.Worker.Configuration;
 using FleetMarket.Worker.Inference;

@@ -1,4 +1,4 @@
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Worker;
 using FleetMarket.Worker.Cli;
 using FleetMarket.Worker.Configuration;

@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Verification;
+using FleetMarket.Protocol.Availability;
 using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;

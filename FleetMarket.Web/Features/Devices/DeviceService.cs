@@ -1,7 +1,8 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
+using FleetMarket.Protocol.Availability;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Hosting;

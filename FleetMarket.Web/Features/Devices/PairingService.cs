@@ -1,5 +1,5 @@
 using FleetMarket.Domain;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Audit;
 using Microsoft.EntityFrameworkCore;

@@ -4,6 +4,7 @@ using FleetMarket.Domain;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Verification;
+using FleetMarket.Protocol.Validation;
 using FleetMarket.Web.Components.Shared;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

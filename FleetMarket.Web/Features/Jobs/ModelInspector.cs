@@ -1,5 +1,5 @@
 using FleetMarket.Domain;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using Microsoft.ML.OnnxRuntime;
 
 namespace FleetMarket.Web.Features.Jobs;

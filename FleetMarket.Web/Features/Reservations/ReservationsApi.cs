@@ -3,6 +3,7 @@ using System.Security.Claims;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Validation;
+using FleetMarket.Protocol.Validation;
 using FleetMarket.Web.Components.Shared;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;

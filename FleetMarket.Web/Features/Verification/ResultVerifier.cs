@@ -1,7 +1,7 @@
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Pricing;
-using FleetMarket.Domain.Tensors;
 using FleetMarket.Domain.Verification;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Hosting;

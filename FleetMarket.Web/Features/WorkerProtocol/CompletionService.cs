@@ -1,7 +1,7 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Protocol;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;

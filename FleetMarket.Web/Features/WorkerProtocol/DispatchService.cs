@@ -1,7 +1,7 @@
 using System.Linq.Expressions;
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Protocol;
 using FleetMarket.Domain.Reservations;
+using FleetMarket.Protocol;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Verification;

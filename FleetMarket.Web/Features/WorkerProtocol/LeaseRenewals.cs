@@ -1,5 +1,5 @@
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Hosting;

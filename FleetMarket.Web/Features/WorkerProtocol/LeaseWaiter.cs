@@ -1,4 +1,4 @@
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Hosting;
 using Microsoft.Extensions.Options;

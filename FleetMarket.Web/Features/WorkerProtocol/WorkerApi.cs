@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FleetMarket.Domain;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Hosting;

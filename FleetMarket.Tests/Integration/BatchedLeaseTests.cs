@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 using FleetMarket.Tests.Builders;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using FleetMarket.Domain.Pricing;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 
 namespace FleetMarket.Web.Hosting;
 

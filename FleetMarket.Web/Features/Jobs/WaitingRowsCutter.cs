@@ -1,5 +1,5 @@
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Hosting;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using FleetMarket.Domain;
-using FleetMarket.Domain.Protocol;
+using FleetMarket.Protocol;
 
 namespace FleetMarket.Web.Features.WorkerProtocol;
 

@@ -30,10 +30,17 @@ internal sealed record LoadTestOptions
     /// <summary>Time every EF Core command and transaction (costs a little; off for the figures of record).</summary>
     public bool Breakdown { get; init; }
 
-    /// <summary>Where to write the markdown report too (it always goes to standard output).</summary>
+    /// <summary>Where to write the markdown report too (it goes to standard output unless <see cref="Json"/>).</summary>
     public string? ReportPath { get; init; }
 
-    public int EffectiveUnits => Units > 0 ? Units : Devices + (2500 * (Seconds + WarmupSeconds));
+    /// <summary>Units per batched lease and completion in a further run after the single-unit one; 0 for none.</summary>
+    public int Batch { get; init; }
+
+    /// <summary>One JSON line of the headline figures on standard output, for scripts; the report goes to standard error.</summary>
+    public bool Json { get; init; }
+
+    /// <summary>Enough that neither run empties the queue: 2,500 single cycles and 15,000 batched units a second.</summary>
+    public int EffectiveUnits => Units > 0 ? Units : Devices + ((2500 + (Batch > 0 ? 15_000 : 0)) * (Seconds + WarmupSeconds));
 
     public const string Usage = """
         FleetMarket.LoadTest: the dispatch path at fleet scale, against the real app on loopback.
@@ -53,6 +60,8 @@ internal sealed record LoadTestOptions
           --floor-only            run the floor alone, without the marketplace
           --breakdown             time every EF Core command (where the server's database time goes)
           --report PATH           also write the markdown report to PATH
+          --batch N               also run devices that lease and complete N units per request
+          --json                  print one JSON line of the headline figures (the report goes to standard error)
 
         worker: time per unit through the worker's code against a raw ONNX Runtime loop (BenchmarkDotNet).
         """;
@@ -75,6 +84,8 @@ internal sealed record LoadTestOptions
                 "--floor-only" => options with { Dispatch = false },
                 "--breakdown" => options with { Breakdown = true },
                 "--report" => options with { ReportPath = Value(args, ref i) },
+                "--batch" => options with { Batch = Positive(args, ref i) },
+                "--json" => options with { Json = true },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n\n{Usage}"),
             };
         }

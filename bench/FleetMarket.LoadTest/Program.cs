@@ -63,6 +63,11 @@ public static class Program
             {
                 var dispatch = await Scenarios.DispatchAsync(fleet, options, server, database, log);
                 runs.Add(dispatch);
+                if (options.Batch > 0)
+                {
+                    runs.Add(await Scenarios.BatchedDispatchAsync(fleet, options, server, log));
+                }
+
                 queued = await fleet.QueuedUnitsAsync();
                 if (queued == 0)
                 {
@@ -88,7 +93,12 @@ public static class Program
 
         var command = "dotnet run -c Release --project bench/FleetMarket.LoadTest -- " + string.Join(' ', args);
         var markdown = Report.Markdown(options, runs, database, plans, fleet is null ? null : (fleet.Units, queued ?? 0), command.TrimEnd());
-        Console.WriteLine(markdown);
+        (options.Json ? Console.Error : Console.Out).WriteLine(markdown);
+        if (options.Json)
+        {
+            Console.WriteLine(Headline.Json(runs));
+        }
+
         if (options.ReportPath is { } path)
         {
             await File.WriteAllTextAsync(path, markdown);

@@ -100,7 +100,9 @@ internal static class Report
     {
         "heartbeat" => route.EndsWith("/heartbeat", StringComparison.Ordinal),
         "lease" => route.EndsWith("/lease", StringComparison.Ordinal),
-        "complete" => route.EndsWith("/complete", StringComparison.Ordinal),
+        "complete" => route.EndsWith("{leaseId:guid}/complete", StringComparison.Ordinal),
+        "lease batch" => route.EndsWith("/leases", StringComparison.Ordinal),
+        "complete batch" => route.EndsWith("/leases/complete", StringComparison.Ordinal),
         "floor" => route == FloorServer.Route,
         _ => false,
     };

@@ -100,6 +100,77 @@ internal static class Scenarios
             [heartbeat, lease, complete], () => Interlocked.Read(ref cycles));
     }
 
+    /// <summary>
+    /// heartbeat → lease <see cref="LoadTestOptions.Batch"/> units → complete them all in one request, per device.
+    /// Its cycles are units accepted, so its rate reads as units per second.
+    /// </summary>
+    public static Task<RunResult> BatchedDispatchAsync(Fleet fleet, LoadTestOptions options, ServerRequestMetrics server, TextWriter log)
+    {
+        var heartbeat = new OperationStats("heartbeat");
+        var lease = new OperationStats("lease batch");
+        var complete = new OperationStats("complete batch");
+        var leaseBody = JsonSerializer.SerializeToUtf8Bytes(new LeaseRequest(Conditions, MaxUnits: options.Batch), Json);
+        long units = 0;
+
+        async Task DeviceAsync(LoadClient client, int index, CancellationToken stopping)
+        {
+            var device = fleet.Devices[index];
+            while (!stopping.IsCancellationRequested)
+            {
+                var beat = await client.SendAsync(heartbeat, Post(WorkerRoutes.Heartbeat, device.Authorization, HeartbeatBody), stopping);
+                if (!beat.IsSuccess || !JsonSerializer.Deserialize<HeartbeatReply>(beat.Body, Json)!.ShouldWork)
+                {
+                    await Pause(stopping);
+                    continue;
+                }
+
+                var leased = await client.SendAsync(lease, Post(WorkerRoutes.Leases, device.Authorization, leaseBody), stopping);
+                var batch = leased.IsSuccess ? JsonSerializer.Deserialize<LeaseBatch>(leased.Body, Json)!.Leases : [];
+                if (batch.Count == 0)
+                {
+                    if (leased.IsSuccess && leased.Counted)
+                    {
+                        lease.CountOutcome("200, no unit");
+                    }
+
+                    await Pause(stopping);
+                    continue;
+                }
+
+                var entries = batch.Select(unit => new UnitCompletion(unit.LeaseId, 12, 1)).ToList();
+                var completion = new MultipartFormDataContent
+                {
+                    { new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(entries, Json)), WorkerRoutes.CompletionsField },
+                };
+                foreach (var unit in batch)
+                {
+                    completion.Add(new ByteArrayContent(fleet.OutputsFor(unit.InputSha256)), unit.LeaseId.ToString(), "outputs.npz");
+                }
+
+                var request = new HttpRequestMessage(HttpMethod.Post, WorkerRoutes.CompleteMany) { Content = completion };
+                request.Headers.Authorization = device.Authorization;
+                var completed = await client.SendAsync(complete, request, stopping);
+                if (completed.IsSuccess && completed.Counted)
+                {
+                    foreach (var answer in JsonSerializer.Deserialize<BatchCompletionResponse>(completed.Body, Json)!.Results)
+                    {
+                        if (answer.Accepted)
+                        {
+                            Interlocked.Increment(ref units);
+                        }
+                        else
+                        {
+                            complete.CountOutcome($"200, not accepted: {answer.Reason}");
+                        }
+                    }
+                }
+            }
+        }
+
+        return RunAsync($"batched dispatch ({options.Batch} a request)", fleet.App.BaseAddress, fleet.Devices.Count, options, server, database: null,
+            log, DeviceAsync, [heartbeat, lease, complete], () => Interlocked.Read(ref units));
+    }
+
     /// <summary>The same devices and client machinery against the floor endpoint: one request, one SQLite write.</summary>
     public static Task<RunResult> FloorAsync(string name, FloorServer floor, int devices, LoadTestOptions options, ServerRequestMetrics server,
         TextWriter log)
@@ -149,7 +220,11 @@ internal static class Scenarios
 
         await stopping.CancelAsync();
         await Task.WhenAll(loops);
-        var routes = new[] { WorkerRoutes.Prefix + "/heartbeat", WorkerRoutes.Prefix + "/lease", WorkerRoutes.Prefix + "/leases/{leaseId:guid}/complete", FloorServer.Route }
+        var routes = new[]
+            {
+                WorkerRoutes.Prefix + "/heartbeat", WorkerRoutes.Prefix + "/lease", WorkerRoutes.Prefix + "/leases/{leaseId:guid}/complete",
+                WorkerRoutes.Prefix + "/leases", WorkerRoutes.Prefix + "/leases/complete", FloorServer.Route,
+            }
             .ToDictionary(route => route, server.Of);
         return new RunResult(name, client.Window, operations, cycles(), new RuntimeUsage(before, after), routes);
 

@@ -58,10 +58,13 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
             try
             {
-                var tally = await verifier.DecideAsync(job, unit, now, cancellationToken);
+                // The decision reads what it writes (the index's other results, the job and owner's metering): under
+                // SQLite's gate it reads and writes with no other writer between, so results of one job and owner
+                // accepted at once no longer retry each other into failure.
                 using (await writes.EnterAsync(cancellationToken))
                 {
                     await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+                    var tally = await verifier.DecideAsync(job, unit, now, cancellationToken);
                     await db.SaveChangesAsync(cancellationToken);
                     await tally.ApplyAsync(db, cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
@@ -86,11 +89,7 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         // Rows still waiting for a measured cost are cut now, before the device asks for its next unit (the background
         // task is the durable path); else, once no unit is left to run or to judge, the outputs are assembled. This
         // reads the (JobId, Status) index, not the finished units.
-        var open = await db.WorkUnits
-            .Where(u => u.JobId == job.Id && (u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
-                                              || u.Status == WorkUnitStatus.Checking || u.Status == WorkUnitStatus.Waiting))
-            .Select(u => u.Status).Distinct().ToListAsync(cancellationToken);
-        if (open.Contains(WorkUnitStatus.Waiting))
+        if (await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Waiting, cancellationToken))
         {
             backgroundJobs.Enqueue<WaitingRowsCutter>(background => background.CutAsync(job.Id, CancellationToken.None));
             try
@@ -102,7 +101,8 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
                 logger.LogWarning(e, "Cutting job {JobId}'s waiting rows at once failed; its background task will retry.", job.Id);
             }
         }
-        else if (open.Count == 0)
+        else if (!await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && (u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
+                                                                         || u.Status == WorkUnitStatus.Checking), cancellationToken))
         {
             backgroundJobs.Enqueue<JobAssembler>(assembler => assembler.AssembleAsync(job.Id, CancellationToken.None));
             assembly.Assemble(job.Id);

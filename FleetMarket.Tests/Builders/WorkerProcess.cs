@@ -15,6 +15,9 @@ public sealed class WorkerProcess : IDisposable
 
     public string Home { get; } = Directory.CreateTempSubdirectory("fleetmarket-worker-").FullName;
 
+    /// <summary>Further environment for the worker's runs, e.g. its log level.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public async Task<WorkerRun> RunAsync(params string[] args)
     {
         using var process = Start(args);
@@ -30,6 +33,11 @@ public sealed class WorkerProcess : IDisposable
             RedirectStandardError = true,
             Environment = { ["FLEETMARKET_WORKER_HOME"] = Home },
         };
+        foreach (var (name, value) in Environment)
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(WorkerAssembly);
         foreach (var arg in args)
         {

@@ -140,15 +140,35 @@ internal sealed class BenchMarket : IAsyncDisposable
     }
 
     /// <summary>Submit → completed → outputs downloaded, on the buyer's clock.</summary>
-    public async Task<(TimeSpan Took, Guid Id, IReadOnlyDictionary<string, NpyArray> Outputs)> RunJobAsync(
+    public async Task<(TimeSpan Took, Guid Id, IReadOnlyDictionary<string, NpyArray> Outputs, DateTimeOffset StartedAt)> RunJobAsync(
         byte[] model, byte[] inputsNpz, IReadOnlyList<string> outputNames, int? rowsPerUnit, string name)
     {
+        var startedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var id = await SubmitAsync(model, inputsNpz, rowsPerUnit, name);
         await WaitCompletedAsync(id, TimeSpan.FromMinutes(10));
         var outputs = await DownloadAsync(id, outputNames);
         clock.Stop();
-        return (clock.Elapsed, id, outputs);
+        return (clock.Elapsed, id, outputs, startedAt);
+    }
+
+    /// <summary>
+    /// Where a finished job's time went, from the server's own timestamps (same machine, same clock): the upload and
+    /// submission until the job was saved, until its first unit was leased, the units until the last was accepted,
+    /// the assembly of the outputs until the job completed, and the rest (the buyer's 50 ms polls and the download).
+    /// </summary>
+    public async Task<string> BreakdownAsync(Guid id, DateTimeOffset startedAt, TimeSpan took)
+    {
+        var job = await JobAsync(id);
+        var units = await UnitsAsync(id);
+        var created = job.GetProperty("createdAt").GetDateTimeOffset();
+        var completed = job.GetProperty("completedAt").GetDateTimeOffset();
+        var firstLease = units.Min(u => u.LeasedAt);
+        var lastAccepted = units.Max(u => u.CompletedAt);
+        return $"submit {Seconds(created - startedAt)}, to first lease {Seconds(firstLease - created)}, units {Seconds(lastAccepted - firstLease)}, "
+               + $"assembly {Seconds(completed - lastAccepted)}, poll + download {Seconds(startedAt + took - completed)}";
+
+        static string Seconds(TimeSpan span) => $"{span.TotalSeconds:F2}";
     }
 
     public async Task<List<UnitTiming>> UnitsAsync(Guid jobId)

@@ -35,6 +35,8 @@ public static class ModelLatency
 
     private sealed record LatencyResult(RealModel Model, int Rows, int Workers, List<TimeSpan> Took, List<TimeSpan> Floors, List<string> Units, string Outputs)
     {
+        public List<string> Breakdowns { get; } = [];
+
         public TimeSpan Median => ModelLatency.Median(Took);
 
         public TimeSpan Floor => ModelLatency.Median(Floors);
@@ -134,8 +136,9 @@ public static class ModelLatency
         var exactness = new List<string>();
         for (var round = 1; round <= rounds; round++)
         {
-            var (took, id, outputs) = await market.RunJobAsync(submitted, npz, outputNames, rowsPerUnit: null, $"{model.Name}, {rows} rows, round {round}");
+            var (took, id, outputs, startedAt) = await market.RunJobAsync(submitted, npz, outputNames, rowsPerUnit: null, $"{model.Name}, {rows} rows, round {round}");
             var units = await market.UnitsAsync(id);
+            result.Breakdowns.Add(await market.BreakdownAsync(id, startedAt, took));
             var (floor, expected) = RawOrt.SessionAndRun(submitted, inputs);
             exactness.Add(CheckExact(outputs, expected, submitted, inputs, units));
             result.Took.Add(took);
@@ -143,6 +146,7 @@ public static class ModelLatency
             result.Units.Add(DescribeUnits(units));
             Console.WriteLine($"  {model.Name}, {rows:N0} rows, {workers} worker(s), round {round}: {took.TotalSeconds:F2} s "
                               + $"(units: {result.Units[^1]}); floor {floor.TotalMilliseconds:F0} ms; outputs {exactness[^1]}");
+            Console.WriteLine($"    where it went (s): {result.Breakdowns[^1]}");
         }
 
         return result with { Outputs = string.Join("; ", exactness.Distinct()) };
@@ -153,7 +157,7 @@ public static class ModelLatency
     {
         var rowsPerUnit = (int)Math.Clamp(PerUnitTarget / costPerRow, 1, PerUnitMaxInputBytes / PerUnitUnits / InputBytesPerRow(model));
         var inputs = model.Inputs(rowsPerUnit * PerUnitUnits);
-        var (_, id, outputs) = await market.RunJobAsync(submitted, Npz.ToBytes(inputs), outputNames, rowsPerUnit,
+        var (_, id, outputs, _) = await market.RunJobAsync(submitted, Npz.ToBytes(inputs), outputNames, rowsPerUnit,
             $"{model.Name}, per unit");
         var units = await market.UnitsAsync(id);
         var batches = units.Select(u => RawOrt.Slice(inputs, u.RowStart, u.RowCount)).ToList();
@@ -201,6 +205,12 @@ public static class ModelLatency
             Sum(raw.Where((_, i) => units[i].LeasedAt >= restartedAt).Select(r => r.Took)));
         Console.WriteLine($"  {model.Name}, killed with {done} of {units.Count} units done: restart → completed {restartToCompleted.TotalSeconds:F2} s, "
                           + $"restart → unit leased again {result.RestartToLeased.TotalSeconds:F2} s, raw compute left {result.ComputeLeft.TotalSeconds:F2} s");
+        var completedAt = (await market.JobAsync(id)).GetProperty("completedAt").GetDateTimeOffset();
+        Console.WriteLine($"    after the restart (s): "
+                          + string.Join(", ", units.Select(u => $"unit {u.Index} leased {Since(u.LeasedAt)}, accepted {Since(u.CompletedAt)} (run {u.ComputeMilliseconds} ms)"))
+                          + $"; job completed {Since(completedAt)}");
+
+        string Since(DateTimeOffset at) => $"{(at - restartedAt).TotalSeconds:+0.00;-0.00}";
         return result;
     }
 
@@ -386,6 +396,13 @@ public static class ModelLatency
             Console.WriteLine($"| {r.Model.Name} | {r.Rows:N0} | {r.Workers} | {string.Join("; ", r.Units)} | {r.Median.TotalSeconds:F2} s "
                               + $"({string.Join(", ", r.Took.Select(t => t.TotalSeconds.ToString("F2")))}) | {r.Floor.TotalMilliseconds:N0} ms | "
                               + $"{r.Aim.TotalSeconds:F2} s | {(r.Median <= r.Aim ? "met" : "**missed**")} | {r.Outputs} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Where the median round's time went (s):");
+        foreach (var r in latency)
+        {
+            Console.WriteLine($"- {r.Model.Name}, {r.Rows:N0} rows, {r.Workers} worker(s): {r.Breakdowns[r.Took.IndexOf(r.Median) is >= 0 and var i ? i : 0]}");
         }
 
         Console.WriteLine();

@@ -230,7 +230,15 @@ internal sealed class BenchWorker(WorkerProcess home) : IAsyncDisposable
 
     public List<string> Log { get; } = [];
 
-    public bool IsRunning => running is { HasExited: false };
+    /// <summary>The first log entry whose message holds <paramref name="text"/>, with the level and category line the console logger writes above it.</summary>
+    public string? FirstLogEntry(string text)
+    {
+        lock (Log)
+        {
+            var at = Log.FindIndex(line => line.Contains(text, StringComparison.Ordinal));
+            return at < 0 ? null : string.Join(" ", Log.Skip(Math.Max(0, at - 1)).Take(2).Select(line => line.Trim()));
+        }
+    }
 
     public void Start()
     {

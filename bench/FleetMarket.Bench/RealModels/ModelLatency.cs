@@ -106,7 +106,7 @@ public static class ModelLatency
 
             if (model.Adapt is not null)
             {
-                shipped.Add((model, await AsShippedAsync(market, model)));
+                shipped.Add((model, await AsShippedAsync(market, first, model)));
             }
 
             if (second is not null && model.BigRows is { } bigRows)
@@ -218,7 +218,7 @@ public static class ModelLatency
     /// What the app makes of the package's model as shipped, with a small multi-row input: it is why the benchmark
     /// adapts the layout. The job is cancelled afterwards so that it cannot hold the worker.
     /// </summary>
-    private static async Task<string> AsShippedAsync(BenchMarket market, RealModel model)
+    private static async Task<string> AsShippedAsync(BenchMarket market, BenchWorker worker, RealModel model)
     {
         const int rows = 8;
         var inputs = model.Inputs(rows).ToDictionary();
@@ -247,7 +247,7 @@ public static class ModelLatency
 
         return $"accepted at submission; after {clock.Elapsed.TotalSeconds:F0} s the job is {status} "
                + $"({job.GetProperty("done")} of {job.GetProperty("units")} units done, {job.GetProperty("failed")} failed; then cancelled). "
-               + $"Units: {string.Join(" | ", await market.UnitFailuresAsync(jobId))}";
+               + $"Units: {string.Join(" | ", await market.UnitFailuresAsync(jobId))}. The worker: {worker.FirstLogEntry("Giving back lease") ?? "(nothing logged)"}";
     }
 
     /// <summary>Silero's adapted layout must compute what the package's model computes: the same floats, transposed.</summary>

@@ -8,12 +8,18 @@ public static class Program
     /// dotnet run -c Release --project bench/FleetMarket.Bench -- --filter '*'
     /// dotnet run -c Release --project bench/FleetMarket.Bench -- settle [--records 1000000] [--owners 1000]
     /// dotnet run -c Release --project bench/FleetMarket.Bench -- job [--rounds 3]
+    /// dotnet run -c Release --project bench/FleetMarket.Bench -- models [--rounds 3] [--only NAME] [--floors-only]
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
         if (args is ["job", .. var jobArgs])
         {
             return await JobLatency.RunAsync(jobArgs);
+        }
+
+        if (args is ["models", .. var modelArgs])
+        {
+            return await RealModels.ModelLatency.RunAsync(modelArgs);
         }
 
         if (args is ["settle", .. var settleArgs])

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.ApiKeys;
 using Microsoft.EntityFrameworkCore;

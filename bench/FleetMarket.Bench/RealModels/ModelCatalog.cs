@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 
 namespace FleetMarket.Bench.RealModels;
 

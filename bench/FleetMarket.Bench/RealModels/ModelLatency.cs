@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
 using Microsoft.ML.OnnxRuntime;
 

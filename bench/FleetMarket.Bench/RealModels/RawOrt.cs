@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 using FleetMarket.Worker.Inference;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;

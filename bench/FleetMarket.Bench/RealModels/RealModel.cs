@@ -1,4 +1,4 @@
-using FleetMarket.Domain.Tensors;
+using FleetMarket.Protocol.Tensors;
 
 namespace FleetMarket.Bench.RealModels;
 

@@ -27,6 +27,12 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
     /// <summary>Two results of one index decided at once: the loser decides again on what the winner saved.</summary>
     private const int DecisionAttempts = 5;
 
+    /// <summary>
+    /// When the background task behind an immediate follow-up (cutting waiting rows, assembling outputs) runs: enqueued
+    /// at once, it ran beside the immediate one whenever that took over a second, doing large assemblies twice.
+    /// </summary>
+    private static readonly TimeSpan DurableFollowUpDelay = TimeSpan.FromSeconds(30);
+
     public async Task<CompletionResponse> CompleteAsync(AuthenticatedDevice device, Guid leaseId, UnitResult result,
         CancellationToken cancellationToken = default)
     {
@@ -86,12 +92,13 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             }
         }
 
-        // Rows still waiting for a measured cost are cut now, before the device asks for its next unit (the background
-        // task is the durable path); else, once no unit is left to run or to judge, the outputs are assembled. This
-        // reads the (JobId, Status) index, not the finished units.
+        // Rows still waiting for a measured cost are cut now, before the device asks for its next unit; else, once no unit
+        // is left to run or to judge, the outputs are assembled at once. Each has a background task as its durable path,
+        // due a little later so that it does not redo large work still running here. This reads the (JobId, Status)
+        // index, not the finished units.
         if (await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Waiting, cancellationToken))
         {
-            backgroundJobs.Enqueue<WaitingRowsCutter>(background => background.CutAsync(job.Id, CancellationToken.None));
+            backgroundJobs.Schedule<WaitingRowsCutter>(background => background.CutAsync(job.Id, CancellationToken.None), DurableFollowUpDelay);
             try
             {
                 await cutter.CutAsync(job.Id, cancellationToken);
@@ -104,7 +111,7 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         else if (!await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && (u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
                                                                          || u.Status == WorkUnitStatus.Checking), cancellationToken))
         {
-            backgroundJobs.Enqueue<JobAssembler>(assembler => assembler.AssembleAsync(job.Id, CancellationToken.None));
+            backgroundJobs.Schedule<JobAssembler>(assembler => assembler.AssembleAsync(job.Id, CancellationToken.None), DurableFollowUpDelay);
             assembly.Assemble(job.Id);
         }
 

@@ -18,9 +18,15 @@ public sealed class UnitSizer(FleetDbContext db, IOptions<MarketplaceOptions> ma
     /// <summary>Recent units enough to see the model's cost; the median, so one device's odd report cannot swing it.</summary>
     private const int Sample = 51;
 
-    public async Task<int> RowsPerUnitAsync(string modelSha256, int rows, Func<int, bool> outputsFit, CancellationToken cancellationToken)
+    public async Task<int> RowsPerUnitAsync(string modelSha256, int rows, Func<int, bool> outputsFit, CancellationToken cancellationToken) =>
+        RowsPerUnit(await MillisecondsPerRowAsync(modelSha256, cancellationToken), rows, outputsFit);
+
+    /// <summary>
+    /// The model's median compute per row on its recently accepted units; null for a model never run. Job holds are
+    /// estimated from the same figure (<see cref="JobService"/>).
+    /// </summary>
+    public async Task<double?> MillisecondsPerRowAsync(string modelSha256, CancellationToken cancellationToken)
     {
-        var settings = marketplace.Value;
         var costs = await db.WorkUnits.AsNoTracking()
             .Where(u => u.Status == WorkUnitStatus.Done && u.ComputeMilliseconds > 0 && u.RowCount > 0
                         && db.Jobs.Any(j => j.Id == u.JobId && j.ModelSha256 == modelSha256))
@@ -30,12 +36,23 @@ public sealed class UnitSizer(FleetDbContext db, IOptions<MarketplaceOptions> ma
             .ToListAsync(cancellationToken);
         if (costs.Count == 0)
         {
-            return settings.DefaultRowsPerUnit;
+            return null;
         }
 
         costs.Sort();
-        var millisecondsPerRow = costs[costs.Count / 2];
-        var sized = (int)Math.Clamp(settings.UnitTargetDuration.TotalMilliseconds / millisecondsPerRow, 1, rows);
+        return costs[costs.Count / 2];
+    }
+
+    /// <summary>Rows per unit for a model that costs <paramref name="millisecondsPerRow"/> (null: never measured).</summary>
+    public int RowsPerUnit(double? millisecondsPerRow, int rows, Func<int, bool> outputsFit)
+    {
+        var settings = marketplace.Value;
+        if (millisecondsPerRow is not { } perRow)
+        {
+            return settings.DefaultRowsPerUnit;
+        }
+
+        var sized = (int)Math.Clamp(settings.UnitTargetDuration.TotalMilliseconds / perRow, 1, rows);
 
         // Never more rows than a device may return outputs for.
         while (sized > 1 && !outputsFit(sized))

@@ -1,3 +1,4 @@
+using CsvHelper;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Pricing;
@@ -5,6 +6,8 @@ using FleetMarket.Domain.Tensors;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Balance;
+using FleetMarket.Web.Features.Earnings;
+using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Jobs;
@@ -17,7 +20,8 @@ namespace FleetMarket.Tests.Integration;
 /// <summary>
 /// An on-demand job's escrow: held from an estimate of its cost (not a unit's worst case per unit), topped up when
 /// the spending outruns it, the job paused when the buyer cannot pay and resumed by a top-up, the rest released at the
-/// end. Own marketplace per test: the model's measured cost and the devices' prices are part of the estimate.
+/// end; and the sub-cent usage of such a job shown as its total. Own marketplace per test: the model's measured
+/// cost and the devices' prices are part of the estimate.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class JobHoldTests : IAsyncLifetime
@@ -38,7 +42,7 @@ public sealed class JobHoldTests : IAsyncLifetime
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
-    public async Task Hold_MeasuredModel_IsTheEstimateTimesTheMargin_SpentAsEstimated_RestReleased()
+    public async Task Hold_MeasuredModel_IsTheEstimateTimesTheMargin_SpentAsEstimated_RestReleased_AndShownAsOneLinePerJob()
     {
         var device = await _market.PairedDeviceAsync(Price);
         using var worker = _market.DeviceClient(device);
@@ -70,6 +74,35 @@ public sealed class JobHoldTests : IAsyncLifetime
         Assert.Equal(new BuyerBalance(10_00 - 15, 0, "USD"), balance);
         Assert.Equal(held - 15, await PostedAsync($"job-release:{jobId}", LedgerAccounts.BuyerBalance(buyer.Id)));
         await AssertLedgerBalancedAsync();
+
+        // The buyer's history: one line for the job's 150 units, with the exact total; no unit's posting on its own.
+        var history = await _app.InScopeAsync(s => s.GetRequiredService<BalanceService>().HistoryAsync(buyer.Id));
+        var jobLine = Assert.Single(history, l => l.Usage is not null);
+        Assert.Equal((-15L, 150, 15_000_000L, 600L), (jobLine.AmountMinor, jobLine.Usage!.Units, jobLine.Usage.ChargeMicros, jobLine.Usage.Inferences));
+        Assert.DoesNotContain(history, l => l.Cause.StartsWith("Usage of unit", StringComparison.Ordinal));
+        Assert.Contains(history, l => l.Cause.StartsWith("Escrow for job", StringComparison.Ordinal) && l.AmountMinor == -held);
+        Assert.Contains(history, l => l.Cause.StartsWith("Unspent escrow of job", StringComparison.Ordinal) && l.AmountMinor == held - 15);
+
+        // The owner's statement: the job on one line with its exact charge, in the page's figures and the CSV's.
+        var month = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1);
+        var statement = await _app.InScopeAsync(s => s.GetRequiredService<OwnerStatements>().StatementAsync(device.Owner.Id, month));
+        var job = Assert.Single(statement.Jobs, j => j.JobId == jobId);
+        Assert.Equal((150, 15_000_000L, 15L), (job.Units, job.ChargeMicros, job.ChargedMinor));
+        Assert.Equal(statement.ChargedMinor, statement.Jobs.Sum(j => j.ChargedMinor));
+        using var csvBody = new MemoryStream();
+        await CsvExports.WriteStatementAsync(csvBody, statement);
+        csvBody.Position = 0;
+        using var csv = CsvReader.Create(csvBody, new CsvReaderOptions { NullValues = [""] });
+        var lines = csv.GetRecords<StatementCsvLine>().ToList();
+        var csvJob = Assert.Single(lines, l => l.Item.StartsWith($"Job {job.Reference}:", StringComparison.Ordinal));
+        Assert.Equal((15L, 15_000_000L), (csvJob.AmountMinor, csvJob.ExactMicros));
+        Assert.Contains("150 work units", csvJob.Item);
+
+        // Finance's drill-down into the owner: the job on one usage line and one ledger line.
+        var report = await _app.InScopeAsync(s => s.GetRequiredService<OwnerDrillDown>().ReportAsync(device.Owner.Id));
+        var usageLine = Assert.Single(report.Usage, u => u.JobId == jobId);
+        Assert.Equal((150, 15_000_000L, 15L, 0), (usageLine.Units, usageLine.ChargeMicros, usageLine.ChargeMinor, usageLine.Unsettled));
+        Assert.Single(report.Ledger, l => l.Usage?.JobId == jobId);
     }
 
     [Fact]

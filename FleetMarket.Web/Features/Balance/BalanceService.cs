@@ -55,8 +55,12 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobE
             new Uri(portal, "buyer/balance").ToString(), cancellationToken);
     }
 
+    /// <summary>The balance's and escrow's movements, newest first; settled usage as one line per job.</summary>
     public Task<IReadOnlyList<LedgerLine>> HistoryAsync(string buyerId, CancellationToken cancellationToken = default) =>
-        ledger.HistoryAsync([LedgerAccounts.BuyerBalance(buyerId), LedgerAccounts.BuyerEscrow(buyerId)], 50, cancellationToken);
+        ledger.HistoryByJobAsync([LedgerAccounts.BuyerBalance(buyerId), LedgerAccounts.BuyerEscrow(buyerId)], UsageSide.Buyer, buyerId, HistoryLines,
+            cancellationToken);
+
+    public const int HistoryLines = 50;
 
     public async Task<long> EarningsAsync(string ownerId, CancellationToken cancellationToken = default) =>
         await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(ownerId), Currency, cancellationToken);

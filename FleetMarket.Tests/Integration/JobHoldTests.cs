@@ -178,6 +178,30 @@ public sealed class JobHoldTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hold_CancelledJobsRunningUnitCostingMostOfTheHold_IsPaidFromWhatIsLeft_NeverToppedUp()
+    {
+        var device = await _market.PairedDeviceAsync(Price);
+        using var worker = _market.DeviceClient(device);
+        await MeasureTheModelAsync(worker);
+        // Enough balance for the top-up a running job would get.
+        var buyer = await _market.BuyerWithBalanceAsync(50_00);
+        var jobId = await SubmitAsync(buyer, rows: 400);
+        var running = (await MarketplaceBuilder.LeaseAsync(worker))!;
+
+        // Cancelled while its first unit runs; the unit then reports five minutes: 10 of the 15 cents held.
+        await _app.InScopeAsync(s => s.GetRequiredService<JobService>().CancelAsync(buyer.Id, jobId));
+        (await MarketplaceBuilder.UploadAsync(worker, running.LeaseId, await MarketplaceBuilder.HonestOutputsAsync(worker, running), 300_000))
+            .EnsureSuccessStatusCode();
+        await _app.RunRecurringJobAsync(SettlementJob.Id);
+
+        var job = await _app.QueryAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
+        Assert.Equal((JobStatus.Cancelled, 15L, 0), (job.Status, job.HeldMinor, job.HoldTopUps));
+        Assert.Equal(10, await _app.QueryAsync(db => db.UsageRecords.Where(u => u.JobId == jobId).SumAsync(u => u.ChargeMinor)));
+        Assert.Equal(new BuyerBalance(50_00 - 10, 0, "USD"), await BalanceAsync(buyer));
+        await AssertLedgerBalancedAsync();
+    }
+
+    [Fact]
     public async Task Hold_ModelNeverRun_IsEstimatedFromTheProbeAssumption_AtTheDearestDeviceTheJobAccepts()
     {
         // The probe's assumption: DefaultRowsPerUnit (4) rows take UnitTargetDuration (3 s), 750 ms a row. Of the devices, the

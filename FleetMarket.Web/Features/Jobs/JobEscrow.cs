@@ -61,7 +61,10 @@ public sealed class JobEscrow(FleetDbContext db, EscrowHolds holds, IWriteGate w
         var spent = await SpentAsync(job.Id, cancellationToken);
         var fundsLeft = job.HeldMinor - spent.ChargedMinor;
         var pendingMinor = (pendingMicros + UsagePricing.MicrosPerMinor - 1) / UsagePricing.MicrosPerMinor;
-        if (job.Status == JobStatus.Paused || fundsLeft - pendingMinor >= job.HoldReviewBelowMinor)
+
+        // Only a job still taking units is topped up: a paused one waits for its buyer, and a cancelled one's last
+        // running units are paid from what it holds.
+        if (!InferenceJob.CanPause(job.Status) || fundsLeft - pendingMinor >= job.HoldReviewBelowMinor)
         {
             return fundsLeft;
         }

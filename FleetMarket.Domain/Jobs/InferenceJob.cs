@@ -66,8 +66,23 @@ public sealed class InferenceJob
     /// <summary>How the results are checked before they are accepted and paid for.</summary>
     public VerificationPolicy Verification { get; private set; } = VerificationPolicy.Adaptive;
 
-    /// <summary>Money moved from the buyer's balance into escrow when the job was submitted.</summary>
+    /// <summary>Money moved from the buyer's balance into escrow for the job: when it was submitted, and every top-up since.</summary>
     public long HeldMinor { get; private set; }
+
+    /// <summary>
+    /// What one row was expected to cost when the job was submitted (checks included, no margin), in millionths of a
+    /// minor unit; the hold is projected from it until rows are accepted. Zero on a reservation's jobs.
+    /// </summary>
+    public long EstimatedMicrosPerRow { get; private set; }
+
+    /// <summary>How many times the hold was topped up; each top-up's ledger key carries its number.</summary>
+    public int HoldTopUps { get; private set; }
+
+    /// <summary>Once what is left of the hold falls below this, the hold is looked at again (<see cref="JobHolds.Review"/>).</summary>
+    public long HoldReviewBelowMinor { get; private set; }
+
+    /// <summary>Why a <see cref="JobStatus.Paused"/> job gets no new units, in words for the buyer.</summary>
+    public string? PauseReason { get; private set; }
     public JobStatus Status { get; private set; }
     public string? FailureReason { get; private set; }
     public string? OutputSha256 { get; private set; }
@@ -158,9 +173,32 @@ public sealed class InferenceJob
         }
     }
 
-    public void Hold(long amountMinor) => HeldMinor = amountMinor >= 0
-        ? amountMinor
-        : throw new DomainException("A hold cannot be negative.");
+    /// <summary>The first hold, sized from <paramref name="estimatedMicrosPerRow"/> (see <see cref="JobHolds"/>).</summary>
+    public void Hold(long amountMinor, long estimatedMicrosPerRow = 0)
+    {
+        if (amountMinor < 0 || estimatedMicrosPerRow < 0)
+        {
+            throw new DomainException("A hold cannot be negative.");
+        }
+
+        HeldMinor = amountMinor;
+        EstimatedMicrosPerRow = estimatedMicrosPerRow;
+        HoldReviewBelowMinor = amountMinor / 2;
+    }
+
+    /// <summary>Adds to the hold; returns the top-up's number, which its ledger key carries.</summary>
+    public int TopUpHold(long amountMinor)
+    {
+        if (amountMinor <= 0)
+        {
+            throw new DomainException("A top-up must be above zero.");
+        }
+
+        HeldMinor = checked(HeldMinor + amountMinor);
+        return ++HoldTopUps;
+    }
+
+    public void ReviewHoldBelow(long fundsLeftMinor) => HoldReviewBelowMinor = Math.Max(0, fundsLeftMinor);
 
     public void MarkRunning()
     {
@@ -194,6 +232,12 @@ public sealed class InferenceJob
 
     public bool IsFinished => Status.IsFinished();
 
+    /// <summary>The most a pause reason may hold.</summary>
+    public const int PauseReasonLength = 500;
+
+    /// <summary>Whether the job is one whose status a pause or resume may change: it is neither finished nor being assembled.</summary>
+    public static bool CanPause(JobStatus status) => status is JobStatus.Queued or JobStatus.Running;
+
     public void MarkEscrowReleased(DateTimeOffset now) => EscrowReleasedAt = now;
 
     /// <summary>
@@ -204,7 +248,7 @@ public sealed class InferenceJob
     {
         if (IsFinished || Status == JobStatus.Assembling)
         {
-            throw new DomainException($"The job is {Status.ToString().ToLowerInvariant()}; only a queued or running job can be cancelled.");
+            throw new DomainException($"The job is {Status.ToString().ToLowerInvariant()}; only a queued, running or paused job can be cancelled.");
         }
 
         foreach (var unit in _units)
@@ -213,6 +257,7 @@ public sealed class InferenceJob
         }
 
         Status = JobStatus.Cancelled;
+        PauseReason = null;
         CompletedAt = now;
     }
 }

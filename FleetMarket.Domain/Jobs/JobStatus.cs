@@ -8,4 +8,10 @@ public enum JobStatus
     Completed,
     Failed,
     Cancelled,
+
+    /// <summary>
+    /// Its spending outran its hold and the buyer's balance could not top it up: running units finish, no new unit is
+    /// leased until the balance covers a top-up (see <see cref="InferenceJob.PauseReason"/>).
+    /// </summary>
+    Paused,
 }

@@ -17,6 +17,17 @@ public readonly record struct Money(long Minor, string Currency)
     public override string ToString() =>
         $"{Currency} {(Minor < 0 ? "-" : "")}{Math.Abs(Minor) / 100}.{Math.Abs(Minor) % 100:00}";
 
+    /// <summary>
+    /// An exact amount of millionths of a minor unit (metered usage) for people: as <see cref="ToString"/>, with as
+    /// many further decimals as it needs and no more, e.g. "USD 0.004213" for 421,300; "USD 12.30" for 1,230,000,000.
+    /// </summary>
+    public static string FormatExact(long micros, string currency)
+    {
+        var magnitude = micros == long.MinValue ? (ulong)long.MaxValue + 1 : (ulong)Math.Abs(micros);
+        var fraction = (magnitude % 100_000_000).ToString("00000000").TrimEnd('0');
+        return $"{currency} {(micros < 0 ? "-" : "")}{magnitude / 100_000_000}.{fraction.PadRight(2, '0')}";
+    }
+
     private static string SameCurrency(Money left, Money right) =>
         left.Currency == right.Currency
             ? left.Currency

@@ -26,6 +26,18 @@ public static class SettlementEntries
             (LedgerAccounts.BuyerBalance(job.BuyerId), -job.HeldMinor),
             (LedgerAccounts.BuyerEscrow(job.BuyerId), job.HeldMinor));
 
+    /// <summary>
+    /// More escrow for a running job whose spending outran its estimate; <paramref name="number"/> counts the job's
+    /// top-ups, so each is posted once.
+    /// </summary>
+    public static LedgerTransaction TopUpJobHold(InferenceJob job, long amountMinor, int number, DateTimeOffset now) =>
+        amountMinor > 0
+            ? LedgerTransaction.Create($"job-hold:{job.Id}:{number}", $"Escrow top-up {number} for job {job.Name}: its spending outran the estimate",
+                job.Currency, now,
+                (LedgerAccounts.BuyerBalance(job.BuyerId), -amountMinor),
+                (LedgerAccounts.BuyerEscrow(job.BuyerId), amountMinor))
+            : throw new DomainException("A top-up must be above zero.");
+
     public static LedgerTransaction HoldForReservation(Reservation reservation, DateTimeOffset now) =>
         LedgerTransaction.Create($"reservation-hold:{reservation.Id}", $"Escrow for reservation {reservation.Name}", reservation.Currency, now,
             (LedgerAccounts.BuyerBalance(reservation.BuyerId), -reservation.HeldMinor),

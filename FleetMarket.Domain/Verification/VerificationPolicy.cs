@@ -51,11 +51,20 @@ public sealed record VerificationPolicy(VerificationMode Mode, int Replicas, dou
     /// <summary>Distinct owners the policy needs to be able to accept anything: one device cannot check itself.</summary>
     public int OwnersNeeded => Mode == VerificationMode.None ? 1 : Quorum;
 
-    /// <summary>Runs of one unit the job's escrow is sized for: the copies it always makes, or one check for adaptive.</summary>
-    public int RunsHeldFor => Mode switch
+    /// <summary>
+    /// What adaptive verification usually adds, in basis points of the runs: new devices are always cross-checked,
+    /// proven ones spot-checked at 5–10 %, so across a fleet of mostly proven devices checks stay under 15 %.
+    /// </summary>
+    public const int AdaptiveExtraBasisPoints = 15_00;
+
+    /// <summary>
+    /// Runs the policy is expected to pay for per unit, in basis points (10,000 = one run): the copies redundancy
+    /// always makes, or one run and the usual share of checks for adaptive. A job's hold is estimated with it.
+    /// </summary>
+    public int ExpectedRunsBasisPoints => Mode switch
     {
-        VerificationMode.Redundancy => Replicas,
-        VerificationMode.Adaptive => 2,
-        _ => 1,
+        VerificationMode.Redundancy => Replicas * 10_000,
+        VerificationMode.Adaptive => 10_000 + AdaptiveExtraBasisPoints,
+        _ => 10_000,
     };
 }

@@ -138,9 +138,26 @@ public sealed class JobCardTests : MudTestContext
         Assert.Equal("Reserved capacity", card.Find("[data-testid=job-reservation]").TextContent.Trim());
     }
 
+    [Fact]
+    public void JobCard_PausedJob_SaysWhyAndWhereToTopUp_AndShowsTheExactSpend()
+    {
+        var job = Job(JobStatus.Paused, done: 1, running: 0, queued: 3) with
+        {
+            PauseReason = "Paused: the job costs more than estimated. Top up your balance and the job resumes.",
+        };
+
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job));
+
+        Assert.Equal("Paused", card.Find(".job-card-head .mud-chip").TextContent.Trim());
+        var reason = card.Find("[data-testid=pause-reason]");
+        Assert.Contains("costs more than estimated", reason.TextContent);
+        Assert.Equal("buyer/balance", reason.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Contains("spent USD 0.40123456 of USD 1.00 held", card.Find("[data-testid=job-spent]").TextContent);
+    }
+
     private static JobProgress Job(JobStatus status, int done, int running, int queued) => new(
         Guid.NewGuid(), "Nightly scoring", status, JobPriority.Normal, ReservationId: null, Units: 4, Queued: queued, Running: running, Done: done, Failed: 0,
         Checks: 0, Rejected: 0, Verification: VerificationMode.Adaptive, Rows: 16,
-        HeldMinor: 100, SpentMinor: 40, Currency: "USD", CreatedAt: DateTimeOffset.UnixEpoch, CompletedAt: null,
+        HeldMinor: 100, SpentMinor: 40, SpentMicros: 40_123_456, Currency: "USD", CreatedAt: DateTimeOffset.UnixEpoch, CompletedAt: null,
         FailureReason: null, OutputFileName: status == JobStatus.Completed ? "outputs.npy" : null);
 }

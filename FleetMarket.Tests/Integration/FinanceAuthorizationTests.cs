@@ -17,6 +17,7 @@ public sealed class FinanceAuthorizationTests(FleetApp app) : IClassFixture<Flee
         $"/finance/owners/{Guid.NewGuid()}",
         "/finance/export/payouts.csv",
         "/finance/export/postings.csv?from=2026-01-01&to=2026-12-31",
+        "/finance/export/usage.csv?from=2026-01-01&to=2026-12-31",
     ];
 
     private const string StatementPath = "/owner/statements/2026-11.csv";

@@ -47,13 +47,17 @@ public sealed class FinanceConsoleTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(device.Owner.Email, owner.Owner.Email);
         Assert.Equal(0, owner.Owner.EarningsMinor);
         Assert.Equal(usage.Sum(u => u.ChargeMinor - u.FeeMinor), owner.Owner.PayableMinor);
-        Assert.Equal(usage.Count, owner.Usage.Count);
+        // Usage by job: one line per job, with the exact charge beside the whole cents posted.
+        var job = Assert.Single(owner.Usage);
+        Assert.Equal((usage.Count, usage.Sum(u => u.ChargeMicros), usage.Sum(u => u.ChargeMinor)), (job.Units, job.ChargeMicros, job.ChargeMinor));
         var ownersDevice = Assert.Single(owner.Devices);
         Assert.Equal(device.DeviceId, ownersDevice.Id);
         Assert.Equal((49 / 52.0, true, false), (ownersDevice.Reliability.Score, ownersDevice.Reliability.IsTrusted, ownersDevice.Reliability.IsFailing));
         Assert.Single(owner.Payouts);
         Assert.Contains(owner.Ledger, l => l.Account == LedgerAccounts.OwnerPayable(device.Owner.Id) && l.AmountMinor == owner.Owner.PayableMinor);
-        Assert.Equal(usage.Count + 2, owner.Ledger.Count);
+        // The job's settled usage on one line, then the payout's claim to payable.
+        Assert.Equal(2 + 1, owner.Ledger.Count);
+        Assert.Equal(usage.Sum(u => u.ChargeMinor - u.FeeMinor), Assert.Single(owner.Ledger, l => l.Usage is not null).AmountMinor);
     }
 
     [Fact]

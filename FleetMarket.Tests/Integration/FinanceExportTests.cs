@@ -102,6 +102,26 @@ public sealed class FinanceExportTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Empty(before);
     }
 
+    [Fact]
+    public async Task UsageCsv_Today_HasEveryAcceptedUnitWithItsExactCharge_BesideTheWholeCentsItPosted()
+    {
+        // A tenth of a second a unit at 3.00 an hour: about a hundredth of a cent each, most posting nothing.
+        var device = await _payouts.OwnerWithAcceptedWorkAsync(await new MarketplaceBuilder(app).BuyerWithBalanceAsync(), rows: 12, rowsPerUnit: 1,
+            computeMillisecondsPerUnit: 123);
+        using var finance = await TestUsers.SignedInClientAsync(app, await TestUsers.CreateAsync(app, Roles.Finance));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var rows = (await ReadAsync<UsageCsvRow>(await finance.GetAsync($"{FinanceExportsApi.UsagePath}?from={today:yyyy-MM-dd}&to={today:yyyy-MM-dd}")))
+            .Where(r => r.OwnerId == device.Owner.Id).ToList();
+
+        var stored = await app.QueryAsync(db => db.UsageRecords.AsNoTracking().Where(u => u.OwnerId == device.Owner.Id).ToListAsync());
+        Assert.Equal(12, rows.Count);
+        Assert.Equal(stored.Select(u => (u.Id, u.ChargeMicros, u.ChargeMinor, u.FeeMinor)).Order(),
+            rows.Select(r => (r.Id, r.ChargeMicros, r.ChargeMinor, r.FeeMinor)).Order());
+        Assert.All(rows, r => Assert.Equal(10_250, r.ChargeMicros));
+        Assert.Equal(0, rows.Sum(r => r.ChargeMinor));
+    }
+
     [Theory]
     [InlineData(FinanceExportsApi.PostingsPath + "?to=9999-12-31")]
     [InlineData(FinanceExportsApi.PostingsPath + "?to=0001-01-01")]

@@ -63,7 +63,7 @@ public sealed class JobCancellationTests : IAsyncLifetime
         var response = await client.PostAsync($"/api/jobs/{jobId}/cancel", null);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("only a queued or running job", (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
+        Assert.Contains("only a queued, running or paused job", (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
     }
 
     [Fact]

@@ -155,5 +155,11 @@ public sealed class LedgerInvariantTests(FleetApp app) : IClassFixture<FleetApp>
         }
 
         Assert.Equal(0, await app.QueryAsync(db => db.Payouts.CountAsync(p => p.AmountMinor <= 0)));
+
+        // No job spends beyond what it holds, however its holds were topped up or its buyer ran short.
+        var overspent = await app.QueryAsync(db => db.Jobs.Where(j => j.ReservationId == null)
+            .Where(j => db.UsageRecords.Where(u => u.JobId == j.Id).Sum(u => u.ChargeMinor) > j.HeldMinor)
+            .Select(j => j.Id).ToListAsync());
+        Assert.True(overspent.Count == 0, $"jobs spent beyond their hold ({context}): {string.Join(", ", overspent)}");
     }
 }

@@ -88,8 +88,11 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
     [Fact]
     public async Task SubmitJobs_AtOnceBeyondTheBalance_OnlyWhatTheBalanceCoversIsAccepted()
     {
-        // One single-unit job at the default maximum price holds 25 (300 an hour for a five-minute lease).
-        var buyer = await _market.BuyerWithBalanceAsync(balanceMinor: 60);
+        // What one such job holds (its estimate with the margin), learnt from a first buyer's; the second can pay for two and a half.
+        var probe = await _market.BuyerWithBalanceAsync();
+        var probeJob = await _market.SubmitSampleJobAsync(probe, rows: 4, rowsPerUnit: 4);
+        var hold = await app.QueryAsync(db => db.Jobs.Where(j => j.Id == probeJob).Select(j => j.HeldMinor).SingleAsync());
+        var buyer = await _market.BuyerWithBalanceAsync(balanceMinor: 2 * hold + hold / 2);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
         {
@@ -105,7 +108,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         })));
 
         Assert.Equal(2, outcomes.Count(accepted => accepted));
-        Assert.Equal(new BuyerBalance(10, 50, "USD"), await BalanceAsync(buyer));
+        Assert.Equal(new BuyerBalance(hold / 2, 2 * hold, "USD"), await BalanceAsync(buyer));
     }
 
     [Fact]

@@ -57,6 +57,7 @@ public static class MarketplaceExtensions
         services.AddScoped<ResultVerifier>();
         services.AddSingleton<VerificationDice>();
         services.AddScoped<JobService>();
+        services.AddScoped<JobEscrow>();
         services.AddScoped<JobAssembler>();
         services.AddScoped<UnitSizer>();
         services.AddScoped<WaitingRowsCutter>();

@@ -36,11 +36,23 @@ public sealed class MarketplaceOptions
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// The longest one unit may run, renewals included: a lease is not renewed past it, no unit is metered for
-    /// longer, and a job's hold is sized from it.
+    /// The longest one unit may run, renewals included: a lease is not renewed past it and no unit is metered for
+    /// longer.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
     public TimeSpan MaxUnitDuration { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// An on-demand job holds its estimated cost times this, in percent (150 = 1.5×): the estimate is a median cost
+    /// per row at the dearest device that may take the job, and devices, inputs and checks vary around it. When the
+    /// spending eats half of the margin, the hold is topped up from the buyer's balance to the full margin again.
+    /// </summary>
+    [Range(100, 1000)]
+    public int HoldMarginPercent { get; set; } = 150;
+
+    /// <summary>The least an on-demand job holds, however cheap its estimate: enough for a first unit to be paid in full.</summary>
+    [Range(1, UsagePricing.MaxPricePerHourMinor)]
+    public long MinimumJobHoldMinor { get; set; } = 10;
 
     /// <summary>
     /// How often a waiting lease request looks at the database for units this node was not told about (queued by

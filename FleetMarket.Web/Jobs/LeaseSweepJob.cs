@@ -53,7 +53,7 @@ public sealed class LeaseSweepJob(FleetDbContext db, TimeProvider time)
         await transaction.CommitAsync(cancellationToken);
 
         var failing = await db.Jobs.Include(j => j.Units)
-            .Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued)
+            .Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued || j.Status == JobStatus.Paused)
             .Where(j => j.Units.Any(u => u.Status == WorkUnitStatus.Failed)
                         && !j.Units.Any(u => u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
                                              || u.Status == WorkUnitStatus.Checking))

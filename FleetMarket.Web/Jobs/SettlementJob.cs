@@ -2,6 +2,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
@@ -11,10 +12,11 @@ namespace FleetMarket.Web.Jobs;
 /// <summary>
 /// settle-usage: turns accepted usage into postings (buyer escrow → owner earnings + platform fee), reverses
 /// work found wrong after it was settled, returns the unspent escrow of finished jobs and reservations, and
-/// records what each run settled. Idempotent: each usage record and each release posts under a unique
+/// records what each run settled; and resumes paused jobs whose buyer's balance now covers them, should the top-up
+/// that did it not have resumed them itself. Idempotent: each usage record and each release posts under a unique
 /// key in the same transaction that marks it done, so a second run, or a run on another node, adds nothing.
 /// </summary>
-public sealed class SettlementJob(FleetDbContext db, IUsageSettlement usage, LedgerService ledger, TimeProvider time,
+public sealed class SettlementJob(FleetDbContext db, IUsageSettlement usage, LedgerService ledger, JobEscrow escrow, TimeProvider time,
     ILogger<SettlementJob> logger)
 {
     public const string Id = "settle-usage";
@@ -46,6 +48,7 @@ public sealed class SettlementJob(FleetDbContext db, IUsageSettlement usage, Led
         var reversed = await SettleReversalsAsync(cancellationToken);
         var released = await ReleaseFinishedJobsAsync(cancellationToken);
         var reservations = await ReleaseFinishedReservationsAsync(cancellationToken);
+        var resumed = await escrow.ResumeAllAsync(cancellationToken);
         if (run.UsageRecords > 0)
         {
             run.Finish(time.GetUtcNow());
@@ -54,8 +57,8 @@ public sealed class SettlementJob(FleetDbContext db, IUsageSettlement usage, Led
         }
 
         logger.LogInformation(
-            "Settled {Usage} usage records, reversed {Reversed}, released escrow of {Jobs} jobs and {Reservations} reservations",
-            run.UsageRecords, reversed, released, reservations);
+            "Settled {Usage} usage records, reversed {Reversed}, released escrow of {Jobs} jobs and {Reservations} reservations, resumed {Resumed} paused jobs",
+            run.UsageRecords, reversed, released, reservations, resumed);
     }
 
     /// <summary>Work found wrong after it was settled: the buyer is refunded, the owner's share and the fee are taken back.</summary>

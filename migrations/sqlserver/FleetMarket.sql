@@ -1322,3 +1322,48 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [EstimatedMicrosPerRow] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [HoldReviewBelowMinor] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [HoldTopUps] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
+)
+BEGIN
+    ALTER TABLE [Jobs] ADD [PauseReason] nvarchar(500) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207110352_HoldsFromEstimate', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

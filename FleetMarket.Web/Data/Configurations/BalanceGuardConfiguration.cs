@@ -10,5 +10,9 @@ internal sealed class BalanceGuardConfiguration : IEntityTypeConfiguration<Balan
     {
         guard.HasKey(g => g.Account);
         guard.Property(g => g.Account).HasMaxLength(500);
+
+        // A hold staged inside another transaction (a completion topping up its job) reads the version and saves only if
+        // no other hold moved it meanwhile: EscrowHolds.TryStageHoldAsync.
+        guard.Property(g => g.Version).IsConcurrencyToken();
     }
 }

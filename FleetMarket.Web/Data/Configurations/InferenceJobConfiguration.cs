@@ -18,6 +18,7 @@ internal sealed class InferenceJobConfiguration : IEntityTypeConfiguration<Infer
         job.Property(j => j.OutputSha256).HasMaxLength(64);
         job.Property(j => j.OutputFileName).HasMaxLength(100);
         job.Property(j => j.FailureReason).HasMaxLength(1000);
+        job.Property(j => j.PauseReason).HasMaxLength(InferenceJob.PauseReasonLength);
         job.Property(j => j.Currency).HasMaxLength(3).IsFixedLength();
         job.Property(j => j.Status).HasConversion<string>().HasMaxLength(20);
         job.OwnsOne(j => j.Verification, verification =>

@@ -3,6 +3,7 @@ using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Billing;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Hosting;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,8 @@ namespace FleetMarket.Web.Features.Balance;
 public sealed record BuyerBalance(long AvailableMinor, long HeldMinor, string Currency);
 
 /// <summary>A buyer's prepaid balance and escrow, read from the ledger.</summary>
-public sealed class BalanceService(FleetDbContext db, LedgerService ledger, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
-    StripeGateway stripe)
+public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobEscrow escrow, TimeProvider time,
+    IOptions<MarketplaceOptions> marketplace, StripeGateway stripe)
 {
     private string Currency => marketplace.Value.Currency;
 
@@ -36,6 +37,7 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, Time
         var reference = $"simulated-{Guid.NewGuid():N}";
         await ledger.TryAddAsync(SettlementEntries.TopUp(buyerId, amountMinor, Currency, reference, simulated: true, time.GetUtcNow()), cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await escrow.ResumeAsync(buyerId, cancellationToken);
     }
 
     /// <summary>Whether top-ups are real card payments (Stripe configured) or simulated.</summary>
@@ -53,8 +55,12 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, Time
             new Uri(portal, "buyer/balance").ToString(), cancellationToken);
     }
 
+    /// <summary>The balance's and escrow's movements, newest first; settled usage as one line per job.</summary>
     public Task<IReadOnlyList<LedgerLine>> HistoryAsync(string buyerId, CancellationToken cancellationToken = default) =>
-        ledger.HistoryAsync([LedgerAccounts.BuyerBalance(buyerId), LedgerAccounts.BuyerEscrow(buyerId)], 50, cancellationToken);
+        ledger.HistoryByJobAsync([LedgerAccounts.BuyerBalance(buyerId), LedgerAccounts.BuyerEscrow(buyerId)], UsageSide.Buyer, buyerId, HistoryLines,
+            cancellationToken);
+
+    public const int HistoryLines = 50;
 
     public async Task<long> EarningsAsync(string ownerId, CancellationToken cancellationToken = default) =>
         await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(ownerId), Currency, cancellationToken);

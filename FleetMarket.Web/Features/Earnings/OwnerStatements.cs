@@ -9,12 +9,29 @@ namespace FleetMarket.Web.Features.Earnings;
 public sealed record StatementPayout(Guid Id, DateOnly RunDate, DateTimeOffset PaidAt, long AmountMinor, bool Simulated);
 
 /// <summary>
+/// One job's work on the owner's devices in the month: what buyers were charged for it in whole minor units (the
+/// ledger's figure) and exactly (<paramref name="ChargeMicros"/>, millionths of a minor unit), and the fee.
+/// </summary>
+public sealed record StatementJob(Guid JobId, int Units, long Inferences, long ComputeMilliseconds, long ChargeMicros, long ChargedMinor, long FeesMinor)
+{
+    public long EarnedMinor => ChargedMinor - FeesMinor;
+
+    /// <summary>How the job is named to the owner: by its id's first characters, as the buyer's job name is the buyer's.</summary>
+    public string Reference => JobId.ToString("N")[..8];
+}
+
+/// <summary>
 /// One calendar month (UTC) of an owner's money: what buyers were charged for their devices' accepted work, the
-/// platform's fee, work reversed in the month, the payouts paid in the month, and the car lease payment due.
+/// platform's fee, work reversed in the month, the payouts paid in the month, and the car lease payment due; and the
+/// month's work job by job, largest first (<paramref name="Jobs"/>).
 /// </summary>
 public sealed record OwnerStatement(DateOnly Month, string Currency, int UsageRecords, long ChargedMinor, long FeesMinor,
-    long ReversedMinor, IReadOnlyList<StatementPayout> Payouts, string? Lessor, long LeasePaymentMinor, int? LeaseCoveredPercent)
+    long ReversedMinor, IReadOnlyList<StatementPayout> Payouts, string? Lessor, long LeasePaymentMinor, int? LeaseCoveredPercent,
+    IReadOnlyList<StatementJob> Jobs)
 {
+    /// <summary>What the month's work cost buyers exactly; <see cref="ChargedMinor"/> is this rounded down per job.</summary>
+    public long ChargeMicros => Jobs.Sum(j => j.ChargeMicros);
+
     /// <summary>The owner's share of the month's accepted work.</summary>
     public long EarnedMinor => ChargedMinor - FeesMinor;
 
@@ -43,11 +60,13 @@ public sealed class OwnerStatements(FleetDbContext db, TimeProvider time, IOptio
         var end = start.AddMonths(1);
         var currency = marketplace.Value.Currency;
 
-        var usage = await db.UsageRecords.AsNoTracking()
+        var jobs = await db.UsageRecords.AsNoTracking()
             .Where(u => u.OwnerId == ownerId && u.Currency == currency && u.RecordedAt >= start && u.RecordedAt < end)
-            .GroupBy(u => 1)
-            .Select(g => new { Count = g.Count(), Charged = g.Sum(u => u.ChargeMinor), Fees = g.Sum(u => u.FeeMinor) })
-            .SingleOrDefaultAsync(cancellationToken);
+            .GroupBy(u => u.JobId)
+            .Select(g => new StatementJob(g.Key, g.Count(), g.Sum(u => u.InferenceCount), g.Sum(u => u.ComputeMilliseconds), g.Sum(u => u.ChargeMicros),
+                g.Sum(u => u.ChargeMinor), g.Sum(u => u.FeeMinor)))
+            .ToListAsync(cancellationToken);
+        var usage = new { Count = jobs.Sum(j => j.Units), Charged = jobs.Sum(j => j.ChargedMinor), Fees = jobs.Sum(j => j.FeesMinor) };
         var reversed = await db.UsageRecords.AsNoTracking()
             .Where(u => u.OwnerId == ownerId && u.Currency == currency && u.ReversedAt >= start && u.ReversedAt < end)
             .SumAsync(u => u.ChargeMinor - u.FeeMinor, cancellationToken);
@@ -58,9 +77,10 @@ public sealed class OwnerStatements(FleetDbContext db, TimeProvider time, IOptio
             .ToListAsync(cancellationToken);
         var lease = await db.CarLeases.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
 
-        var net = (usage?.Charged ?? 0) - (usage?.Fees ?? 0) - reversed;
+        var net = usage.Charged - usage.Fees - reversed;
         var leasePayment = lease?.IsDueIn(month) == true ? lease.MonthlyPaymentMinor : 0;
-        return new OwnerStatement(month, currency, usage?.Count ?? 0, usage?.Charged ?? 0, usage?.Fees ?? 0, reversed, payouts, lease?.Lessor,
-            leasePayment, lease is null ? null : lease.CoveredPercent(month, Math.Max(0, net)));
+        return new OwnerStatement(month, currency, usage.Count, usage.Charged, usage.Fees, reversed, payouts, lease?.Lessor,
+            leasePayment, lease is null ? null : lease.CoveredPercent(month, Math.Max(0, net)),
+            jobs.OrderByDescending(j => j.ChargeMicros).ThenBy(j => j.JobId).ToList());
     }
 }

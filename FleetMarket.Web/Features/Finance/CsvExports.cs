@@ -43,9 +43,38 @@ public sealed partial record PostingCsvRow(
     decimal Amount,
     string Currency);
 
-/// <summary>A line of an owner's monthly statement; the lease-covered line has a percentage instead of an amount.</summary>
+/// <summary>
+/// One accepted unit's usage. <c>ChargeMicros</c> is what its compute cost exactly, in millionths of a minor unit;
+/// <c>ChargeMinor</c> and <c>FeeMinor</c> are the whole minor units its posting carries: those its job and owner's running
+/// total crossed (often 0 or 1 for a small unit). A job's <c>ChargeMinor</c> sums to its exact charge rounded down.
+/// </summary>
 [CsvRecord]
-public sealed partial record StatementCsvLine(string Month, string Item, long? AmountMinor, decimal? Amount, string? Currency, int? Percent);
+public sealed partial record UsageCsvRow(
+    [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset RecordedAt,
+    Guid Id,
+    Guid JobId,
+    Guid WorkUnitId,
+    Guid DeviceId,
+    string OwnerId,
+    string BuyerId,
+    long ComputeMilliseconds,
+    long InferenceCount,
+    long PricePerHourMinor,
+    long ChargeMicros,
+    long ChargeMinor,
+    long FeeMinor,
+    string Currency,
+    [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset? SettledAt,
+    [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset? ReversedAt);
+
+/// <summary>
+/// A line of an owner's monthly statement; the lease-covered line has a percentage instead of an amount. A job's line
+/// (and the month's charge) also has the exact charge in millionths of a minor unit: a job of many small units is
+/// charged in whole minor units rounded down, and this says what its compute cost.
+/// </summary>
+[CsvRecord]
+public sealed partial record StatementCsvLine(string Month, string Item, long? AmountMinor, decimal? Amount, string? Currency, int? Percent,
+    long? ExactMicros = null);
 
 /// <summary>
 /// The CSV files finance staff and owners download, written by CsvHelper straight to the response while the
@@ -106,6 +135,18 @@ public sealed class CsvExports(FleetDbContext db)
         await WriteAsync(destination, rows, cancellationToken);
     }
 
+    /// <summary>Usage recorded on days <paramref name="from"/> to <paramref name="to"/> (UTC, inclusive), oldest first.</summary>
+    public async Task WriteUsageAsync(Stream destination, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        var (start, end) = (StartOf(from), StartOf(to.AddDays(1)));
+        var rows = db.UsageRecords.AsNoTracking().Where(u => u.RecordedAt >= start && u.RecordedAt < end)
+            .OrderBy(u => u.RecordedAt).ThenBy(u => u.Id)
+            .Select(u => new UsageCsvRow(u.RecordedAt, u.Id, u.JobId, u.WorkUnitId, u.DeviceId, u.OwnerId, u.BuyerId, u.ComputeMilliseconds,
+                u.InferenceCount, u.PricePerHourMinor, u.ChargeMicros, u.ChargeMinor, u.FeeMinor, u.Currency, u.SettledAt, u.ReversedAt))
+            .AsAsyncEnumerable();
+        await WriteAsync(destination, rows, cancellationToken);
+    }
+
     public static async Task WriteStatementAsync(Stream destination, OwnerStatement statement, CancellationToken cancellationToken = default)
     {
         var month = statement.Month.ToString("yyyy-MM");
@@ -113,7 +154,7 @@ public sealed class CsvExports(FleetDbContext db)
 
         var lines = new List<StatementCsvLine>
         {
-            Line($"Charged to buyers for {statement.UsageRecords} accepted work units", statement.ChargedMinor),
+            Line($"Charged to buyers for {statement.UsageRecords} accepted work units", statement.ChargedMinor) with { ExactMicros = statement.ChargeMicros },
             Line("Platform fee", -statement.FeesMinor),
             Line("Your earnings", statement.EarnedMinor),
             Line("Work reversed this month", -statement.ReversedMinor),
@@ -127,6 +168,12 @@ public sealed class CsvExports(FleetDbContext db)
             lines.Add(Line($"Lease payment to {statement.Lessor}", statement.LeasePaymentMinor));
             lines.Add(new StatementCsvLine(month, "Lease covered by net earnings", null, null, null, statement.LeaseCoveredPercent));
         }
+
+        // Then the work behind the charge, one line per job: their amounts add up to the month's charge.
+        lines.AddRange(statement.Jobs.Select(job => Line(
+            $"Job {job.Reference}: {job.Units} work units, {job.Inferences} inferences, {job.ComputeMilliseconds} ms of compute, charged to buyers",
+            job.ChargedMinor) with
+        { ExactMicros = job.ChargeMicros }));
 
         await WriteAsync(destination, lines.ToAsyncEnumerable(), cancellationToken);
     }

@@ -12,6 +12,7 @@ public static class FinanceExportsApi
 {
     public const string PayoutsPath = "/finance/export/payouts.csv";
     public const string PostingsPath = "/finance/export/postings.csv";
+    public const string UsagePath = "/finance/export/usage.csv";
     public const int DefaultPostingDays = 30;
 
     /// <summary>
@@ -27,6 +28,7 @@ public static class FinanceExportsApi
         var exports = app.MapGroup("").RequireAuthorization(Roles.Finance).ExcludeFromDescription();
         exports.MapGet(PayoutsPath, Payouts);
         exports.MapGet(PostingsPath, Postings);
+        exports.MapGet(UsagePath, Usage);
         return app;
     }
 
@@ -60,6 +62,23 @@ public static class FinanceExportsApi
             ? BadRange()
             : TypedResults.Stream(body => exports.WritePostingsAsync(body, first, last, cancellationToken), "text/csv",
                 $"postings-{first:yyyy-MM-dd}-to-{last:yyyy-MM-dd}.csv");
+    }
+
+    /// <summary>Usage recorded from <paramref name="from"/> to <paramref name="to"/> (UTC days, inclusive), one row per accepted unit; the last 30 days by default.</summary>
+    public static Results<PushStreamHttpResult, ProblemHttpResult> Usage(DateOnly? from, DateOnly? to, CsvExports exports, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        if (OutOfRange(from, to) is { } outOfRange)
+        {
+            return outOfRange;
+        }
+
+        var last = to ?? Today(time);
+        var first = from ?? last.AddDays(1 - DefaultPostingDays);
+        return first > last
+            ? BadRange()
+            : TypedResults.Stream(body => exports.WriteUsageAsync(body, first, last, cancellationToken), "text/csv",
+                $"usage-{first:yyyy-MM-dd}-to-{last:yyyy-MM-dd}.csv");
     }
 
     private static ProblemHttpResult? OutOfRange(DateOnly? from, DateOnly? to) =>

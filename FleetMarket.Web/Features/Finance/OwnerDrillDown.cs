@@ -13,8 +13,13 @@ namespace FleetMarket.Web.Features.Finance;
 public sealed record OwnerFacts(string Id, string Email, string DisplayName, string Currency, long EarningsMinor, long PayableMinor,
     long PaidOutMinor, PayoutAccountState? PayoutAccount, string? LastBankPayoutFailure, CarLease? Lease, long EarnedThisMonthMinor);
 
-public sealed record OwnerUsageLine(DateTimeOffset RecordedAt, string Device, Guid JobId, long ComputeMilliseconds, long InferenceCount,
-    long ChargeMinor, long FeeMinor, string Currency, bool Settled, DateTimeOffset? ReversedAt, string? ReversalReason)
+/// <summary>
+/// One job's accepted work on the owner's devices: the ledger's whole minor units (charge, fee, share) beside the exact
+/// charge (<paramref name="ChargeMicros"/>, millionths of a minor unit); a unit of a cheap model is charged nothing or
+/// one cent on its own, so only the job's total says what the work was worth.
+/// </summary>
+public sealed record OwnerJobUsageLine(Guid JobId, string JobName, DateTimeOffset LastRecordedAt, int Units, int Unsettled, int Reversed,
+    long ComputeMilliseconds, long InferenceCount, long ChargeMicros, long ChargeMinor, long FeeMinor, string Currency)
 {
     public long ShareMinor => ChargeMinor - FeeMinor;
 }
@@ -22,7 +27,7 @@ public sealed record OwnerUsageLine(DateTimeOffset RecordedAt, string Device, Gu
 public sealed record OwnerPayoutLine(Guid Id, DateOnly RunDate, long AmountMinor, string Currency, PayoutStatus Status, PayoutAnomalies Anomalies,
     DateOnly PayBy, DateTimeOffset? PaidAt, bool Simulated, string? TransferId, string? ReviewedBy, string? ReviewNote, string? FailureReason);
 
-public sealed record OwnerReport(OwnerFacts Owner, IReadOnlyList<LedgerLine> Ledger, IReadOnlyList<OwnerUsageLine> Usage,
+public sealed record OwnerReport(OwnerFacts Owner, IReadOnlyList<LedgerLine> Ledger, IReadOnlyList<OwnerJobUsageLine> Usage,
     IReadOnlyList<DeviceRow> Devices, IReadOnlyList<OwnerPayoutLine> Payouts);
 
 /// <summary>Everything finance staff need to judge one owner's payout: ledger, usage, devices, payouts and car lease.</summary>
@@ -54,9 +59,24 @@ public sealed class OwnerDrillDown(FleetDbContext db, LedgerService ledger, Devi
             await db.UsageRecords.Where(u => u.OwnerId == ownerId && u.RecordedAt >= monthStart).SumAsync(u => u.ChargeMinor - u.FeeMinor, cancellationToken));
 
         var usage = await db.UsageRecords.AsNoTracking().Where(u => u.OwnerId == ownerId)
-            .OrderByDescending(u => u.RecordedAt).Take(LinesShown)
-            .Join(db.Devices, u => u.DeviceId, d => d.Id, (u, d) => new OwnerUsageLine(u.RecordedAt, d.Name, u.JobId, u.ComputeMilliseconds,
-                u.InferenceCount, u.ChargeMinor, u.FeeMinor, u.Currency, u.SettledAt != null, u.ReversedAt, u.ReversalReason))
+            .GroupBy(u => new { u.JobId, u.Currency })
+            .Select(g => new
+            {
+                g.Key.JobId,
+                g.Key.Currency,
+                Last = g.Max(u => u.RecordedAt),
+                Units = g.Count(),
+                Unsettled = g.Count(u => u.SettledAt == null),
+                Reversed = g.Count(u => u.ReversedAt != null),
+                Compute = g.Sum(u => u.ComputeMilliseconds),
+                Inferences = g.Sum(u => u.InferenceCount),
+                Micros = g.Sum(u => u.ChargeMicros),
+                Charged = g.Sum(u => u.ChargeMinor),
+                Fees = g.Sum(u => u.FeeMinor),
+            })
+            .OrderByDescending(j => j.Last).Take(LinesShown)
+            .Join(db.Jobs, j => j.JobId, job => job.Id, (j, job) => new OwnerJobUsageLine(j.JobId, job.Name, j.Last, j.Units, j.Unsettled,
+                j.Reversed, j.Compute, j.Inferences, j.Micros, j.Charged, j.Fees, j.Currency))
             .ToListAsync(cancellationToken);
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.OwnerId == ownerId)
             .OrderByDescending(p => p.RunDate).Take(LinesShown)
@@ -64,8 +84,8 @@ public sealed class OwnerDrillDown(FleetDbContext db, LedgerService ledger, Devi
                 p.TransferId, p.ReviewedBy, p.ReviewNote, p.FailureReason))
             .ToListAsync(cancellationToken);
 
-        return new OwnerReport(facts, await ledger.HistoryAsync(accounts, LinesShown, cancellationToken),
-            usage.OrderByDescending(u => u.RecordedAt).ToList(),
+        return new OwnerReport(facts, await ledger.HistoryByJobAsync(accounts, UsageSide.Owner, ownerId, LinesShown, cancellationToken),
+            usage.OrderByDescending(u => u.LastRecordedAt).ToList(),
             (await devices.PageAsync(ownerId, 0, DevicesShown, cancellationToken)).Rows, payouts);
     }
 }

@@ -24,9 +24,13 @@ public sealed record JobSubmission(string Name, byte[] Model, string InputsFileN
 /// <param name="Done">Units with an accepted result.</param>
 /// <param name="Checks">Further runs of units on other owners' devices that verification added.</param>
 /// <param name="Rejected">Results verification found wrong (not paid).</param>
+/// <param name="HeldMinor">What the job holds in escrow: its estimated cost with a margin, and any top-ups since.</param>
+/// <param name="SpentMinor">What its accepted work has been charged, in whole minor units.</param>
+/// <param name="SpentMicros">What its accepted work cost exactly, in millionths of a minor unit; the charge is this, rounded down per owner.</param>
+/// <param name="PauseReason">Why a paused job gets no new units.</param>
 public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPriority Priority, Guid? ReservationId, int Units, int Queued, int Running, int Done,
-    int Failed, int Checks, int Rejected, VerificationMode Verification, int Rows, long HeldMinor, long SpentMinor, string Currency, DateTimeOffset CreatedAt,
-    DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName)
+    int Failed, int Checks, int Rejected, VerificationMode Verification, int Rows, long HeldMinor, long SpentMinor, long SpentMicros, string Currency,
+    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName, string? PauseReason = null)
 {
     public double Percent => Units == 0 ? 0 : 100.0 * Done / Units;
 
@@ -34,16 +38,16 @@ public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPrio
     public double? UnitsPerMinute(DateTimeOffset now) =>
         Done == 0 || now <= CreatedAt ? null : Done / (now - CreatedAt).TotalMinutes;
 
-    /// <summary>At the pace so far, how long the units not yet accepted will take; null when unknown or done.</summary>
+    /// <summary>At the pace so far, how long the units not yet accepted will take; null when unknown, done or paused.</summary>
     public TimeSpan? TimeLeft(DateTimeOffset now) =>
-        Status.IsFinished() || UnitsPerMinute(now) is not { } pace ? null : TimeSpan.FromMinutes(Math.Max(0, Units - Done - Failed) / pace);
+        Status.IsFinished() || Status == JobStatus.Paused || UnitsPerMinute(now) is not { } pace ? null : TimeSpan.FromMinutes(Math.Max(0, Units - Done - Failed) / pace);
 }
 
 public sealed record JobOutput(string FileName, Stream Content);
 
 /// <summary>The buyer's side of jobs. Every read is scoped to the calling buyer's own jobs.</summary>
 public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspector inspector, LedgerService ledger,
-    EscrowHolds holds, UnitSizer sizer, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+    EscrowHolds holds, UnitSizer sizer, JobEscrow escrow, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
 {
     public async Task<Guid> SubmitAsync(string buyerId, JobSubmission submission, CancellationToken cancellationToken = default)
     {
@@ -68,18 +72,22 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), inputs.Rows,
             reservation?.MaxPricePerHourMinor ?? submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now,
             submission.Priority, reservation?.Id, verification);
-        var sized = submission.RowsPerUnit ?? await sizer.RowsPerUnitAsync(job.ModelSha256, job.RowCount,
-            rows => signature.OutputBytes(rows) <= settings.MaxOutputBytes, cancellationToken);
+        var millisecondsPerRow = await sizer.MillisecondsPerRowAsync(job.ModelSha256, cancellationToken);
+        var sized = submission.RowsPerUnit ?? sizer.RowsPerUnit(millisecondsPerRow, job.RowCount,
+            rows => signature.OutputBytes(rows) <= settings.MaxOutputBytes);
         var probeRows = sized is null && job.RowCount > settings.DefaultRowsPerUnit ? settings.DefaultRowsPerUnit : (int?)null;
         var rowsPerUnit = sized ?? settings.DefaultRowsPerUnit;
         var ranges = job.UnitRanges(rowsPerUnit).ToList();
         CheckOutputsFit(signature, ranges.Max(r => r.Count), settings.MaxOutputBytes);
 
-        // A reservation's jobs are paid from the reservation's escrow; on-demand jobs hold their own.
-        // Enough for every unit and the checks the policy runs on it; tie-breakers are paid from what is left.
-        job.Hold(reservation is null
-            ? ranges.Count * verification.RunsHeldFor * UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.MaxUnitDuration)
-            : 0);
+        // A reservation's jobs are paid from the reservation's escrow; on-demand jobs hold their own: the estimated
+        // cost with a margin, topped up as the job runs if it costs more (JobEscrow).
+        if (reservation is null)
+        {
+            var (holdMinor, microsPerRow) = await escrow.EstimateAsync(job, millisecondsPerRow, cancellationToken);
+            job.Hold(holdMinor, microsPerRow);
+        }
+
         var balance = await ledger.BalanceAsync(LedgerAccounts.BuyerBalance(buyerId), job.Currency, cancellationToken);
         if (balance < job.HeldMinor)
         {
@@ -194,7 +202,8 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024):N0} MiB" : $"{bytes:N0} bytes";
 
     private static string ShortOfFunds(InferenceJob job, long balance) =>
-        $"This job needs {new Domain.Money.Money(job.HeldMinor, job.Currency)} held in escrow; the balance is {new Domain.Money.Money(balance, job.Currency)}. Top up first.";
+        $"This job needs {new Domain.Money.Money(job.HeldMinor, job.Currency)} held in escrow (its estimated cost with a margin); "
+        + $"the balance is {new Domain.Money.Money(balance, job.Currency)}. Top up first.";
 
     private IQueryable<JobProgress> Progress(IQueryable<InferenceJob> jobs) =>
         jobs.Select(j => new JobProgress(j.Id, j.Name, j.Status, j.Priority, j.ReservationId,
@@ -208,5 +217,6 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
             j.Verification.Mode,
             j.RowCount, j.HeldMinor,
             db.UsageRecords.Where(u => u.JobId == j.Id).Sum(u => u.ChargeMinor),
-            j.Currency, j.CreatedAt, j.CompletedAt, j.FailureReason, j.OutputFileName));
+            db.Meterings.Where(m => m.JobId == j.Id).Sum(m => m.ChargeMicros),
+            j.Currency, j.CreatedAt, j.CompletedAt, j.FailureReason, j.OutputFileName, j.PauseReason));
 }

@@ -19,11 +19,17 @@ public sealed class UnitSizer(FleetDbContext db, IOptions<MarketplaceOptions> ma
     private const int Sample = 51;
 
     /// <returns>Rows per unit, or null when no unit of the model has run yet.</returns>
-    public async Task<int?> RowsPerUnitAsync(string modelSha256, int rows, Func<int, bool> outputsFit, CancellationToken cancellationToken)
+    public async Task<int?> RowsPerUnitAsync(string modelSha256, int rows, Func<int, bool> outputsFit, CancellationToken cancellationToken) =>
+        RowsPerUnit(await MillisecondsPerRowAsync(modelSha256, cancellationToken), rows, outputsFit);
+
+    /// <summary>
+    /// The model's median compute per row on its recently completed units; null for a model never run. Job holds are
+    /// estimated from the same figure (<see cref="JobService"/>). Results still being checked count: the cost was
+    /// measured all the same. A unit reported as 0 ms took under one: counted as 1 ms, an upper bound, so a cheap
+    /// model's units grow large but never past the target.
+    /// </summary>
+    public async Task<double?> MillisecondsPerRowAsync(string modelSha256, CancellationToken cancellationToken)
     {
-        var settings = marketplace.Value;
-        // Results still being checked count: the cost was measured all the same. A unit reported as 0 ms took under
-        // one: counted as 1 ms, an upper bound, so a cheap model's units grow large but never past the target.
         var costs = await db.WorkUnits.AsNoTracking()
             .Where(u => (u.Status == WorkUnitStatus.Done || u.Status == WorkUnitStatus.Checking) && u.RowCount > 0
                         && db.Jobs.Any(j => j.Id == u.JobId && j.ModelSha256 == modelSha256))
@@ -37,8 +43,18 @@ public sealed class UnitSizer(FleetDbContext db, IOptions<MarketplaceOptions> ma
         }
 
         var perRow = costs.Select(u => (double)Math.Max(u.ComputeMilliseconds, 1) / u.RowCount).Order().ToList();
-        var millisecondsPerRow = perRow[perRow.Count / 2];
-        var sized = (int)Math.Clamp(settings.UnitTargetDuration.TotalMilliseconds / millisecondsPerRow, 1, rows);
+        return perRow[perRow.Count / 2];
+    }
+
+    /// <summary>Rows per unit for a model that costs <paramref name="millisecondsPerRow"/>; null when it was never measured.</summary>
+    public int? RowsPerUnit(double? millisecondsPerRow, int rows, Func<int, bool> outputsFit)
+    {
+        if (millisecondsPerRow is not { } perRow)
+        {
+            return null;
+        }
+
+        var sized = (int)Math.Clamp(marketplace.Value.UnitTargetDuration.TotalMilliseconds / perRow, 1, rows);
 
         // Never more rows than a device may return outputs for.
         while (sized > 1 && !outputsFit(sized))

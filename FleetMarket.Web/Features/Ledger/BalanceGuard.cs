@@ -9,4 +9,7 @@ public sealed class BalanceGuard(string account)
 {
     public string Account { get; private set; } = account;
     public long Version { get; private set; }
+
+    /// <summary>Marks the account touched, as a locked hold does; saving it fails if another hold touched it first.</summary>
+    public void Touch() => Version++;
 }

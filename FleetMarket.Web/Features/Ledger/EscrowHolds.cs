@@ -17,24 +17,69 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
     /// Saves the context's pending changes together with <paramref name="hold"/>, or nothing at all when the
     /// buyer's balance is below <paramref name="amountMinor"/>; then <paramref name="shortOfFunds"/> explains, given the balance.
     /// </summary>
-    public async Task SaveWithHoldAsync(string buyerId, LedgerTransaction hold, long amountMinor, string currency,
-        Func<long, string> shortOfFunds, CancellationToken cancellationToken = default)
-    {
-        var account = LedgerAccounts.BuyerBalance(buyerId);
-        using (await writes.EnterAsync(cancellationToken))
+    public Task SaveWithHoldAsync(string buyerId, LedgerTransaction hold, long amountMinor, string currency,
+        Func<long, string> shortOfFunds, CancellationToken cancellationToken = default) =>
+        WithBalanceAsync(buyerId, currency, async balance =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await LockAsync(account, cancellationToken);
-            var balance = await ledger.BalanceAsync(account, currency, cancellationToken);
             if (balance < amountMinor)
             {
                 throw new DomainException(shortOfFunds(balance));
             }
 
             await ledger.TryAddAsync(hold, cancellationToken);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with the buyer's balance while no other hold can take from it, then saves the
+    /// context's pending changes (what <paramref name="work"/> staged, ledger transactions included) and commits.
+    /// Statements <paramref name="work"/> runs itself (ExecuteUpdate) are in the same transaction.
+    /// </summary>
+    public async Task<T> WithBalanceAsync<T>(string buyerId, string currency, Func<long, Task<T>> work,
+        CancellationToken cancellationToken = default)
+    {
+        var account = LedgerAccounts.BuyerBalance(buyerId);
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await LockAsync(account, cancellationToken);
+            var result = await work(await ledger.BalanceAsync(account, currency, cancellationToken));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            return result;
         }
+    }
+
+    /// <summary>
+    /// For a caller that saves in a transaction of its own (a completion topping up its job's hold): stages
+    /// <paramref name="hold"/> when the balance covers <paramref name="amountMinor"/>; says whether it did and what the balance was. Optimistic:
+    /// the buyer's guard is saved with the version read here, so the caller's save fails (a
+    /// <see cref="DbUpdateConcurrencyException"/>, to decide again) if any other hold took from the balance meanwhile.
+    /// </summary>
+    public async Task<(bool Staged, long Balance)> TryStageHoldAsync(string buyerId, LedgerTransaction hold, long amountMinor, string currency,
+        CancellationToken cancellationToken = default)
+    {
+        var account = LedgerAccounts.BuyerBalance(buyerId);
+        var guard = await db.BalanceGuards.SingleOrDefaultAsync(g => g.Account == account, cancellationToken);
+        var balance = await ledger.BalanceAsync(account, currency, cancellationToken);
+        if (balance < amountMinor)
+        {
+            return (false, balance);
+        }
+
+        if (guard is null)
+        {
+            // Another first hold creating the row at the same moment makes this save fail on the key.
+            db.BalanceGuards.Add(new BalanceGuard(account));
+        }
+        else
+        {
+            guard.Touch();
+        }
+
+        // Added, not tried: a key already in the ledger means this decision was made on stale figures.
+        db.LedgerTransactions.Add(hold);
+        return (true, balance);
     }
 
     private async Task LockAsync(string account, CancellationToken cancellationToken)

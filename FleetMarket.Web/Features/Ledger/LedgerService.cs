@@ -47,13 +47,70 @@ public sealed class LedgerService(FleetDbContext db)
 
     public async Task<IReadOnlyList<LedgerLine>> HistoryAsync(IReadOnlyList<string> accounts, int take,
         CancellationToken cancellationToken = default) =>
-        await db.Postings.Where(p => accounts.Contains(p.Account))
-            .Join(db.LedgerTransactions, p => p.TransactionId, t => t.Id, (p, t) => new { Posting = p, Transaction = t })
-            .OrderByDescending(x => x.Transaction.CreatedAt)
+        await Lines(accounts).Take(take).ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// The accounts' history with settled usage as one line per job instead of one per unit. A unit's posting carries
+    /// the whole minor units its job's meter crossed (see <see cref="Domain.Pricing.Metering"/>): often none, sometimes one,
+    /// so a job of 150 units would read as a scatter of one-cent lines. The job's line has the total posted, and the
+    /// exact charge and the work beside it. Reversals of usage keep lines of their own.
+    /// </summary>
+    /// <param name="side">Whose usage: the buyer's (paid from escrow) or the owner's (their share, to earnings).</param>
+    public async Task<IReadOnlyList<LedgerLine>> HistoryByJobAsync(IReadOnlyList<string> accounts, UsageSide side, string userId, int take,
+        CancellationToken cancellationToken = default)
+    {
+        var postings = await Lines(accounts, exceptKeysStartingWith: UsageKeyPrefix).Take(take).ToListAsync(cancellationToken);
+        var usage = db.UsageRecords.AsNoTracking().Where(u => u.SettledAt != null);
+        usage = side == UsageSide.Buyer ? usage.Where(u => u.BuyerId == userId) : usage.Where(u => u.OwnerId == userId);
+        var jobs = await usage.GroupBy(u => new { u.JobId, u.Currency })
+            .Select(g => new
+            {
+                g.Key.JobId,
+                g.Key.Currency,
+                Units = g.Count(),
+                Charged = g.Sum(u => u.ChargeMinor),
+                Fees = g.Sum(u => u.FeeMinor),
+                Micros = g.Sum(u => u.ChargeMicros),
+                Compute = g.Sum(u => u.ComputeMilliseconds),
+                Inferences = g.Sum(u => u.InferenceCount),
+                Last = g.Max(u => u.SettledAt),
+            })
+            .OrderByDescending(j => j.Last)
             .Take(take)
-            .Select(x => new LedgerLine(x.Transaction.CreatedAt, x.Transaction.Cause, x.Posting.Account, x.Posting.AmountMinor, x.Posting.Currency))
+            .Join(db.Jobs, j => j.JobId, job => job.Id, (j, job) => new { Usage = j, job.Name })
             .ToListAsync(cancellationToken);
+        var account = side == UsageSide.Buyer ? LedgerAccounts.BuyerEscrow(userId) : LedgerAccounts.OwnerEarnings(userId);
+        var lines = jobs.Select(j => new LedgerLine(j.Usage.Last!.Value, $"Usage of job {j.Name}", account,
+            side == UsageSide.Buyer ? -j.Usage.Charged : j.Usage.Charged - j.Usage.Fees, j.Usage.Currency,
+            new JobUsage(j.Usage.JobId, j.Name, j.Usage.Units, j.Usage.Compute, j.Usage.Inferences, j.Usage.Micros)));
+        return postings.Concat(lines).OrderByDescending(l => l.At).Take(take).ToList();
+    }
+
+    /// <summary>The key prefix of usage settlement (SettlementEntries.SettleUsage); reversals are <c>usage-reversal:</c>.</summary>
+    private const string UsageKeyPrefix = "usage:";
+
+    private IQueryable<LedgerLine> Lines(IReadOnlyList<string> accounts, string? exceptKeysStartingWith = null)
+    {
+        var lines = db.Postings.Where(p => accounts.Contains(p.Account))
+            .Join(db.LedgerTransactions, p => p.TransactionId, t => t.Id, (p, t) => new { Posting = p, Transaction = t });
+        if (exceptKeysStartingWith is not null)
+        {
+            lines = lines.Where(x => !x.Transaction.IdempotencyKey.StartsWith(exceptKeysStartingWith));
+        }
+
+        return lines.OrderByDescending(x => x.Transaction.CreatedAt)
+            .Select(x => new LedgerLine(x.Transaction.CreatedAt, x.Transaction.Cause, x.Posting.Account, x.Posting.AmountMinor, x.Posting.Currency, null));
+    }
 }
+
+public enum UsageSide
+{
+    Buyer,
+    Owner,
+}
+
+/// <summary>A job's settled usage on one ledger line: its units, the work, and what it cost exactly (millionths of a minor unit).</summary>
+public sealed record JobUsage(Guid JobId, string JobName, int Units, long ComputeMilliseconds, long Inferences, long ChargeMicros);
 
 /// <summary>The trial balance: every currency's postings sum to zero and every transaction balances.</summary>
 public sealed record LedgerCheck(int Transactions, int Postings, IReadOnlyDictionary<string, long> SumByCurrency,
@@ -62,4 +119,5 @@ public sealed record LedgerCheck(int Transactions, int Postings, IReadOnlyDictio
     public bool Balanced => SumByCurrency.Values.All(sum => sum == 0) && UnbalancedTransactions.Count == 0;
 }
 
-public sealed record LedgerLine(DateTimeOffset At, string Cause, string Account, long AmountMinor, string Currency);
+/// <param name="Usage">On a line that sums a job's settled usage, what it sums.</param>
+public sealed record LedgerLine(DateTimeOffset At, string Cause, string Account, long AmountMinor, string Currency, JobUsage? Usage = null);

@@ -4,6 +4,7 @@ using FleetMarket.Domain.Verification;
 using FleetMarket.Protocol.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,8 @@ namespace FleetMarket.Web.Features.Verification;
 /// their usage record here, so rejected work is never settled. The caller saves; <see cref="DeviceTally"/>
 /// then goes to the devices' records in the same transaction.
 /// </summary>
-public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions<MarketplaceOptions> marketplace, VerificationDice dice)
+public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions<MarketplaceOptions> marketplace, VerificationDice dice,
+    JobEscrow escrow)
 {
     public async Task<DeviceTally> DecideAsync(InferenceJob job, WorkUnit completed, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -25,7 +27,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         if (policy.Mode == VerificationMode.None)
         {
             // One run per unit and nothing to compare: no group to read and no decision to race.
-            await AcceptAsync(job, [completed], now, cancellationToken);
+            await AcceptAsync(job, [completed], completed.RowCount, now, cancellationToken);
             return tally;
         }
 
@@ -45,7 +47,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
             // A replica that was already running when its index was decided: judged against the accepted answer.
             if (Agree(await OutputsOf(accepted), await OutputsOf(completed)))
             {
-                await AcceptAsync(job, [completed], now, cancellationToken);
+                await AcceptAsync(job, [completed], 0, now, cancellationToken);
                 tally.Valid(completed);
             }
             else
@@ -80,7 +82,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         {
             case GroupDecision.Accept accept:
                 var winners = checking.Where(u => accept.Accepted.Contains(u.Id)).ToList();
-                await AcceptAsync(job, winners, now, cancellationToken);
+                await AcceptAsync(job, winners, completed.RowCount, now, cancellationToken);
                 foreach (var loser in checking.Where(u => accept.Rejected.Contains(u.Id)))
                 {
                     loser.Reject($"disagreed with the results of {quorum} other owners' devices");
@@ -116,7 +118,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
     {
         var unverified = await db.WorkUnits
             .Where(u => u.DeviceId == deviceId && u.Status == WorkUnitStatus.Done)
-            .Where(u => db.Jobs.Any(j => j.Id == u.JobId && (j.Status == JobStatus.Running || j.Status == JobStatus.Queued)
+            .Where(u => db.Jobs.Any(j => j.Id == u.JobId && (j.Status == JobStatus.Running || j.Status == JobStatus.Queued || j.Status == JobStatus.Paused)
                                          && j.Verification.Mode == VerificationMode.Adaptive))
             .Where(u => !db.WorkUnits.Any(other => other.JobId == u.JobId && other.Index == u.Index && other.Id != u.Id))
             .ToListAsync(cancellationToken);
@@ -133,22 +135,24 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
 
     /// <summary>
     /// Accepted work is billed: each unit at its agreed price, exactly, never beyond what the job or its reservation
-    /// holds, and turned into whole minor units on its job and owner's running total (<see cref="Metering"/>).
+    /// holds, and turned into whole minor units on its job and owner's running total (<see cref="Metering"/>). An
+    /// on-demand job's hold is kept ahead of its spending first (<see cref="JobEscrow"/>).
     /// </summary>
-    private async Task AcceptAsync(InferenceJob job, IReadOnlyList<WorkUnit> units, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="newRows">Rows whose index these units decide for the first time.</param>
+    private async Task AcceptAsync(InferenceJob job, IReadOnlyList<WorkUnit> units, int newRows, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var settings = marketplace.Value;
+        var unitCap = UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.MaxUnitDuration);
         var fundsLeft = job.ReservationId is { } reservationId
             ? await db.Reservations.Where(r => r.Id == reservationId).Select(r => r.HeldMinor).SingleAsync(cancellationToken)
               - await db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor, cancellationToken)
-            : units.All(u => u.Replica < job.Verification.RunsHeldFor)
-                // The job's escrow holds a unit cap for each of these runs: no need to add up what it spent.
-                ? long.MaxValue
-                : job.HeldMinor - await db.UsageRecords.Where(u => u.JobId == job.Id).SumAsync(u => u.ChargeMinor, cancellationToken);
+            : await escrow.KeepFundedAsync(job, units.Sum(u => UsagePricing.ChargeMicros(u.PricePerHourMinor, u.ComputeMilliseconds, unitCap)),
+                newRows, now, cancellationToken);
         foreach (var unit in units)
         {
             unit.Accept();
-            var cap = Math.Max(0, Math.Min(UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.MaxUnitDuration), fundsLeft));
+            var cap = Math.Max(0, Math.Min(unitCap, fundsLeft));
             var micros = UsagePricing.ChargeMicros(unit.PricePerHourMinor, unit.ComputeMilliseconds, cap);
             var ownerId = unit.OwnerId ?? await db.Devices.Where(d => d.Id == unit.DeviceId).Select(d => d.OwnerId).SingleAsync(cancellationToken);
             var (charge, fee) = (await MeteringOfAsync(job.Id, ownerId, cancellationToken)).Add(micros, settings.PlatformFeeBasisPoints);

@@ -245,12 +245,21 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset?>("EscrowReleasedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<long>("EstimatedMicrosPerRow")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(1000)
                         .HasColumnType("nvarchar(1000)");
 
                     b.Property<long>("HeldMinor")
                         .HasColumnType("bigint");
+
+                    b.Property<long>("HoldReviewBelowMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("HoldTopUps")
+                        .HasColumnType("int");
 
                     b.Property<long>("MaxPricePerHourMinor")
                         .HasColumnType("bigint");
@@ -272,6 +281,10 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.Property<string>("OutputSha256")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
+
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
 
                     b.Property<int>("Priority")
                         .HasColumnType("int");
@@ -982,6 +995,7 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(500)");
 
                     b.Property<long>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("bigint");
 
                     b.HasKey("Account");

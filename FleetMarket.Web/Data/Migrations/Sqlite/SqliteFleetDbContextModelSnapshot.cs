@@ -238,11 +238,20 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<long?>("EscrowReleasedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("EstimatedMicrosPerRow")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("HeldMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HoldReviewBelowMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HoldTopUps")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("MaxPricePerHourMinor")
@@ -264,6 +273,10 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
 
                     b.Property<string>("OutputSha256")
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Priority")
@@ -973,6 +986,7 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Version")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Account");

@@ -66,8 +66,49 @@ public static class Npy
         return array;
     }
 
+    /// <summary>
+    /// Reads one array that must be all that is left of <paramref name="stream"/> straight into the buffer
+    /// <paramref name="destination"/> gives for its header, after <paramref name="check"/> has judged it.
+    /// </summary>
+    internal static void ReadToEndInto(Stream stream, string name, NpyHeaderCheck? check, ByteBudget budget, NpyDestination destination)
+    {
+        var header = ReadHeader(stream, name, check, budget, out var byteCount);
+        var target = destination(name, header.Descr, header.Shape);
+        if (target.Length != byteCount)
+        {
+            throw new InvalidOperationException($"The buffer for '{name}' holds {target.Length} bytes; the array takes {byteCount}.");
+        }
+
+        if (header.FortranOrder)
+        {
+            FortranToC(ReadData(stream, byteCount), header.Shape, NpyDType.ItemSize(header.Descr)).CopyTo(target);
+        }
+        else if (stream.ReadAtLeast(target, byteCount, throwOnEndOfStream: false) is var read && read < byteCount)
+        {
+            throw Truncated(byteCount, read);
+        }
+
+        if (stream.ReadByte() != -1)
+        {
+            throw new NpyFormatException("Unexpected bytes follow the array data.");
+        }
+    }
+
     /// <param name="budget">What <paramref name="stream"/> may still yield, when it charges a budget; null when it is trusted.</param>
     private static NpyArray Read(Stream stream, string name, NpyHeaderCheck? check, ByteBudget? budget)
+    {
+        var header = ReadHeader(stream, name, check, budget, out var byteCount);
+        var data = ReadData(stream, byteCount);
+        if (header.FortranOrder)
+        {
+            data = FortranToC(data, header.Shape, NpyDType.ItemSize(header.Descr));
+        }
+
+        return new NpyArray(header.Descr, header.Shape, data);
+    }
+
+    /// <summary>The header, judged by <paramref name="check"/> and against the budget before any data is read.</summary>
+    private static NpyHeader ReadHeader(Stream stream, string name, NpyHeaderCheck? check, ByteBudget? budget, out int byteCount)
     {
         Span<byte> preamble = stackalloc byte[Magic.Length + 2];
         ReadExactly(stream, preamble, "the magic string and format version");
@@ -115,13 +156,8 @@ public static class Npy
                 + $"more than the {budget.Remaining:N0} left of the {budget.Limit:N0} allowed.");
         }
 
-        var data = ReadData(stream, (int)(elementCount * itemSize));
-        if (header.FortranOrder)
-        {
-            data = FortranToC(data, header.Shape, itemSize);
-        }
-
-        return new NpyArray(header.Descr, header.Shape, data);
+        byteCount = (int)(elementCount * itemSize);
+        return header;
     }
 
     /// <summary>Writes format 1.0, or 2.0 when the header does not fit 1.0's 16-bit length, in C order.</summary>

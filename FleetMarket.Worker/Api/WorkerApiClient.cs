@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FleetMarket.Protocol;
+using FleetMarket.Worker.Work;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -50,6 +51,22 @@ public sealed class WorkerApiClient(HttpClient http)
             : await ReadJsonAsync<WorkUnitLease>(response, cancellationToken);
     }
 
+    /// <summary>
+    /// Up to <paramref name="maxUnits"/> work units in run order, possibly fewer, none when the server has none within
+    /// <paramref name="wait"/> (<see cref="WorkerRoutes.Leases"/>). A server from before batched leases answers 404.
+    /// </summary>
+    public async Task<IReadOnlyList<WorkUnitLease>> LeaseManyAsync(DeviceConditions conditions, TimeSpan wait, int maxUnits,
+        CancellationToken cancellationToken)
+    {
+        var waitSeconds = (int)Math.Clamp(wait.TotalSeconds, 0, LeaseRequest.MaxWaitSeconds);
+        using var response = await SendAsync(
+            HttpMethod.Post,
+            WorkerRoutes.Leases,
+            JsonContent.Create(new LeaseRequest(conditions, waitSeconds, maxUnits), options: Json),
+            cancellationToken);
+        return (await ReadJsonAsync<LeaseBatch>(response, cancellationToken)).Leases ?? [];
+    }
+
     /// <summary>A blob's bytes, unverified: the caller checks them against the hash it asked for.</summary>
     public async Task<byte[]> GetBlobAsync(string sha256, CancellationToken cancellationToken)
     {
@@ -74,6 +91,30 @@ public sealed class WorkerApiClient(HttpClient http)
         };
         using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.Complete(leaseId), form, cancellationToken);
         return await ReadJsonAsync<CompletionResponse>(response, cancellationToken);
+    }
+
+    /// <summary>
+    /// Several results in one upload (<see cref="WorkerRoutes.CompleteMany"/>), each judged on its own. A 404 means
+    /// a lease of the batch is not this device's, or a server from before batched completions: nothing was taken.
+    /// </summary>
+    public async Task<BatchCompletionResponse> CompleteManyAsync(IReadOnlyList<PendingCompletion> completions,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(completions);
+        var entries = completions.Select(c => new UnitCompletion(c.LeaseId, c.ComputeMilliseconds, c.InferenceCount)).ToList();
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(JsonSerializer.Serialize(entries, Json), Encoding.UTF8, "application/json"), WorkerRoutes.CompletionsField },
+        };
+        foreach (var completion in completions)
+        {
+            var outputs = new ByteArrayContent(completion.OutputsNpz);
+            outputs.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(outputs, completion.LeaseId.ToString(), OutputsFileName);
+        }
+
+        using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.CompleteMany, form, cancellationToken);
+        return await ReadJsonAsync<BatchCompletionResponse>(response, cancellationToken);
     }
 
     /// <summary>What the device can do: its providers and benchmark score. Servers before this call answer 404.</summary>

@@ -11,8 +11,18 @@ internal static class ModelInputValidator
 {
     public static void Validate(IReadOnlyDictionary<string, NodeMetadata> expected, IReadOnlyDictionary<string, NpyArray> inputs)
     {
-        var missing = expected.Keys.Where(name => !inputs.ContainsKey(name)).ToList();
-        var unexpected = inputs.Keys.Where(name => !expected.ContainsKey(name)).ToList();
+        ValidateNames(expected, [.. inputs.Keys]);
+        foreach (var (name, array) in inputs)
+        {
+            ValidateArray(expected, name, array.DType, array.Shape);
+        }
+    }
+
+    /// <summary>The inputs given are exactly the model's.</summary>
+    public static void ValidateNames(IReadOnlyDictionary<string, NodeMetadata> expected, IReadOnlyCollection<string> given)
+    {
+        var missing = expected.Keys.Where(name => !given.Contains(name)).ToList();
+        var unexpected = given.Where(name => !expected.ContainsKey(name)).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)
         {
             throw new ModelInputException(
@@ -21,27 +31,32 @@ internal static class ModelInputValidator
                 + (unexpected.Count > 0 ? $"; not in the model {Quote(unexpected)}" : string.Empty)
                 + ".");
         }
+    }
 
-        foreach (var (name, metadata) in expected)
+    /// <summary>One array fits the model's input of its name: judged from its header alone, before its data is read.</summary>
+    public static void ValidateArray(IReadOnlyDictionary<string, NodeMetadata> expected, string name, string dtype, int[] shape)
+    {
+        if (!expected.TryGetValue(name, out var metadata))
         {
-            var array = inputs[name];
-            if (!metadata.IsTensor || !OnnxElementTypes.TryGetDType((int)metadata.ElementDataType, out var dtype))
-            {
-                throw new ModelInputException(
-                    $"Input '{name}' takes {(metadata.IsTensor ? metadata.ElementDataType + " tensors" : metadata.OnnxValueType.ToString())}; "
-                    + $"only tensors of {OnnxElementTypes.DescribeSupported()} can be fed from .npy arrays.");
-            }
+            throw new ModelInputException($"The model takes inputs {Quote(expected.Keys)}; not in the model {Quote([name])}.");
+        }
 
-            if (array.DType != dtype)
-            {
-                throw new ModelInputException($"Input '{name}' must have dtype '{dtype}' ({metadata.ElementDataType}), but the array has '{array.DType}'.");
-            }
+        if (!metadata.IsTensor || !OnnxElementTypes.TryGetDType((int)metadata.ElementDataType, out var expectedDType))
+        {
+            throw new ModelInputException(
+                $"Input '{name}' takes {(metadata.IsTensor ? metadata.ElementDataType + " tensors" : metadata.OnnxValueType.ToString())}; "
+                + $"only tensors of {OnnxElementTypes.DescribeSupported()} can be fed from .npy arrays.");
+        }
 
-            if (!ShapeFits(metadata, array.Shape))
-            {
-                throw new ModelInputException(
-                    $"Input '{name}' has shape {NpyShape(array.Shape)}, but the model expects {ModelShape(metadata)}.");
-            }
+        if (dtype != expectedDType)
+        {
+            throw new ModelInputException($"Input '{name}' must have dtype '{expectedDType}' ({metadata.ElementDataType}), but the array has '{dtype}'.");
+        }
+
+        if (!ShapeFits(metadata, shape))
+        {
+            throw new ModelInputException(
+                $"Input '{name}' has shape {NpyShape(shape)}, but the model expects {ModelShape(metadata)}.");
         }
     }
 

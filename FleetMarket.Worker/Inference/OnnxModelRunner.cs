@@ -14,6 +14,7 @@ public sealed class OnnxModelRunner(ExecutionProviderSelector providers, int cap
     public const int DefaultCapacity = 4;
 
     private readonly SessionCache sessions = new(capacity);
+    private readonly TensorBufferPool buffers = new();
 
     /// <summary>The execution provider models run on: "CUDA", "CPU"… (see <see cref="ExecutionProviderSelector"/>).</summary>
     public string ExecutionProvider => providers.ProviderName;
@@ -47,41 +48,73 @@ public sealed class OnnxModelRunner(ExecutionProviderSelector providers, int cap
         return sessions.Use(modelSha256, session => Run(session, inputs, cancellationToken));
     }
 
-    public void Dispose() => sessions.Dispose();
+    /// <summary>Decodes a unit's <c>.npz</c> inputs straight into tensors for <see cref="RunToNpz"/>, reusing buffers of earlier units.</summary>
+    /// <exception cref="ModelInputException">The inputs do not match the model's names, dtypes or shapes.</exception>
+    /// <exception cref="NpyFormatException">The bytes are not a readable <c>.npz</c>.</exception>
+    public OrtInputs Decode(string modelSha256, byte[] inputNpz)
+    {
+        ArgumentNullException.ThrowIfNull(inputNpz);
+        return sessions.Use(modelSha256, session => new OrtInputs(modelSha256, OrtNpz.Decode(session, inputNpz, buffers), buffers));
+    }
+
+    /// <summary>Runs the model the inputs were decoded for; returns its outputs as an <c>.npz</c> keyed by output name.</summary>
+    public byte[] RunToNpz(OrtInputs inputs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return sessions.Use(inputs.ModelSha256, session => RunWith(session, inputs.Values, cancellationToken,
+            outputs => OrtNpz.Encode(session.OutputNames, outputs)));
+    }
+
+    public void Dispose()
+    {
+        sessions.Dispose();
+        buffers.Dispose();
+    }
 
     private static OrderedDictionary<string, NpyArray> Run(InferenceSession session, IReadOnlyDictionary<string, NpyArray> inputs, CancellationToken cancellationToken)
     {
         ModelInputValidator.Validate(session.InputMetadata, inputs);
-        var inputNames = session.InputNames;
-        var inputValues = new List<OrtValue>(inputNames.Count);
+        var inputValues = new List<OrtValue>(session.InputNames.Count);
         try
         {
-            foreach (var name in inputNames)
+            foreach (var name in session.InputNames)
             {
                 inputValues.Add(OrtTensors.ToOrtValue(inputs[name], session.InputMetadata[name].ElementDataType));
             }
 
+            return RunWith(session, inputValues, cancellationToken, outputValues =>
+            {
+                var outputs = new OrderedDictionary<string, NpyArray>(StringComparer.Ordinal);
+                for (var i = 0; i < outputValues.Count; i++)
+                {
+                    outputs.Add(session.OutputNames[i], OrtTensors.ToNpyArray(session.OutputNames[i], outputValues[i]));
+                }
+
+                return outputs;
+            });
+        }
+        finally
+        {
+            inputValues.ForEach(value => value.Dispose());
+        }
+    }
+
+    /// <summary>Runs the session and reads its outputs before they are freed.</summary>
+    private static T RunWith<T>(InferenceSession session, IReadOnlyCollection<OrtValue> inputs, CancellationToken cancellationToken,
+        Func<IReadOnlyList<OrtValue>, T> read)
+    {
+        try
+        {
             using var runOptions = new RunOptions();
             using var stopOnCancel = cancellationToken.Register(() => runOptions.Terminate = true);
             cancellationToken.ThrowIfCancellationRequested();
-            using var outputValues = session.Run(runOptions, inputNames, inputValues, session.OutputNames);
-
-            var outputs = new OrderedDictionary<string, NpyArray>(StringComparer.Ordinal);
-            for (var i = 0; i < outputValues.Count; i++)
-            {
-                outputs.Add(session.OutputNames[i], OrtTensors.ToNpyArray(session.OutputNames[i], outputValues[i]));
-            }
-
-            return outputs;
+            using var outputs = session.Run(runOptions, session.InputNames, inputs, session.OutputNames);
+            return read(outputs);
         }
         catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
         {
             // Terminate makes the run fail with a generic error; report it as the cancellation it is.
             throw new OperationCanceledException(cancellationToken);
-        }
-        finally
-        {
-            inputValues.ForEach(value => value.Dispose());
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using FleetMarket.Protocol;
 using FleetMarket.Worker.Api;
 using FleetMarket.Worker.Device;
@@ -9,16 +10,19 @@ namespace FleetMarket.Worker.Work;
 /// One step of the worker protocol, shared by <c>run</c> and <c>run --once</c>: results kept from before go
 /// out first (and, on the first step, every other lease the server thinks this device holds is given back: they
 /// were lost with the previous process); then a heartbeat when one is due; then, if the server and the owner's
-/// availability policy let this device work now, one work unit, which the server may take a while to find (long
-/// polling) so that an idle device starts on new work at once. Heartbeats go out only as often as the server asks,
-/// because at fleet scale they are the server's hot path; the policy is checked locally before every lease, because
-/// the car may have been unplugged since the last heartbeat. Not thread-safe: one loop drives it.
+/// availability policy let this device work now, a few work units, which the server may take a while to find (long
+/// polling) so that an idle device starts on new work at once. They run through the <see cref="WorkPipeline"/>, which
+/// asks for more, without waiting, while the server keeps handing out full batches, so that the pipeline does not
+/// drain between them. Heartbeats go out only as often as the server asks, because at fleet scale they are the
+/// server's hot path; the policy is checked locally before every lease, because the car may have been unplugged
+/// since the last heartbeat. Not thread-safe: one loop drives it.
 /// </summary>
 public sealed class WorkCycle(
     WorkerApiClient api,
     DeviceConditionsProbe conditions,
     OnnxModelRunner runner,
-    WorkUnitProcessor processor,
+    UnitLeaser leaser,
+    WorkPipeline pipeline,
     CompletionUploader uploader,
     PendingCompletions pending,
     TimeProvider time,
@@ -53,29 +57,68 @@ public sealed class WorkCycle(
         }
 
         var current = conditions.Read();
-        if (heartbeat.Policy is { } policy)
+        if (PolicyRefusal(heartbeat, current) is { } refusal)
         {
-            var decision = policy.Evaluate(current, time.GetUtcNow(), heartbeat.LeaseDuration ?? DefaultLeaseDuration);
-            if (!decision.Allowed)
-            {
-                var wait = UntilNextHeartbeat();
-                return new CycleOutcome(CycleResult.NotAllowed, wait < PolicyRecheck ? wait : PolicyRecheck, $"the owner's availability policy: {decision.Reason}");
-            }
+            var wait = UntilNextHeartbeat();
+            return new CycleOutcome(CycleResult.NotAllowed, wait < PolicyRecheck ? wait : PolicyRecheck, $"the owner's availability policy: {refusal}");
         }
 
         // Back before the next heartbeat is due, so the server hears the device's conditions on time.
         var longPoll = new[] { waitForWork, UntilNextHeartbeat(), LongPoll }.Min();
         var asked = time.GetTimestamp();
-        var lease = await api.LeaseAsync(current, longPoll, cancellationToken);
-        if (lease is null)
+        var leases = await leaser.LeaseAsync(current, longPoll, cancellationToken);
+        if (leases.Count == 0)
         {
             // The server waited already; a server that answers early waits the rest here, so the worker never spins.
             var rest = longPoll - time.GetElapsedTime(asked);
             return new CycleOutcome(CycleResult.NoWork, rest > TimeSpan.Zero ? rest : TimeSpan.Zero, "the server has no work for this device");
         }
 
-        await processor.ProcessAsync(lease, cancellationToken);
+        await pipeline.RunAsync(ThenMore(leases, cancellationToken), cancellationToken);
         return CycleOutcome.Worked;
+    }
+
+    /// <summary>
+    /// <paramref name="first"/>, then, while each batch came full (the server may have more), the next one, asked for
+    /// as the pipeline takes the last unit in hand: not once a stop is asked for, a heartbeat is due, or the owner's
+    /// policy says no. A failure to ask ends the batches; the units in hand still finish.
+    /// </summary>
+    private async IAsyncEnumerable<IReadOnlyList<WorkUnitLease>> ThenMore(IReadOnlyList<WorkUnitLease> first, [EnumeratorCancellation] CancellationToken stoppingToken)
+    {
+        var batch = first;
+        yield return batch;
+        while (batch.Count >= leaser.UnitsPerRequest && !stoppingToken.IsCancellationRequested && UntilNextHeartbeat() > TimeSpan.Zero
+            && lastHeartbeat is { ShouldWork: true } heartbeat && conditions.Read() is var current && PolicyRefusal(heartbeat, current) is null)
+        {
+            try
+            {
+                batch = await leaser.LeaseAsync(current, TimeSpan.Zero, stoppingToken);
+            }
+            catch (Exception e) when (e is WorkerApiException or OperationCanceledException)
+            {
+                logger.LogWarning("Could not ask for more work ({Problem}); finishing the units in hand.", e.Message);
+                yield break;
+            }
+
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
+
+            yield return batch;
+        }
+    }
+
+    /// <summary>Why the owner's policy, as the last heartbeat brought it, keeps the device from working now; null when it does not.</summary>
+    private string? PolicyRefusal(HeartbeatResponse heartbeat, DeviceConditions current)
+    {
+        if (heartbeat.Policy is not { } policy)
+        {
+            return null;
+        }
+
+        var decision = policy.Evaluate(current, time.GetUtcNow(), heartbeat.LeaseDuration ?? DefaultLeaseDuration);
+        return decision.Allowed ? null : decision.Reason;
     }
 
     private async Task ReleaseHeldLeasesOnceAsync(CancellationToken cancellationToken)

@@ -23,7 +23,9 @@ public static class WorkerServices
             provider.GetRequiredService<ILogger<ModelFileCache>>()));
         services.AddSingleton(provider => new PendingCompletions(options.PendingDirectory, provider.GetRequiredService<ILogger<PendingCompletions>>()));
         services.AddSingleton<CompletionUploader>();
-        services.AddSingleton<WorkUnitProcessor>();
+        services.AddSingleton<UnitLeaser>();
+        services.AddSingleton<UnitPreparer>();
+        services.AddSingleton<WorkPipeline>();
         services.AddSingleton<WorkCycle>();
         services.AddSingleton<LeaseKeeper>();
         services.AddSingleton<ReferenceBenchmark>();

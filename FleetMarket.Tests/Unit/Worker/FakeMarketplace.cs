@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Text.Json;
 using FleetMarket.Protocol;
 using FleetMarket.Protocol.Availability;
 using FleetMarket.Protocol.Tensors;
@@ -42,6 +43,15 @@ internal sealed class FakeMarketplace : IAsyncDisposable
 
     /// <summary>False plays a server from before capability reports: the route answers 404.</summary>
     public bool TakesCapabilities { get; set; } = true;
+
+    /// <summary>False plays a server from before batched leases and completions: their routes answer 404.</summary>
+    public bool TakesBatches { get; set; } = true;
+
+    /// <summary>When set, batched completions are refused whole with this status code (404: a lease not the device's).</summary>
+    public int? CompleteManyRefusal { get; set; }
+
+    /// <summary>The lease ids of each batched completion the server took, in the order they came.</summary>
+    public ConcurrentQueue<IReadOnlyList<Guid>> CompletionBatches { get; } = new();
 
     /// <summary>Runs before a completion is taken, with the request's abort token; tests use it to stop the worker mid-upload.</summary>
     public Func<Guid, CancellationToken, Task>? BeforeComplete { get; set; }
@@ -139,17 +149,18 @@ internal sealed class FakeMarketplace : IAsyncDisposable
         });
 
         device.MapPost(WorkerRoutes.Lease, async (HttpRequest request) =>
+            await LeaseAsync(request, _ => 1) is { } leases ? (leases.Count == 0 ? Results.NoContent() : Results.Ok(leases[0])) : TooManyRequests(request));
+
+        device.MapPost(WorkerRoutes.Leases, async (HttpRequest request) =>
         {
-            LeaseRequestTimes.Enqueue(DateTimeOffset.UtcNow);
-            LeaseRequestBodies.Enqueue($"{request.ContentType} {await new StreamReader(request.Body).ReadToEndAsync()}");
-            if (NextLeaseRetryAfter is { } retryAfter)
+            if (!TakesBatches)
             {
-                NextLeaseRetryAfter = null;
-                request.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                return Results.Problem(title: "Too many requests.", statusCode: StatusCodes.Status429TooManyRequests);
+                return Results.NotFound();
             }
 
-            return PendingLeases.TryDequeue(out var lease) ? Results.Ok(lease) : Results.NoContent();
+            return await LeaseAsync(request, body => JsonSerializer.Deserialize<LeaseRequest>(body, JsonSerializerOptions.Web)?.MaxUnits ?? 1) is { } leases
+                ? Results.Ok(new LeaseBatch(leases))
+                : TooManyRequests(request);
         });
 
         device.MapGet(WorkerRoutes.Blob("{sha}"), async (string sha) =>
@@ -176,15 +187,32 @@ internal sealed class FakeMarketplace : IAsyncDisposable
 
             var form = await request.ReadFormAsync();
             var file = form.Files[WorkerRoutes.OutputsField]!;
-            using var stream = new MemoryStream();
-            await file.CopyToAsync(stream);
             Completions.Enqueue(new Completion(
                 leaseId,
                 file.FileName,
-                Npz.Read(stream.ToArray(), TestArrays.Trusted),
+                await ReadOutputsAsync(file),
                 long.Parse(form[WorkerRoutes.ComputeMillisecondsField]!),
                 long.Parse(form[WorkerRoutes.InferenceCountField]!)));
             return Results.Ok(new CompletionResponse(Accepted: true));
+        });
+
+        device.MapPost(WorkerRoutes.CompleteMany, async (HttpRequest request) =>
+        {
+            if (!TakesBatches || CompleteManyRefusal is { } status)
+            {
+                return Results.Problem(title: "No such lease", detail: "A lease of the batch is not this device's.", statusCode: CompleteManyRefusal ?? 404);
+            }
+
+            var form = await request.ReadFormAsync();
+            var entries = JsonSerializer.Deserialize<List<UnitCompletion>>(form[WorkerRoutes.CompletionsField]!, JsonSerializerOptions.Web)!;
+            foreach (var entry in entries)
+            {
+                var file = form.Files[entry.LeaseId.ToString()]!;
+                Completions.Enqueue(new Completion(entry.LeaseId, file.FileName, await ReadOutputsAsync(file), entry.ComputeMilliseconds, entry.InferenceCount));
+            }
+
+            CompletionBatches.Enqueue([.. entries.Select(entry => entry.LeaseId)]);
+            return Results.Ok(new BatchCompletionResponse([.. entries.Select(entry => new LeaseCompletionResponse(entry.LeaseId, Accepted: true))]));
         });
 
         device.MapPost(WorkerRoutes.Prefix + "/leases/{leaseId:guid}/renew", (Guid leaseId) =>
@@ -206,6 +234,42 @@ internal sealed class FakeMarketplace : IAsyncDisposable
             Releases.Enqueue(leaseId);
             return Results.NoContent();
         });
+    }
+
+    /// <summary>Up to as many queued units as the request's body asks for; null when this request is to be answered 429.</summary>
+    private async Task<List<WorkUnitLease>?> LeaseAsync(HttpRequest request, Func<string, int> maxUnitsOf)
+    {
+        LeaseRequestTimes.Enqueue(DateTimeOffset.UtcNow);
+        var body = await new StreamReader(request.Body).ReadToEndAsync();
+        LeaseRequestBodies.Enqueue($"{request.ContentType} {body}");
+        var maxUnits = maxUnitsOf(body);
+        if (NextLeaseRetryAfter is not null)
+        {
+            return null;
+        }
+
+        var leases = new List<WorkUnitLease>();
+        while (leases.Count < maxUnits && PendingLeases.TryDequeue(out var lease))
+        {
+            leases.Add(lease);
+        }
+
+        return leases;
+    }
+
+    private IResult TooManyRequests(HttpRequest request)
+    {
+        var retryAfter = NextLeaseRetryAfter!.Value;
+        NextLeaseRetryAfter = null;
+        request.HttpContext.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(title: "Too many requests.", statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, NpyArray>> ReadOutputsAsync(IFormFile file)
+    {
+        using var stream = new MemoryStream();
+        await file.CopyToAsync(stream);
+        return Npz.Read(stream.ToArray(), TestArrays.Trusted);
     }
 
     public sealed record Completion(

@@ -73,7 +73,9 @@ public sealed class WorkPipelineTests : IAsyncLifetime
         {
             if (leaseId == first.LeaseId)
             {
-                fetchedBeforeFirstUpload = await Task.WhenAny(secondInputFetched.Task, Task.Delay(TimeSpan.FromSeconds(5))) == secondInputFetched.Task;
+                // The first result's upload waits for the second unit's input, which the fetch stage is getting meanwhile.
+                // A generous bound: the whole suite starting at once on two cores once held that fetch past 5 s.
+                fetchedBeforeFirstUpload = await Task.WhenAny(secondInputFetched.Task, Task.Delay(TimeSpan.FromSeconds(60))) == secondInputFetched.Task;
             }
         };
 
@@ -143,7 +145,7 @@ public sealed class WorkPipelineTests : IAsyncLifetime
     private void HoldFirstUploadWhileTheOthersRun(WorkUnitLease first, WorkUnitLease second)
     {
         var firstUploadBegun = new TaskCompletionSource();
-        marketplace.BeforeBlob = sha => sha == second.InputSha256 ? firstUploadBegun.Task.WaitAsync(TimeSpan.FromSeconds(10)) : Task.CompletedTask;
+        marketplace.BeforeBlob = sha => sha == second.InputSha256 ? firstUploadBegun.Task.WaitAsync(TimeSpan.FromSeconds(60)) : Task.CompletedTask;
         marketplace.BeforeComplete = (leaseId, aborted) =>
         {
             if (leaseId != first.LeaseId)

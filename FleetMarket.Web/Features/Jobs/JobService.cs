@@ -5,7 +5,6 @@ using FleetMarket.Domain.Pricing;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Domain.Verification;
-using FleetMarket.Protocol.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
@@ -97,18 +96,12 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         await blobs.PutAsync(submission.Model, cancellationToken);
         if (probeRows is { } probe)
         {
-            job.SplitWithProbe(probe, await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(0, probe)), cancellationToken),
-                await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(probe, job.RowCount - probe)), cancellationToken));
+            var parts = await InputSlices.PutAsync(blobs, inputs, [(0, probe), (probe, job.RowCount - probe)], cancellationToken);
+            job.SplitWithProbe(probe, parts[0], parts[1]);
         }
         else
         {
-            var slices = new List<string>(ranges.Count);
-            foreach (var (start, count) in ranges)
-            {
-                slices.Add(await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(start, count)), cancellationToken));
-            }
-
-            job.Split(rowsPerUnit, slices);
+            job.Split(rowsPerUnit, await InputSlices.PutAsync(blobs, inputs, ranges, cancellationToken));
         }
 
         db.Jobs.Add(job);

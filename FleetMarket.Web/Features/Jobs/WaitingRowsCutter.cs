@@ -1,5 +1,4 @@
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Protocol.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Hosting;
@@ -39,12 +38,8 @@ public sealed class WaitingRowsCutter(FleetDbContext db, IBlobStore blobs, Model
         // The waiting rows were bound to the model when the job was submitted; binding them again only splits them.
         var inputs = InputBinder.Bind(signature, "inputs.npz", await blobs.ReadAllAsync(waiting.InputSha256, cancellationToken),
             settings.MaxInputBytes);
-        var slices = new List<string>();
-        for (var start = 0; start < waiting.RowCount; start += rowsPerUnit)
-        {
-            slices.Add(await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(start, Math.Min(rowsPerUnit, waiting.RowCount - start))), cancellationToken));
-        }
-
+        var slices = await InputSlices.PutAsync(blobs, inputs,
+            job.UnitRanges(rowsPerUnit, waiting.RowStart).Select(range => (range.Start - waiting.RowStart, range.Count)), cancellationToken);
         var units = job.CutWaiting(waiting, rowsPerUnit, slices);
         using (await writes.EnterAsync(cancellationToken))
         {

@@ -94,9 +94,10 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
         // Rows still waiting for a measured cost are cut now, before the device asks for its next unit; else, once no unit
         // is left to run or to judge, the outputs are assembled at once. Each has a background task as its durable path,
-        // due a little later so that it does not redo large work still running here. This reads the (JobId, Status)
-        // index, not the finished units.
-        if (await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Waiting, cancellationToken))
+        // due a little later so that it does not redo large work still running here. While rows wait, the probe (index 0)
+        // is the job's only unit, so no other completion looks for them. This reads the (JobId, Status) index, not the
+        // finished units.
+        if (unit.Index == 0 && await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Waiting, cancellationToken))
         {
             backgroundJobs.Schedule<WaitingRowsCutter>(background => background.CutAsync(job.Id, CancellationToken.None), DurableFollowUpDelay);
             try

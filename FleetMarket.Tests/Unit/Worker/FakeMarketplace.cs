@@ -53,7 +53,10 @@ internal sealed class FakeMarketplace : IAsyncDisposable
     /// <summary>The lease ids of each batched completion the server took, in the order they came.</summary>
     public ConcurrentQueue<IReadOnlyList<Guid>> CompletionBatches { get; } = new();
 
-    /// <summary>Runs before a completion is taken, with the request's abort token; tests use it to stop the worker mid-upload.</summary>
+    /// <summary>
+    /// Runs before a completion is taken, alone or in a batch, with the request's abort token; tests use it to stop the
+    /// worker mid-upload. Whether results go alone or together depends on timing, so both routes run it.
+    /// </summary>
     public Func<Guid, CancellationToken, Task>? BeforeComplete { get; set; }
 
     /// <summary>When set, completions are refused with this status code instead of taken.</summary>
@@ -207,6 +210,11 @@ internal sealed class FakeMarketplace : IAsyncDisposable
             var entries = JsonSerializer.Deserialize<List<UnitCompletion>>(form[WorkerRoutes.CompletionsField]!, JsonSerializerOptions.Web)!;
             foreach (var entry in entries)
             {
+                if (BeforeComplete is { } hook)
+                {
+                    await hook(entry.LeaseId, request.HttpContext.RequestAborted);
+                }
+
                 var file = form.Files[entry.LeaseId.ToString()]!;
                 Completions.Enqueue(new Completion(entry.LeaseId, file.FileName, await ReadOutputsAsync(file), entry.ComputeMilliseconds, entry.InferenceCount));
             }

@@ -1367,3 +1367,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207140749_WorkUnitsByDevice'
+)
+BEGIN
+    CREATE INDEX [IX_WorkUnits_DeviceId_Status_LeaseExpiresAt] ON [WorkUnits] ([DeviceId], [Status], [LeaseExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207140749_WorkUnitsByDevice'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207140749_WorkUnitsByDevice', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

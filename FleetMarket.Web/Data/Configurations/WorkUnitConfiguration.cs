@@ -26,5 +26,9 @@ internal sealed class WorkUnitConfiguration : IEntityTypeConfiguration<WorkUnit>
         // The lease's hot query: a job's next queued unit in input order.
         unit.HasIndex(u => new { u.JobId, u.Status, u.Index });
         unit.HasIndex(u => u.LeaseId).IsUnique();
+
+        // What a device holds: counted on every batched lease, read on every blob fetch. Without it each of those
+        // scanned every leased unit of the fleet.
+        unit.HasIndex(u => new { u.DeviceId, u.Status, u.LeaseExpiresAt });
     }
 }

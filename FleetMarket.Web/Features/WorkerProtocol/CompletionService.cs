@@ -36,44 +36,31 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
     public async Task<CompletionResponse> CompleteAsync(AuthenticatedDevice device, Guid leaseId, UnitResult result,
         CancellationToken cancellationToken = default)
     {
-        var deviceId = device.DeviceId;
-        var unit = await db.WorkUnits.SingleOrDefaultAsync(u => u.LeaseId == leaseId && u.DeviceId == deviceId, cancellationToken)
-                   ?? throw new NotFoundException("No such lease for this device.");
-        if (unit.Status is not (WorkUnitStatus.Queued or WorkUnitStatus.Leased))
+        var taken = await TakeAsync(device, leaseId, result, cancellationToken);
+        if (taken.Answer is { } early)
         {
-            return new CompletionResponse(true, "Already completed.");
+            return early;
         }
 
-        var job = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == unit.JobId, cancellationToken);
-
-        // A job of one row, as every job of a model with no batched input is, has nothing to join: its
-        // outputs may be of any shape (a scalar, a fixed-size batch).
-        CheckOutputs(result.OutputsNpz, job.RowCount == 1 ? null : unit.RowCount, marketplace.Value.MaxOutputBytes);
-        var outputSha = await blobs.PutAsync(result.OutputsNpz, cancellationToken);
-
-        // Metering comes from an untrusted device: no unit can be billed for longer than a unit may run.
-        var maxUnitMilliseconds = (long)marketplace.Value.MaxUnitDuration.TotalMilliseconds;
-        var computeMilliseconds = Math.Min(result.ComputeMilliseconds, maxUnitMilliseconds);
+        var (job, unit) = (taken.Job!, taken.Unit!);
         for (var attempt = 1; ; attempt++)
         {
-            var now = time.GetUtcNow();
-            if (!unit.Complete(leaseId, outputSha, computeMilliseconds, result.InferenceCount, now))
-            {
-                return new CompletionResponse(false, "The lease has expired; the unit went back to the queue.");
-            }
-
             try
             {
                 // The decision reads what it writes (the index's other results, the job and owner's metering): under
                 // SQLite's gate it reads and writes with no other writer between, so results of one job and owner
                 // accepted at once no longer retry each other into failure.
+                CompletionResponse? refused;
                 using (await writes.EnterAsync(cancellationToken))
                 {
                     await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                    var tally = await verifier.DecideAsync(job, unit, now, cancellationToken);
-                    await db.SaveChangesAsync(cancellationToken);
-                    await tally.ApplyAsync(db, cancellationToken);
+                    refused = await DecideAsync(taken with { Unit = unit }, cancellationToken);
                     await transaction.CommitAsync(cancellationToken);
+                }
+
+                if (refused is not null)
+                {
+                    return refused;
                 }
 
                 break;
@@ -92,12 +79,159 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             }
         }
 
-        // Rows still waiting for a measured cost are cut now, before the device asks for its next unit; else, once no unit
-        // is left to run or to judge, the outputs are assembled at once. Each has a background task as its durable path,
-        // due a little later so that it does not redo large work still running here. While rows wait, the probe (index 0)
-        // is the job's only unit, so no other completion looks for them. This reads the (JobId, Status) index, not the
-        // finished units.
-        if (unit.Index == 0 && await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Waiting, cancellationToken))
+        await FollowUpAsync(job, probeCompleted: unit.Index == 0, cancellationToken);
+        return new CompletionResponse(true);
+    }
+
+    /// <summary>
+    /// Several results in one request, each judged on its own and in order, as if completed one by one: a refused
+    /// result (outputs of the wrong form) refuses that one only and changes nothing of it. A lease that is not the
+    /// device's refuses the whole batch first, as it would a single completion. The batch is decided in one pass
+    /// through the write gate and one transaction; should another writer have changed one of its units meanwhile,
+    /// that is undone and the results are decided one by one.
+    /// </summary>
+    public async Task<IReadOnlyList<LeaseCompletionResponse>> CompleteManyAsync(AuthenticatedDevice device,
+        IReadOnlyList<(Guid LeaseId, UnitResult Result)> results, CancellationToken cancellationToken = default)
+    {
+        var leaseIds = results.Select(r => (Guid?)r.LeaseId).ToList();
+        var known = await db.WorkUnits.Where(u => leaseIds.Contains(u.LeaseId) && u.DeviceId == device.DeviceId)
+            .Select(u => u.LeaseId!.Value).ToListAsync(cancellationToken);
+        var foreign = results.Select(r => r.LeaseId).Except(known).ToList();
+        if (foreign.Count > 0)
+        {
+            throw new NotFoundException($"No such lease for this device: {string.Join(", ", foreign)}. Nothing in the batch was taken.");
+        }
+
+        var answers = new LeaseCompletionResponse?[results.Count];
+        var takenResults = new List<(int Position, TakenResult Taken)>(results.Count);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var (leaseId, result) = results[i];
+            try
+            {
+                var taken = await TakeAsync(device, leaseId, result, cancellationToken);
+                if (taken.Answer is { } early)
+                {
+                    answers[i] = new LeaseCompletionResponse(leaseId, early.Accepted, early.Reason);
+                }
+                else
+                {
+                    takenResults.Add((i, taken));
+                }
+            }
+            catch (DomainException refused)
+            {
+                answers[i] = new LeaseCompletionResponse(leaseId, false, refused.Message, Refused: true);
+            }
+        }
+
+        if (!await TryDecideTogetherAsync(takenResults, answers, cancellationToken))
+        {
+            foreach (var (position, taken) in takenResults)
+            {
+                var answer = await CompleteAsync(device, taken.LeaseId, taken.Result, cancellationToken);
+                answers[position] = new LeaseCompletionResponse(taken.LeaseId, answer.Accepted, answer.Reason);
+                db.ChangeTracker.Clear();
+            }
+
+            return answers.Select(a => a!).ToList();
+        }
+
+        foreach (var job in takenResults.Where(t => answers[t.Position]!.Accepted).GroupBy(t => t.Taken.Job!.Id))
+        {
+            await FollowUpAsync(job.First().Taken.Job!, probeCompleted: job.Any(t => t.Taken.Unit!.Index == 0), cancellationToken);
+        }
+
+        return answers.Select(a => a!).ToList();
+    }
+
+    /// <summary>Decides every taken result in one transaction; false, with nothing changed, when another writer got between.</summary>
+    private async Task<bool> TryDecideTogetherAsync(List<(int Position, TakenResult Taken)> takenResults, LeaseCompletionResponse?[] answers,
+        CancellationToken cancellationToken)
+    {
+        if (takenResults.Count == 0)
+        {
+            return true;
+        }
+
+        using (await writes.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            try
+            {
+                foreach (var (position, taken) in takenResults)
+                {
+                    var refused = await DecideAsync(taken, cancellationToken);
+                    answers[position] = new LeaseCompletionResponse(taken.LeaseId, refused?.Accepted ?? true, refused?.Reason);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                return true;
+            }
+            catch (DbUpdateException)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                return false;
+            }
+        }
+    }
+
+    /// <summary>A result read and stored, ready to be decided; or the answer it gets without a decision.</summary>
+    private sealed record TakenResult(Guid LeaseId, UnitResult Result, InferenceJob? Job, WorkUnit? Unit, string? OutputSha256,
+        CompletionResponse? Answer);
+
+    /// <summary>Finds the lease's unit, checks the outputs' form and stores them: everything a decision needs, outside the gate.</summary>
+    private async Task<TakenResult> TakeAsync(AuthenticatedDevice device, Guid leaseId, UnitResult result, CancellationToken cancellationToken)
+    {
+        var deviceId = device.DeviceId;
+        var unit = await db.WorkUnits.SingleOrDefaultAsync(u => u.LeaseId == leaseId && u.DeviceId == deviceId, cancellationToken)
+                   ?? throw new NotFoundException("No such lease for this device.");
+        if (unit.Status is not (WorkUnitStatus.Queued or WorkUnitStatus.Leased))
+        {
+            return new TakenResult(leaseId, result, null, null, null, new CompletionResponse(true, "Already completed."));
+        }
+
+        var job = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == unit.JobId, cancellationToken);
+
+        // A job of one row, as every job of a model with no batched input is, has nothing to join: its
+        // outputs may be of any shape (a scalar, a fixed-size batch).
+        CheckOutputs(result.OutputsNpz, job.RowCount == 1 ? null : unit.RowCount, marketplace.Value.MaxOutputBytes);
+        var outputSha = await blobs.PutAsync(result.OutputsNpz, cancellationToken);
+        return new TakenResult(leaseId, result, job, unit, outputSha, null);
+    }
+
+    /// <summary>
+    /// Records the result on its unit and has the verifier judge it, inside the caller's gate and transaction; the
+    /// refusal when the lease ran out first.
+    /// </summary>
+    private async Task<CompletionResponse?> DecideAsync(TakenResult taken, CancellationToken cancellationToken)
+    {
+        // Metering comes from an untrusted device: no unit can be billed for longer than a unit may run.
+        var maxUnitMilliseconds = (long)marketplace.Value.MaxUnitDuration.TotalMilliseconds;
+        var computeMilliseconds = Math.Min(taken.Result.ComputeMilliseconds, maxUnitMilliseconds);
+        var now = time.GetUtcNow();
+        if (!taken.Unit!.Complete(taken.LeaseId, taken.OutputSha256!, computeMilliseconds, taken.Result.InferenceCount, now))
+        {
+            return new CompletionResponse(false, "The lease has expired; the unit went back to the queue.");
+        }
+
+        var tally = await verifier.DecideAsync(taken.Job!, taken.Unit, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await tally.ApplyAsync(db, cancellationToken);
+        return null;
+    }
+
+    /// <summary>
+    /// Rows still waiting for a measured cost are cut now, before the device asks for its next unit; else, once no unit
+    /// is left to run or to judge, the outputs are assembled at once. Each has a background task as its durable path,
+    /// due a little later so that it does not redo large work still running here. While rows wait, the probe (index 0)
+    /// is the job's only unit, so no other completion looks for them. This reads the (JobId, Status) index, not the
+    /// finished units.
+    /// </summary>
+    private async Task FollowUpAsync(InferenceJob job, bool probeCompleted, CancellationToken cancellationToken)
+    {
+        if (probeCompleted && await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Waiting, cancellationToken))
         {
             backgroundJobs.Schedule<WaitingRowsCutter>(background => background.CutAsync(job.Id, CancellationToken.None), DurableFollowUpDelay);
             try
@@ -115,47 +249,6 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             backgroundJobs.Schedule<JobAssembler>(assembler => assembler.AssembleAsync(job.Id, CancellationToken.None), DurableFollowUpDelay);
             assembly.Assemble(job.Id);
         }
-
-        return new CompletionResponse(true);
-    }
-
-    /// <summary>
-    /// Several results in one request, each judged on its own and in order, as if completed one by one: a refused
-    /// result (outputs of the wrong form) refuses that one only and changes nothing of it. A lease that is not the
-    /// device's refuses the whole batch first, as it would a single completion.
-    /// </summary>
-    public async Task<IReadOnlyList<LeaseCompletionResponse>> CompleteManyAsync(AuthenticatedDevice device,
-        IReadOnlyList<(Guid LeaseId, UnitResult Result)> results, CancellationToken cancellationToken = default)
-    {
-        var leaseIds = results.Select(r => (Guid?)r.LeaseId).ToList();
-        var known = await db.WorkUnits.Where(u => leaseIds.Contains(u.LeaseId) && u.DeviceId == device.DeviceId)
-            .Select(u => u.LeaseId!.Value).ToListAsync(cancellationToken);
-        var foreign = results.Select(r => r.LeaseId).Except(known).ToList();
-        if (foreign.Count > 0)
-        {
-            throw new NotFoundException($"No such lease for this device: {string.Join(", ", foreign)}. Nothing in the batch was taken.");
-        }
-
-        var answers = new List<LeaseCompletionResponse>(results.Count);
-        foreach (var (leaseId, result) in results)
-        {
-            try
-            {
-                var answer = await CompleteAsync(device, leaseId, result, cancellationToken);
-                answers.Add(new LeaseCompletionResponse(leaseId, answer.Accepted, answer.Reason));
-            }
-            catch (DomainException refused)
-            {
-                answers.Add(new LeaseCompletionResponse(leaseId, false, refused.Message, Refused: true));
-            }
-            finally
-            {
-                // Each result starts from what is saved, not from what the one before left tracked.
-                db.ChangeTracker.Clear();
-            }
-        }
-
-        return answers;
     }
 
     /// <summary>Each output's rows are judged from its header, before its data is inflated, and all within the output limit.</summary>

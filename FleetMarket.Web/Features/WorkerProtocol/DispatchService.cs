@@ -57,7 +57,6 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             return [];
         }
 
-        var leases = new List<WorkUnitLease>(wanted);
         var price = device.AskingPricePerHourMinor;
         var open = db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running);
         var candidates = slot is null
@@ -76,49 +75,52 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             .Take(JobsPerAttempt)
             .ToListAsync(cancellationToken);
 
-        foreach (var job in jobs)
+        // A batch is leased in one pass through the gate and one transaction: one commit, however many units.
+        var taken = new List<Guid>(wanted);
+        using (await writes.EnterAsync(cancellationToken))
         {
-            var queued = takeable.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Queued);
-            var agreed = job.ReservationId is null ? price : slot!.PricePerHourMinor;
-            var before = leases.Count;
-            while (leases.Count < wanted
-                   && await TryLeaseAsync(device, now, agreed, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            foreach (var job in jobs.TakeWhile(_ => taken.Count < wanted))
             {
-                leases.Add(lease);
+                var queued = takeable.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Queued);
+                var agreed = job.ReservationId is null ? price : slot!.PricePerHourMinor;
+                var before = taken.Count;
+                while (taken.Count < wanted
+                       && await TryLeaseAsync(device, now, agreed, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
+                {
+                    taken.Add(lease);
+                }
+
+                if (taken.Count > before && job.Status == JobStatus.Queued)
+                {
+                    await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Queued)
+                        .ExecuteUpdateAsync(set => set.SetProperty(j => j.Status, JobStatus.Running), cancellationToken);
+                }
             }
 
-            if (leases.Count > before && job.Status == JobStatus.Queued)
+            // The rare path: a lease ran out and its unit waits to be taken again (expiry needs no sweeper).
+            var expired = takeable.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased);
+            var running = db.Jobs.Where(j => j.Status == JobStatus.Running);
+            while (taken.Count < wanted && slot is not null
+                   && await TryLeaseAsync(device, now, slot.PricePerHourMinor,
+                       expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == slot.ReservationId)),
+                       WorkUnit.LeasableAt(now), cancellationToken) is { } reserved)
             {
-                await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Queued)
-                    .ExecuteUpdateAsync(set => set.SetProperty(j => j.Status, JobStatus.Running), cancellationToken);
+                taken.Add(reserved);
             }
 
-            if (leases.Count == wanted)
+            while (taken.Count < wanted
+                   && await TryLeaseAsync(device, now, price,
+                       expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == null && j.MaxPricePerHourMinor >= price)),
+                       WorkUnit.LeasableAt(now), cancellationToken) is { } again)
             {
-                return leases;
+                taken.Add(again);
             }
+
+            await transaction.CommitAsync(cancellationToken);
         }
 
-        // The rare path: a lease ran out and its unit waits to be taken again (expiry needs no sweeper).
-        var expired = takeable.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased);
-        var running = db.Jobs.Where(j => j.Status == JobStatus.Running);
-        while (leases.Count < wanted && slot is not null
-               && await TryLeaseAsync(device, now, slot.PricePerHourMinor,
-                   expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == slot.ReservationId)),
-                   WorkUnit.LeasableAt(now), cancellationToken) is { } reserved)
-        {
-            leases.Add(reserved);
-        }
-
-        while (leases.Count < wanted
-               && await TryLeaseAsync(device, now, price,
-                   expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == null && j.MaxPricePerHourMinor >= price)),
-                   WorkUnit.LeasableAt(now), cancellationToken) is { } again)
-        {
-            leases.Add(again);
-        }
-
-        return leases;
+        return await LeasesAsync(taken, now, cancellationToken);
     }
 
     /// <summary>
@@ -161,36 +163,44 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
 
     /// <summary>
     /// Leases the first of <paramref name="candidates"/> in one UPDATE that chooses the unit and re-checks
-    /// <paramref name="stillLeasable"/>: of two devices going for one unit, exactly one sees a row change.
+    /// <paramref name="stillLeasable"/>: of two devices going for one unit, exactly one sees a row change. The caller
+    /// holds the write gate.
     /// </summary>
-    private async Task<WorkUnitLease?> TryLeaseAsync(AuthenticatedDevice device, DateTimeOffset now, long pricePerHourMinor, IQueryable<WorkUnit> candidates,
+    private async Task<Guid?> TryLeaseAsync(AuthenticatedDevice device, DateTimeOffset now, long pricePerHourMinor, IQueryable<WorkUnit> candidates,
         Expression<Func<WorkUnit, bool>> stillLeasable, CancellationToken cancellationToken)
     {
         var leaseId = Guid.NewGuid();
         var expiresAt = now + marketplace.Value.LeaseDuration;
-        var leaseSeconds = (int)marketplace.Value.LeaseDuration.TotalSeconds;
         var next = candidates.OrderBy(u => u.Index).Select(u => (Guid?)u.Id);
-        int won;
-        using (await writes.EnterAsync(cancellationToken))
+        var won = await db.WorkUnits.Where(u => u.Id == next.FirstOrDefault()).Where(stillLeasable)
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(u => u.Status, WorkUnitStatus.Leased)
+                .SetProperty(u => u.LeaseId, leaseId)
+                .SetProperty(u => u.DeviceId, device.DeviceId)
+                .SetProperty(u => u.OwnerId, device.OwnerId)
+                .SetProperty(u => u.LeaseExpiresAt, expiresAt)
+                .SetProperty(u => u.LeasedAt, now)
+                .SetProperty(u => u.PricePerHourMinor, pricePerHourMinor)
+                .SetProperty(u => u.Attempts, u => u.Attempts + 1), cancellationToken);
+        return won == 0 ? null : leaseId;
+    }
+
+    /// <summary>The leases just taken, read back in one query and handed out in the order they were taken.</summary>
+    private async Task<IReadOnlyList<WorkUnitLease>> LeasesAsync(List<Guid> leaseIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (leaseIds.Count == 0)
         {
-            won = await db.WorkUnits.Where(u => u.Id == next.FirstOrDefault()).Where(stillLeasable)
-                .ExecuteUpdateAsync(set => set
-                    .SetProperty(u => u.Status, WorkUnitStatus.Leased)
-                    .SetProperty(u => u.LeaseId, leaseId)
-                    .SetProperty(u => u.DeviceId, device.DeviceId)
-                    .SetProperty(u => u.OwnerId, device.OwnerId)
-                    .SetProperty(u => u.LeaseExpiresAt, expiresAt)
-                    .SetProperty(u => u.LeasedAt, now)
-                    .SetProperty(u => u.PricePerHourMinor, pricePerHourMinor)
-                    .SetProperty(u => u.Attempts, u => u.Attempts + 1), cancellationToken);
+            return [];
         }
 
-        return won == 0
-            ? null
-            : await db.WorkUnits.AsNoTracking().Where(u => u.LeaseId == leaseId)
-                .Join(db.Jobs, unit => unit.JobId, job => job.Id, (unit, job) => new WorkUnitLease(
-                    leaseId, unit.Id, job.Id, job.ModelSha256, unit.InputSha256, unit.RowCount, expiresAt, leaseSeconds))
-                .SingleAsync(cancellationToken);
+        var expiresAt = now + marketplace.Value.LeaseDuration;
+        var leaseSeconds = (int)marketplace.Value.LeaseDuration.TotalSeconds;
+        var ids = leaseIds.Select(id => (Guid?)id).ToList();
+        var leases = await db.WorkUnits.AsNoTracking().Where(u => ids.Contains(u.LeaseId))
+            .Join(db.Jobs, unit => unit.JobId, job => job.Id, (unit, job) => new WorkUnitLease(
+                unit.LeaseId!.Value, unit.Id, job.Id, job.ModelSha256, unit.InputSha256, unit.RowCount, expiresAt, leaseSeconds))
+            .ToDictionaryAsync(lease => lease.LeaseId, cancellationToken);
+        return leaseIds.Select(id => leases[id]).ToList();
     }
 
     /// <summary>Gives a unit back to the queue; a lease that is not (or no longer) this device's is not found, as on completion.</summary>

@@ -480,6 +480,8 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
 
                     b.HasIndex("Status", "LeaseExpiresAt");
 
+                    b.HasIndex("DeviceId", "Status", "LeaseExpiresAt");
+
                     b.HasIndex("JobId", "Index", "Replica")
                         .IsUnique();
 

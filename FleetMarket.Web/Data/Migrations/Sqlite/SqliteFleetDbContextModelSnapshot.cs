@@ -472,6 +472,8 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
 
                     b.HasIndex("Status", "LeaseExpiresAt");
 
+                    b.HasIndex("DeviceId", "Status", "LeaseExpiresAt");
+
                     b.HasIndex("JobId", "Index", "Replica")
                         .IsUnique();
 

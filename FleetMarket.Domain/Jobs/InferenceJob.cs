@@ -241,6 +241,20 @@ public sealed class InferenceJob
     public void MarkEscrowReleased(DateTimeOffset now) => EscrowReleasedAt = now;
 
     /// <summary>
+    /// The buyer takes results as they come: nothing more of the job is checked on another owner's device. Offered
+    /// when its results wait for a check that no online device can run.
+    /// </summary>
+    public void WaiveChecks()
+    {
+        if (Status != JobStatus.Running)
+        {
+            throw new DomainException($"The job is {Status.ToString().ToLowerInvariant()}; only a running job's checks can be waived.");
+        }
+
+        Verification = Verification with { Mode = VerificationMode.None, Replicas = 1 };
+    }
+
+    /// <summary>
     /// Stops the job: units not yet started are withdrawn; units running now may still finish (and are paid).
     /// What the job held and did not spend goes back to the buyer at the next settlement.
     /// </summary>

@@ -1,12 +1,15 @@
+using System.Text.Json.Serialization;
 using FleetMarket.Protocol;
 
 namespace FleetMarket.Protocol.Availability;
 
+// The days travel as numbers (0 = Sunday) whatever the API's enum setting: installed workers read them so.
+
 /// <summary>A weekly window in the device's local time; an end at or before the start runs past midnight.</summary>
-public sealed record WeeklyWindow(DayOfWeek Day, TimeOnly Start, TimeOnly End);
+public sealed record WeeklyWindow([property: JsonConverter(typeof(JsonNumberEnumConverter<DayOfWeek>))] DayOfWeek Day, TimeOnly Start, TimeOnly End);
 
 /// <summary>When a car leaves, in its local time: no unit may still be running then.</summary>
-public sealed record Departure(DayOfWeek Day, TimeOnly At);
+public sealed record Departure([property: JsonConverter(typeof(JsonNumberEnumConverter<DayOfWeek>))] DayOfWeek Day, TimeOnly At);
 
 /// <summary>Whether a device may take a unit now, why not, and how long it may work if it may.</summary>
 public sealed record AvailabilityDecision(bool Allowed, string? Reason, TimeSpan AvailableFor)

@@ -46,7 +46,7 @@ public sealed class WalkingPathTests(FleetApp app) : IClassFixture<FleetApp>
             { new StringContent("none"), "verification" },
         });
         submitted.EnsureSuccessStatusCode();
-        var job = (await submitted.Content.ReadFromJsonAsync<JobProgress>())!;
+        var job = (await submitted.Content.ReadFromJsonAsync<JobProgress>(ApiJson.Options))!;
         Assert.Equal(4, job.Units);
 
         // 4. The worker leases the units, runs them with ONNX Runtime and uploads the outputs.
@@ -54,7 +54,7 @@ public sealed class WalkingPathTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
 
         // 5. The buyer sees the job complete and downloads the outputs, rows in input order.
-        await Eventually.TrueAsync(async () => (await buyerClient.GetFromJsonAsync<JobProgress>($"/api/jobs/{job.Id}"))!.Status == JobStatus.Completed,
+        await Eventually.TrueAsync(async () => (await buyerClient.GetFromJsonAsync<JobProgress>($"/api/jobs/{job.Id}", ApiJson.Options))!.Status == JobStatus.Completed,
             TimeSpan.FromSeconds(30), "the job to complete");
         var outputs = Npy.Read(await buyerClient.GetByteArrayAsync($"/api/jobs/{job.Id}/outputs"));
         var expected = ReferenceModel.Compute(inputs);

@@ -71,6 +71,28 @@ public sealed class ApiErrorBodyTests(ApiErrorBodyTests.SmallLimits limits) : IC
     }
 
     [Fact]
+    public async Task JobUpload_WithoutItsInputsPart_Is400ProblemNamingThePart()
+    {
+        var form = new MultipartFormDataContent { { new ByteArrayContent([1, 2, 3]), "model", "model.onnx" } };
+
+        var problem = await ProblemAsync(await limits.Buyer.PostAsync("/api/jobs", form), HttpStatusCode.BadRequest);
+
+        Assert.Contains("no 'inputs' part", problem.Detail);
+        Assert.DoesNotContain("IFormFile", problem.Detail);
+    }
+
+    [Fact]
+    public async Task Api_WrongApiKey_Is401Problem()
+    {
+        using var stranger = limits.App.NewClient();
+        stranger.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "fmk_not-a-key");
+
+        var problem = await ProblemAsync(await stranger.GetAsync("/api/jobs"), HttpStatusCode.Unauthorized);
+
+        Assert.False(string.IsNullOrWhiteSpace(problem.Detail));
+    }
+
+    [Fact]
     public async Task Api_NoCredentials_Is401Problem()
     {
         using var anonymous = limits.App.NewClient();

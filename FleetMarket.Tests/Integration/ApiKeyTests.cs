@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Jobs;
 using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Accounts;
@@ -9,6 +11,7 @@ using FleetMarket.Web.Features.ApiKeys;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Worker.Inference;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -32,7 +35,7 @@ public sealed class ApiKeyTests(FleetApp app) : IClassFixture<FleetApp>
             { new ByteArrayContent(ReferenceModel.Build()), "model", "mlp.onnx" },
             { new ByteArrayContent(Npy.ToBytes(MarketplaceBuilder.SampleInputs(8))), "inputs", "inputs.npy" },
         });
-        var balance = await client.GetFromJsonAsync<BuyerBalance>("/api/balance");
+        var balance = await client.GetFromJsonAsync<BuyerBalance>("/api/balance", ApiJson.Options);
 
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
         Assert.True(balance!.HeldMinor > 0);
@@ -41,6 +44,41 @@ public sealed class ApiKeyTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.NotEqual(issued.Key, stored.Hash);
         Assert.DoesNotContain(issued.Key, stored.Hash);
         Assert.StartsWith(stored.Prefix, issued.Key);
+    }
+
+    [Fact]
+    public async Task Api_NamesEnums_InAnswersAndInItsOpenApiDocument_AndStillReadsNumbers()
+    {
+        var buyer = await _market.BuyerWithBalanceAsync(20_00);
+        using var client = KeyClient((await Keys(s => s.CreateAsync(buyer.Id, "script"))).Key);
+
+        var submitted = await client.PostAsync("/api/jobs", new MultipartFormDataContent
+        {
+            { new ByteArrayContent(ReferenceModel.Build()), "model", "mlp.onnx" },
+            { new ByteArrayContent(Npy.ToBytes(MarketplaceBuilder.SampleInputs(8))), "inputs", "inputs.npy" },
+            { new StringContent("1"), "priority" },
+        });
+        var job = await submitted.Content.ReadFromJsonAsync<JsonElement>();
+        var openApi = await client.GetStringAsync("/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+        Assert.Equal("Queued", job.GetProperty("status").GetString());
+        Assert.Equal(nameof(JobPriority.High), job.GetProperty("priority").GetString());
+        Assert.Contains("\"Completed\"", openApi);
+    }
+
+    [Fact]
+    public async Task Outputs_OfAJobNotYetComplete_Are409ProblemJson_NotAFileOfError()
+    {
+        var buyer = await _market.BuyerWithBalanceAsync(20_00);
+        var jobId = await _market.SubmitSampleJobAsync(buyer);
+        using var client = KeyClient((await Keys(s => s.CreateAsync(buyer.Id, "script"))).Key);
+
+        var outputs = await client.GetAsync($"/api/jobs/{jobId}/outputs");
+
+        Assert.Equal(HttpStatusCode.Conflict, outputs.StatusCode);
+        Assert.Equal("application/problem+json", outputs.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("not complete", (await outputs.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
     }
 
     [Fact]
@@ -66,7 +104,7 @@ public sealed class ApiKeyTests(FleetApp app) : IClassFixture<FleetApp>
         using var client = KeyClient((await Keys(s => s.CreateAsync(stranger.Id, "theirs"))).Key);
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/jobs/{jobId}")).StatusCode);
-        Assert.Empty(await client.GetFromJsonAsync<List<JobProgress>>("/api/jobs") ?? []);
+        Assert.Empty(await client.GetFromJsonAsync<List<JobProgress>>("/api/jobs", ApiJson.Options) ?? []);
         await Assert.ThrowsAsync<FleetMarket.Web.Features.NotFoundException>(() => Keys(s => s.RevokeAsync(stranger.Id, ownersKey.Id)));
     }
 

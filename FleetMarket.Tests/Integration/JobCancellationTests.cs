@@ -39,7 +39,7 @@ public sealed class JobCancellationTests : IAsyncLifetime
         await _app.RunRecurringJobAsync(SettlementJob.Id);
 
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
-        Assert.Equal(JobStatus.Cancelled, (await cancelled.Content.ReadFromJsonAsync<JobProgress>())!.Status);
+        Assert.Equal(JobStatus.Cancelled, (await cancelled.Content.ReadFromJsonAsync<JobProgress>(ApiJson.Options))!.Status);
         var units = await _app.QueryAsync(db => db.WorkUnits.AsNoTracking().Where(u => u.JobId == jobId).ToListAsync());
         Assert.Equal(1, units.Count(u => u.Status == WorkUnitStatus.Done));
         Assert.Equal(3, units.Count(u => u.Status == WorkUnitStatus.Failed && u.FailureReason!.Contains("cancelled")));

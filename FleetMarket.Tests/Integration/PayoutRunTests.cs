@@ -3,6 +3,7 @@ using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Earnings;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -33,8 +34,15 @@ public sealed class PayoutRunTests : IAsyncLifetime
         var dueDay = today.AddDays(2).Day <= 28 ? today.AddDays(2).Day : 1;
         await _app.InScopeAsync(s => s.GetRequiredService<EarningsService>().SaveLeaseAsync(leaseDueSoon.Id,
             new LeaseInput("Tesla Finance", 450_00, dueDay, today.AddMonths(-6), today.AddYears(2))));
+        var seen = await _app.InScopeAsync(s => s.GetRequiredService<UnclaimedEarnings>().WaitingAsync());
 
         await _app.RunRecurringJobAsync(PayoutRunJob.Id);
+
+        // What finance saw before the run: both owners' earnings, and which of them the run would pay.
+        Assert.False(seen.Single(w => w.Earnings.OwnerId == waiting.Id).PaidNextRun);
+        Assert.Null(seen.Single(w => w.Earnings.OwnerId == waiting.Id).Earnings.LeaseDueDate);
+        Assert.True(seen.Single(w => w.Earnings.OwnerId == leaseDueSoon.Id).PaidNextRun);
+        Assert.Equal([waiting.Id], (await _app.InScopeAsync(s => s.GetRequiredService<UnclaimedEarnings>().WaitingAsync())).Select(w => w.Earnings.OwnerId));
 
         Assert.False(await _app.QueryAsync(db => db.Payouts.AnyAsync(p => p.OwnerId == waiting.Id)));
         var payout = await _app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == leaseDueSoon.Id));

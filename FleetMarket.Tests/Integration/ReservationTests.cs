@@ -34,7 +34,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         var response = await client.PostAsJsonAsync("/api/reservations", Request(hours: 2, region));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var detail = (await response.Content.ReadFromJsonAsync<ReservationDetail>())!;
+        var detail = (await response.Content.ReadFromJsonAsync<ReservationDetail>(ApiJson.Options))!;
         Assert.Equal(cheap.DeviceId, Assert.Single(detail.Devices).DeviceId);
         Assert.Equal(200, detail.Summary.HeldMinor);
         Assert.Equal(new BuyerBalance(8_00, 2_00, "USD"), await BalanceAsync(buyer));
@@ -157,7 +157,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         var cancelled = await client.PostAsync($"/api/reservations/{reservationId}/cancel", null);
 
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
-        var summary = (await cancelled.Content.ReadFromJsonAsync<ReservationDetail>())!.Summary;
+        var summary = (await cancelled.Content.ReadFromJsonAsync<ReservationDetail>(ApiJson.Options))!.Summary;
         Assert.Equal(ReservationState.Cancelled, summary.State);
         Assert.False(summary.UnspentReturned);
         Assert.Equal(JobStatus.Cancelled, (await app.InScopeAsync(s => s.GetRequiredService<JobService>().GetAsync(buyer.Id, jobId))).Status);
@@ -213,7 +213,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/reservations/{reservationId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/reservations/{reservationId}/cancel", null)).StatusCode);
-        Assert.Empty((await client.GetFromJsonAsync<List<ReservationSummary>>("/api/reservations"))!);
+        Assert.Empty((await client.GetFromJsonAsync<List<ReservationSummary>>("/api/reservations", ApiJson.Options))!);
         await Assert.ThrowsAsync<Web.Features.NotFoundException>(() => SubmitAsync(stranger, reservationId: reservationId));
         Assert.Equal(ReservationState.Active, (await app.InScopeAsync(s =>
             s.GetRequiredService<ReservationService>().GetAsync(owner.Id, reservationId))).Summary.State);
@@ -246,7 +246,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         await ReserveAsync(buyer, Request(hours: 3, region, windowHours: 3));
         using var client = await TestUsers.SignedInClientAsync(app, buyer);
 
-        var view = (await client.GetFromJsonAsync<CapacityView>($"/api/capacity?region={region}"))!;
+        var view = (await client.GetFromJsonAsync<CapacityView>($"/api/capacity?region={region}", ApiJson.Options))!;
 
         var offer = Assert.Single(view.Devices);
         Assert.Equal(device.DeviceId, offer.DeviceId);

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using FleetMarket.Web.Data;
 using Hangfire;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,7 +8,7 @@ namespace FleetMarket.Web.Hosting;
 public static class ApiExtensions
 {
     /// <summary>
-    /// ProblemDetails for every error, request validation by the DataAnnotations on bodies, queries and forms
+    /// ProblemDetails for every error, enums by name, request validation by the DataAnnotations on bodies, queries and forms
     /// (a 400 naming each field; limits in <see cref="Domain.Validation.FieldLimits"/>), rate limits for guessable
     /// endpoints, health checks.
     /// </summary>
@@ -16,6 +17,9 @@ public static class ApiExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddValidation();
         builder.Services.AddOpenApi();
+
+        // "status":"Completed", not 3, and OpenAPI lists the names. Numbers are still read, as clients sent them before.
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.AddFleetRateLimits();
         builder.Services.AddHealthChecks()

@@ -2,6 +2,7 @@ using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.WorkerProtocol;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Hosting;
@@ -34,7 +35,11 @@ public static class DataExtensions
         {
             builder.Services.AddDbContext<FleetDbContext, SqliteFleetDbContext>((services, options) => options
                 .UseSqlite(SqliteConnectionString(services.GetRequiredService<DataFolder>()))
-                .AddInterceptors(Pragmas, services.GetRequiredService<QueuedWorkInterceptor>()));
+                .AddInterceptors(Pragmas, services.GetRequiredService<QueuedWorkInterceptor>())
+                // SQLite rebuilds a table to change a column (the Reservations migration does), and EF turns foreign keys
+                // off around the rebuild outside its transaction, warning on every first start. The rebuild itself is
+                // transactional; the warning alarmed new users and told them nothing they could act on.
+                .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
             builder.Services.AddSingleton<IWriteGate, SqliteWriteGate>();
             builder.Services.AddScoped<IUsageSettlement, SqliteUsageSettlement>();
         }

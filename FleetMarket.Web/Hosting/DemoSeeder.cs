@@ -1,5 +1,6 @@
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Leases;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
@@ -41,6 +42,13 @@ internal sealed class DemoSeeder(UserManager<ApplicationUser> users, DeviceServi
         await devices.AddAsync(owner, new NewDevice("Pixel 9 Pro", DeviceKind.Phone, "Tensor G4 NPU", 16_384, "us-west", 40), cancellationToken);
         await ledger.TryAddAsync(SettlementEntries.TopUp(accounts[Roles.Buyer].Id, 50_00, marketplace.Value.Currency, "demo-seed",
             simulated: true, time.GetUtcNow()), cancellationToken);
+
+        // A lease payment due in a few days: the walk's first payout run pays the owner's few cents of earnings, which
+        // would otherwise wait below the payout minimum.
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var lease = new CarLease(owner, marketplace.Value.Currency);
+        lease.Update("Demo Auto Finance", 499_00, dueDay: Math.Min(28, today.AddDays(3).Day), today.AddMonths(-2), today.AddYears(3));
+        db.CarLeases.Add(lease);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Seeded demo accounts ({Domain}) with devices and a buyer balance", DemoOptions.EmailDomain);
     }

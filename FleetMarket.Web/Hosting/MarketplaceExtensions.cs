@@ -55,6 +55,7 @@ public static class MarketplaceExtensions
         services.AddScoped<LeaseRenewals>();
         services.AddScoped<CompletionService>();
         services.AddScoped<ResultVerifier>();
+        services.AddScoped<CheckWaiver>();
         services.AddSingleton<VerificationDice>();
         services.AddScoped<JobService>();
         services.AddScoped<JobEscrow>();
@@ -66,6 +67,7 @@ public static class MarketplaceExtensions
         services.AddScoped<BalanceService>();
         services.AddScoped<PayoutService>();
         services.AddScoped<PayoutFactsReader>();
+        services.AddScoped<UnclaimedEarnings>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<EarningsService>();
         services.AddScoped<ApiKeyService>();

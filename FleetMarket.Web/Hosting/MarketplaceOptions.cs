@@ -71,6 +71,13 @@ public sealed class MarketplaceOptions
     [Range(5, 3600)]
     public int HeartbeatSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// How long a job's results may wait for a check with no device of another owner online to run it before the buyer
+    /// is offered to accept them unchecked (or to cancel). One owner's devices can never check each other.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan CheckWaitLimit { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>A device not heard from for this long is shown offline.</summary>
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan OfflineAfter { get; set; } = TimeSpan.FromMinutes(2);

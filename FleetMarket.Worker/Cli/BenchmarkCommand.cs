@@ -15,10 +15,12 @@ public sealed record BenchmarkCommand : IWorkerCommand
             await ProviderReport.WriteAsync(output, providers);
             using var runner = new OnnxModelRunner(providers);
             await output.WriteLineAsync(
-                $"Running the reference model: {ReferenceBenchmark.Batches} batches of {ReferenceBenchmark.RowsPerBatch} rows after {ReferenceBenchmark.WarmUpBatches} warm-up batches.");
+                $"Running the reference model: {ReferenceBenchmark.Rounds} rounds of {ReferenceBenchmark.BatchesPerRound} batches of {ReferenceBenchmark.RowsPerBatch} rows "
+                + $"after {ReferenceBenchmark.WarmUpBatches} warm-up batches.");
             var result = new ReferenceBenchmark(runner, TimeProvider.System).Run();
             await output.WriteLineAsync(
-                $"Score: {result.InferencesPerSecond:F0} inferences per second on {result.ExecutionProvider} ({result.Inferences} in {result.Elapsed.TotalSeconds:F3} s).");
+                $"Score: {result.InferencesPerSecond:F0} inferences per second on {result.ExecutionProvider}, the median of {result.Rounds.Count} rounds "
+                + $"({result.InferencesPerRound} inferences in {result.MedianRound.TotalSeconds:F3} s; rounds {result.Spread:P0} apart).");
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or TypeInitializationException)

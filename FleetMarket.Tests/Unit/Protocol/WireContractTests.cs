@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using FleetMarket.Protocol;
+using FleetMarket.Protocol.Availability;
 
 namespace FleetMarket.Tests.Unit.Protocol;
 
@@ -12,6 +14,9 @@ public sealed class WireContractTests
     private static readonly Guid A = Guid.Parse("00000000-0000-0000-0000-00000000000a");
     private static readonly Guid B = Guid.Parse("00000000-0000-0000-0000-00000000000b");
     private static readonly DateTimeOffset At = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The server's JSON: the web defaults and enums by name, as the buyer API writes them.</summary>
+    private static readonly JsonSerializerOptions Server = new(JsonSerializerOptions.Web) { Converters = { new JsonStringEnumConverter() } };
 
     public static TheoryData<object, string> Messages => new()
     {
@@ -39,6 +44,12 @@ public sealed class WireContractTests
         { new PairRequest("ABCD-1234", "1.0.0"), """{"code":"ABCD-1234","workerVersion":"1.0.0"}""" },
         { new PairResponse(A, "car", "secret"), """{"deviceId":"00000000-0000-0000-0000-00000000000a","deviceName":"car","credential":"secret"}""" },
         {
+            // Days stay numbers (0 = Sunday) although the API names other enums: workers in the field read numbers.
+            new HeartbeatResponse(true, 30, Policy: new AvailabilityPolicy("Europe/Oslo", [new WeeklyWindow(DayOfWeek.Monday, new TimeOnly(22, 0), new TimeOnly(6, 0))],
+                true, 40, [new Departure(DayOfWeek.Friday, new TimeOnly(7, 30))], 45)),
+            """{"shouldWork":true,"nextHeartbeatSeconds":30,"reason":null,"policy":{"timeZoneId":"Europe/Oslo","windows":[{"day":1,"start":"22:00:00","end":"06:00:00"}],"onlyWhileCharging":true,"minimumBatteryPercent":40,"departures":[{"day":5,"at":"07:30:00"}],"maximumTemperatureCelsius":45},"leaseDuration":null}"""
+        },
+        {
             new DeviceCapabilities(["CPU"], "CPU", 1_000, "1.0.0", "Linux"),
             """{"availableProviders":["CPU"],"executionProvider":"CPU","benchmarkInferencesPerSecond":1000,"workerVersion":"1.0.0","operatingSystem":"Linux"}"""
         },
@@ -47,7 +58,7 @@ public sealed class WireContractTests
     [Theory]
     [MemberData(nameof(Messages))]
     public void Message_SerialisesAsInstalledWorkersExpect(object message, string json) =>
-        Assert.Equal(json, JsonSerializer.Serialize(message, message.GetType(), JsonSerializerOptions.Web));
+        Assert.Equal(json, JsonSerializer.Serialize(message, message.GetType(), Server));
 
     [Fact]
     public void LeaseFromAServerBeforeRenewal_StillReads()

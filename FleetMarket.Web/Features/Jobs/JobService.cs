@@ -1,4 +1,5 @@
 using FleetMarket.Domain;
+using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Pricing;
@@ -27,9 +28,17 @@ public sealed record JobSubmission(string Name, byte[] Model, string InputsFileN
 /// <param name="SpentMinor">What its accepted work has been charged, in whole minor units.</param>
 /// <param name="SpentMicros">What its accepted work cost exactly, in millionths of a minor unit; the charge is this, rounded down per owner.</param>
 /// <param name="PauseReason">Why a paused job gets no new units.</param>
+/// <param name="AwaitingCheck">Results that wait for a device of another owner to check them.</param>
+/// <param name="AwaitingCheckSince">When the longest-waiting of those results came in.</param>
+/// <param name="CheckersOnline">Online devices of other owners that could run those checks, at a price the job pays; null when none waits.</param>
+/// <param name="MayWaiveChecks">
+/// The results have waited longer than the marketplace's limit with no such device online: the buyer may accept them
+/// unchecked (POST /api/jobs/{id}/accept-unchecked) or cancel.
+/// </param>
 public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPriority Priority, Guid? ReservationId, int Units, int Queued, int Running, int Done,
     int Failed, int Checks, int Rejected, VerificationMode Verification, int Rows, long HeldMinor, long SpentMinor, long SpentMicros, string Currency,
-    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName, string? PauseReason = null)
+    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName, string? PauseReason = null,
+    int AwaitingCheck = 0, DateTimeOffset? AwaitingCheckSince = null, int? CheckersOnline = null, bool MayWaiveChecks = false)
 {
     public double Percent => Units == 0 ? 0 : 100.0 * Done / Units;
 
@@ -118,12 +127,42 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         return job.Id;
     }
 
-    public async Task<IReadOnlyList<JobProgress>> ListAsync(string buyerId, CancellationToken cancellationToken = default) =>
-        await Progress(db.Jobs.Where(j => j.BuyerId == buyerId).OrderByDescending(j => j.CreatedAt)).ToListAsync(cancellationToken);
+    public async Task<IReadOnlyList<JobProgress>> ListAsync(string buyerId, CancellationToken cancellationToken = default)
+    {
+        var jobs = await Progress(db.Jobs.Where(j => j.BuyerId == buyerId).OrderByDescending(j => j.CreatedAt)).ToListAsync(cancellationToken);
+        var withCheckers = new List<JobProgress>(jobs.Count);
+        foreach (var job in jobs)
+        {
+            withCheckers.Add(await WithCheckersAsync(job, cancellationToken));
+        }
+
+        return withCheckers;
+    }
 
     public async Task<JobProgress> GetAsync(string buyerId, Guid jobId, CancellationToken cancellationToken = default) =>
-        await Progress(db.Jobs.Where(j => j.BuyerId == buyerId && j.Id == jobId)).SingleOrDefaultAsync(cancellationToken)
-        ?? throw new NotFoundException("No such job.");
+        await WithCheckersAsync(await Progress(db.Jobs.Where(j => j.BuyerId == buyerId && j.Id == jobId)).SingleOrDefaultAsync(cancellationToken)
+                                ?? throw new NotFoundException("No such job."), cancellationToken);
+
+    /// <summary>
+    /// For a job whose results wait for checks: how many devices could run them now (online, of an owner none of whose
+    /// devices ran the results, asking at most the job's price), and whether the wait has gone on too long with none.
+    /// </summary>
+    private async Task<JobProgress> WithCheckersAsync(JobProgress job, CancellationToken cancellationToken)
+    {
+        if (job.AwaitingCheck == 0 || job.Status != JobStatus.Running)
+        {
+            return job;
+        }
+
+        var now = time.GetUtcNow();
+        var seenSince = now - marketplace.Value.OfflineAfter;
+        var ran = db.WorkUnits.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Checking).Select(u => u.OwnerId);
+        var price = db.Jobs.Where(j => j.Id == job.Id).Select(j => j.MaxPricePerHourMinor);
+        var checkers = await db.Devices.CountAsync(d => d.LastSeenAt > seenSince && d.PairingCodeHash == null && d.Status != DeviceStatus.Suspended
+                                                        && !ran.Contains(d.OwnerId) && price.Any(p => d.AskingPricePerHourMinor <= p), cancellationToken);
+        var tooLong = checkers == 0 && now - job.AwaitingCheckSince >= marketplace.Value.CheckWaitLimit;
+        return job with { CheckersOnline = checkers, MayWaiveChecks = tooLong };
+    }
 
     public async Task CancelAsync(string buyerId, Guid jobId, CancellationToken cancellationToken = default)
     {
@@ -139,7 +178,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
                   ?? throw new NotFoundException("No such job.");
         if (job.Status != JobStatus.Completed || job.OutputSha256 is null)
         {
-            throw new DomainException($"The job is {job.Status.ToString().ToLowerInvariant()}; outputs are ready once it completes.");
+            throw new ConflictException($"The job is not complete (it is {job.Status.ToString().ToLowerInvariant()}); its outputs can be downloaded once its status is Completed.");
         }
 
         return new JobOutput(job.OutputFileName!, blobs.OpenRead(job.OutputSha256) ?? throw new NotFoundException("The outputs are missing."));
@@ -211,5 +250,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
             j.RowCount, j.HeldMinor,
             db.UsageRecords.Where(u => u.JobId == j.Id).Sum(u => u.ChargeMinor),
             db.Meterings.Where(m => m.JobId == j.Id).Sum(m => m.ChargeMicros),
-            j.Currency, j.CreatedAt, j.CompletedAt, j.FailureReason, j.OutputFileName, j.PauseReason));
+            j.Currency, j.CreatedAt, j.CompletedAt, j.FailureReason, j.OutputFileName, j.PauseReason,
+            j.Units.Count(u => u.Replica > 0 && u.Status == WorkUnitStatus.Queued),
+            j.Units.Where(u => u.Status == WorkUnitStatus.Checking).Min(u => u.CompletedAt)));
 }

@@ -6,6 +6,7 @@ using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Protocol.Validation;
 using FleetMarket.Web.Components.Shared;
+using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -30,15 +31,24 @@ public static class JobsApi
         jobs.MapGet("/{jobId:guid}", GetAsync);
         jobs.MapGet("/{jobId:guid}/outputs", OutputsAsync);
         jobs.MapPost("/{jobId:guid}/cancel", CancelAsync).DisableAntiforgery();
+        jobs.MapPost("/{jobId:guid}/accept-unchecked", AcceptUncheckedAsync).DisableAntiforgery();
         return app;
     }
 
-    public static async Task<Created<JobProgress>> SubmitAsync(IFormFile model, IFormFile inputs, [FromForm, MaxLength(FieldLimits.JobName), PlainText] string? name,
+    public static async Task<Created<JobProgress>> SubmitAsync(IFormFile? model, IFormFile? inputs, [FromForm, MaxLength(FieldLimits.JobName), PlainText] string? name,
         [FromForm] int? rowsPerUnit, [FromForm] long? maxPricePerHourMinor, [FromForm] JobPriority? priority,
         [FromForm] Guid? reservationId, [FromForm, MaxLength(FieldLimits.VerificationMode)] string? verification, [FromForm] int? replicas,
         [FromForm] double? absoluteTolerance, [FromForm] double? relativeTolerance,
         ClaimsPrincipal user, JobService jobs, CancellationToken cancellationToken)
     {
+        // Missing parts are named in the API's words, not the framework's ("Required parameter IFormFile inputs…").
+        if (model is null || inputs is null)
+        {
+            throw new DomainException(model is null
+                ? "The form has no 'model' part: add the ONNX model as a file part named 'model' (curl: -F model=@model.onnx)."
+                : "The form has no 'inputs' part: add the inputs as a file part named 'inputs', .npy or .npz (curl: -F inputs=@inputs.npy).");
+        }
+
         // Tolerances or replicas alone refine the default policy.
         var policy = verification is null && replicas is null && absoluteTolerance is null && relativeTolerance is null
             ? null
@@ -69,6 +79,14 @@ public static class JobsApi
     {
         var output = await jobs.OpenOutputAsync(user.UserId(), jobId, cancellationToken);
         return TypedResults.File(output.Content, "application/octet-stream", output.FileName);
+    }
+
+    /// <summary>Results waiting for a check are accepted as they are, and the rest of the job runs unchecked.</summary>
+    public static async Task<Ok<JobProgress>> AcceptUncheckedAsync(Guid jobId, ClaimsPrincipal user, CheckWaiver waiver, JobService jobs,
+        CancellationToken cancellationToken)
+    {
+        await waiver.WaiveAsync(user.UserId(), jobId, cancellationToken);
+        return TypedResults.Ok(await jobs.GetAsync(user.UserId(), jobId, cancellationToken));
     }
 
     public static async Task<Ok<JobProgress>> CancelAsync(Guid jobId, ClaimsPrincipal user, JobService jobs,

@@ -110,6 +110,25 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
     }
 
     /// <summary>
+    /// The buyer waived the check an index waits for: its first result is accepted and billed as an unchecked job's
+    /// would have been, a later one that disagreed with it is set aside unpaid (with no mark on its device's record:
+    /// nobody knows which was right), and the check nobody ran leaves the queue.
+    /// </summary>
+    public async Task AcceptUncheckedAsync(InferenceJob job, IReadOnlyList<WorkUnit> group, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        group.Single(u => u.Replica == 0).BumpDecision();
+        var checking = group.Where(u => u.Status == WorkUnitStatus.Checking).OrderBy(u => u.CompletedAt).ToList();
+        if (checking.Count == 0 || group.Any(u => u.Status == WorkUnitStatus.Done))
+        {
+            return;
+        }
+
+        await AcceptAsync(job, [checking[0]], checking[0].RowCount, now, cancellationToken);
+        checking.Skip(1).ToList().ForEach(u => u.Reject("set aside: the buyer accepted another result of its rows unchecked"));
+        group.ToList().ForEach(u => u.Drop());
+    }
+
+    /// <summary>
     /// A device caught returning a wrong result may have been wrong before, when, trusted, it went unchecked: those
     /// results in jobs still running are revoked, their usage reversed (the next settlement posts it, and an owner's
     /// deficit is carried forward), and their units run again on two other owners' devices.

@@ -27,12 +27,6 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
     /// <summary>Two results of one index decided at once: the loser decides again on what the winner saved.</summary>
     private const int DecisionAttempts = 5;
 
-    /// <summary>
-    /// When the background task behind an immediate follow-up (cutting waiting rows, assembling outputs) runs: enqueued
-    /// at once, it ran beside the immediate one whenever that took over a second, doing large assemblies twice.
-    /// </summary>
-    private static readonly TimeSpan DurableFollowUpDelay = TimeSpan.FromSeconds(30);
-
     public async Task<CompletionResponse> CompleteAsync(AuthenticatedDevice device, Guid leaseId, UnitResult result,
         CancellationToken cancellationToken = default)
     {
@@ -233,7 +227,7 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
     {
         if (probeCompleted && await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Waiting, cancellationToken))
         {
-            backgroundJobs.Schedule<WaitingRowsCutter>(background => background.CutAsync(job.Id, CancellationToken.None), DurableFollowUpDelay);
+            backgroundJobs.Schedule<WaitingRowsCutter>(background => background.CutAsync(job.Id, CancellationToken.None), AssemblyKick.DurableFollowUpDelay);
             try
             {
                 await cutter.CutAsync(job.Id, cancellationToken);
@@ -246,7 +240,6 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         else if (!await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && (u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
                                                                          || u.Status == WorkUnitStatus.Checking), cancellationToken))
         {
-            backgroundJobs.Schedule<JobAssembler>(assembler => assembler.AssembleAsync(job.Id, CancellationToken.None), DurableFollowUpDelay);
             assembly.Assemble(job.Id);
         }
     }

@@ -81,12 +81,6 @@ public sealed class WorkerProcess : IDisposable
     private static string WorkerBuild()
     {
         var output = new DirectoryInfo(AppContext.BaseDirectory);
-        var root = output;
-        while (!File.Exists(Path.Combine(root.FullName, "FleetMarket.sln")))
-        {
-            root = root.Parent ?? throw new InvalidOperationException($"{AppContext.BaseDirectory} is not inside the FleetMarket repository.");
-        }
-
-        return Path.Combine(root.FullName, "FleetMarket.Worker", "bin", output.Parent!.Name, output.Name, "FleetMarket.Worker.dll");
+        return Path.Combine(Repository.Root, "FleetMarket.Worker", "bin", output.Parent!.Name, output.Name, "FleetMarket.Worker.dll");
     }
 }

@@ -2,6 +2,7 @@ using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Browser.Pages;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;

@@ -5,6 +5,7 @@ using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Browser.Pages;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Jobs;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.EntityFrameworkCore;

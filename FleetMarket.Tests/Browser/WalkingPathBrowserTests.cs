@@ -4,6 +4,7 @@ using FleetMarket.Protocol;
 using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Browser.Pages;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.Playwright;

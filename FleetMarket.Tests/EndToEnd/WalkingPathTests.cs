@@ -7,6 +7,7 @@ using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.EntityFrameworkCore;

@@ -9,6 +9,7 @@ using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

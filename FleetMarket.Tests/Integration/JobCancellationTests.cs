@@ -4,6 +4,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Jobs;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;

@@ -10,6 +10,7 @@ using FleetMarket.Web.Features.Earnings;
 using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.EntityFrameworkCore;

@@ -9,6 +9,7 @@ using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

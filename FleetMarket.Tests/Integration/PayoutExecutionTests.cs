@@ -7,6 +7,7 @@ using FleetMarket.Web.Billing;
 using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

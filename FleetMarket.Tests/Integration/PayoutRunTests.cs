@@ -4,6 +4,7 @@ using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Earnings;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -9,6 +9,7 @@ using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Reservations;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.AspNetCore.Mvc;

@@ -5,6 +5,7 @@ using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Payouts;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Protocol;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Hangfire;
 using Hangfire.Server;

@@ -1,5 +1,6 @@
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

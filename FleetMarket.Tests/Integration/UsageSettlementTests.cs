@@ -4,6 +4,7 @@ using FleetMarket.Domain.Settlement;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;

@@ -7,6 +7,7 @@ using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Tests.Unit.Protocol.Tensors;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;

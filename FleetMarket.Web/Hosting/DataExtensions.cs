@@ -1,4 +1,5 @@
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Features.WorkerProtocol;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Hangfire;
 using Hangfire.Storage.SQLite;

@@ -10,6 +10,7 @@ using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Reservations;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Features.WorkerProtocol;
 
@@ -55,6 +56,7 @@ public static class MarketplaceExtensions
         services.AddScoped<LeaseRenewals>();
         services.AddScoped<CompletionService>();
         services.AddScoped<ResultVerifier>();
+        services.AddScoped<UsageMeter>();
         services.AddScoped<CheckWaiver>();
         services.AddSingleton<VerificationDice>();
         services.AddScoped<JobService>();

@@ -1,3 +1,4 @@
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Hangfire;
 

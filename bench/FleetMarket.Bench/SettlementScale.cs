@@ -6,6 +6,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Jobs;
 using Hangfire;
 using Microsoft.Data.Sqlite;

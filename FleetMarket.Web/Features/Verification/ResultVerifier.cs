@@ -5,6 +5,7 @@ using FleetMarket.Protocol.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Jobs;
+using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,7 @@ namespace FleetMarket.Web.Features.Verification;
 /// then goes to the devices' records in the same transaction.
 /// </summary>
 public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions<MarketplaceOptions> marketplace, VerificationDice dice,
-    JobEscrow escrow)
+    UsageMeter meter)
 {
     public async Task<DeviceTally> DecideAsync(InferenceJob job, WorkUnit completed, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -27,7 +28,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         if (policy.Mode == VerificationMode.None)
         {
             // One run per unit and nothing to compare: no group to read and no decision to race.
-            await AcceptAsync(job, [completed], completed.RowCount, now, cancellationToken);
+            await meter.AcceptAsync(job, [completed], completed.RowCount, now, cancellationToken);
             return tally;
         }
 
@@ -47,7 +48,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
             // A replica that was already running when its index was decided: judged against the accepted answer.
             if (Agree(await OutputsOf(accepted), await OutputsOf(completed)))
             {
-                await AcceptAsync(job, [completed], 0, now, cancellationToken);
+                await meter.AcceptAsync(job, [completed], 0, now, cancellationToken);
                 tally.Valid(completed);
             }
             else
@@ -82,7 +83,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
         {
             case GroupDecision.Accept accept:
                 var winners = checking.Where(u => accept.Accepted.Contains(u.Id)).ToList();
-                await AcceptAsync(job, winners, completed.RowCount, now, cancellationToken);
+                await meter.AcceptAsync(job, winners, completed.RowCount, now, cancellationToken);
                 foreach (var loser in checking.Where(u => accept.Rejected.Contains(u.Id)))
                 {
                     loser.Reject($"disagreed with the results of {quorum} other owners' devices");
@@ -123,7 +124,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
             return;
         }
 
-        await AcceptAsync(job, [checking[0]], checking[0].RowCount, now, cancellationToken);
+        await meter.AcceptAsync(job, [checking[0]], checking[0].RowCount, now, cancellationToken);
         checking.Skip(1).ToList().ForEach(u => u.Reject("set aside: the buyer accepted another result of its rows unchecked"));
         group.ToList().ForEach(u => u.Drop());
     }
@@ -150,45 +151,5 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
             usage.SingleOrDefault(r => r.WorkUnitId == unit.Id)?.Reverse(reason, now);
             db.WorkUnits.AddRange(unit.NewReplica(1), unit.NewReplica(2));
         }
-    }
-
-    /// <summary>
-    /// Accepted work is billed: each unit at its agreed price, exactly, never beyond what the job or its reservation
-    /// holds, and turned into whole minor units on its job and owner's running total (<see cref="Metering"/>). An
-    /// on-demand job's hold is kept ahead of its spending first (<see cref="JobEscrow"/>).
-    /// </summary>
-    /// <param name="newRows">Rows whose index these units decide for the first time.</param>
-    private async Task AcceptAsync(InferenceJob job, IReadOnlyList<WorkUnit> units, int newRows, DateTimeOffset now,
-        CancellationToken cancellationToken)
-    {
-        var settings = marketplace.Value;
-        var unitCap = UsagePricing.UnitCap(job.MaxPricePerHourMinor, settings.MaxUnitDuration);
-        var fundsLeft = job.ReservationId is { } reservationId
-            ? await db.Reservations.Where(r => r.Id == reservationId).Select(r => r.HeldMinor).SingleAsync(cancellationToken)
-              - await db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor, cancellationToken)
-            : await escrow.KeepFundedAsync(job, units.Sum(u => UsagePricing.ChargeMicros(u.PricePerHourMinor, u.ComputeMilliseconds, unitCap)),
-                newRows, now, cancellationToken);
-        foreach (var unit in units)
-        {
-            unit.Accept();
-            var cap = Math.Max(0, Math.Min(unitCap, fundsLeft));
-            var micros = UsagePricing.ChargeMicros(unit.PricePerHourMinor, unit.ComputeMilliseconds, cap);
-            var ownerId = unit.OwnerId ?? await db.Devices.Where(d => d.Id == unit.DeviceId).Select(d => d.OwnerId).SingleAsync(cancellationToken);
-            var (charge, fee) = (await MeteringOfAsync(job.Id, ownerId, cancellationToken)).Add(micros, settings.PlatformFeeBasisPoints);
-            fundsLeft -= charge;
-            db.UsageRecords.Add(new UsageRecord(unit, job, unit.DeviceId!.Value, ownerId, unit.PricePerHourMinor, charge, fee, now, micros));
-        }
-    }
-
-    private async Task<Metering> MeteringOfAsync(Guid jobId, string ownerId, CancellationToken cancellationToken)
-    {
-        if (await db.Meterings.FindAsync([jobId, ownerId], cancellationToken) is { } metering)
-        {
-            return metering;
-        }
-
-        metering = new Metering(jobId, ownerId);
-        db.Meterings.Add(metering);
-        return metering;
     }
 }

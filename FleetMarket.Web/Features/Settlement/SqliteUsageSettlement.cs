@@ -1,6 +1,7 @@
+using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace FleetMarket.Web.Data;
+namespace FleetMarket.Web.Features.Settlement;
 
 /// <summary>
 /// settle-usage on SQLite. The batch's transaction starts with BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so

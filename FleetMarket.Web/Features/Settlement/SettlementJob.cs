@@ -7,7 +7,7 @@ using FleetMarket.Web.Features.Ledger;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
-namespace FleetMarket.Web.Jobs;
+namespace FleetMarket.Web.Features.Settlement;
 
 /// <summary>
 /// settle-usage: turns accepted usage into postings (buyer escrow → owner earnings + platform fee), reverses

@@ -1,6 +1,7 @@
+using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace FleetMarket.Web.Data;
+namespace FleetMarket.Web.Features.Settlement;
 
 /// <summary>
 /// settle-usage on SQL Server, one round trip per batch. UPDATE TOP … OUTPUT marks the records settled under row

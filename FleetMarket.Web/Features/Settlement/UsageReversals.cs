@@ -1,7 +1,7 @@
 using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
-namespace FleetMarket.Web.Features.Ledger;
+namespace FleetMarket.Web.Features.Settlement;
 
 /// <summary>
 /// Rejects work after it was accepted (verification found it wrong): the usage record is marked, and the next

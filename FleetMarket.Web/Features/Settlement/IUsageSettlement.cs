@@ -1,10 +1,11 @@
 using System.Data.Common;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace FleetMarket.Web.Data;
+namespace FleetMarket.Web.Features.Settlement;
 
 /// <summary>
 /// Settles usage records inside the database, a batch at a time: one database transaction marks the records settled

@@ -57,6 +57,7 @@ public sealed class CheckWaitBrowserTests(BrowserFixture browser) : IClassFixtur
 
         await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 30_000 });
         await Assertions.Expect(card.GetByTestId("job-verification")).ToContainTextAsync("Not verified");
+        await Assertions.Expect(card.GetByTestId("job-times")).ToContainTextAsync($"id {jobId}");
         await shell.ScreenshotAsync("buyer-job-accepted-unchecked");
         Assert.Equal(2, await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.JobId == jobId)));
     }

@@ -33,11 +33,14 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         await Assertions.Expect(codeBox).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[A-Z0-9]{8}$"));
         await ownerShell.ScreenshotAsync("owner-pairing-code");
         var code = await codeBox.InnerTextAsync();
-        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+        await Assertions.Expect(ownerPage.GetByTestId("pairing-command")).ToContainTextAsync($"--code {code}");
 
-        // The worker pairs with that code; the page shows the device online without a reload.
+        // The worker pairs with that code; the dialog follows it, and the page shows the device online without a reload.
         using var anonymous = browser.App.NewClient();
         var paired = await (await anonymous.PostAsJsonAsync(WorkerRoutes.Pair, new PairRequest(code))).Content.ReadFromJsonAsync<PairResponse>();
+        await Assertions.Expect(ownerPage.GetByTestId("pairing-done")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await ownerShell.ScreenshotAsync("owner-pairing-done");
+        await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
         using var device = _market.DeviceClient(new PairedDevice(owner, paired!.DeviceId, paired.Credential));
         await Assertions.Expect(ownerPage.GetByRole(AriaRole.Row).Filter(new() { HasText = "Model Y in the garage" }))
             .ToContainTextAsync("Idle", new() { Timeout = 15_000 });

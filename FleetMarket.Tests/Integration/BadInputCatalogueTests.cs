@@ -38,7 +38,7 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Marketplace ma
 
     private static readonly Dictionary<string, Func<Marketplace, Task<Attempt>>> Catalogue = new()
     {
-        ["malformed ONNX model"] = m => m.JobAsync(JobForm("not a model"u8.ToArray()), new(400, "could not be loaded by ONNX Runtime")),
+        ["malformed ONNX model"] = m => m.JobAsync(JobForm("not a model"u8.ToArray()), new(400, "could not be loaded by ONNX Runtime: the file is not an ONNX model")),
         ["model whose input shape does not match the inputs"] = m =>
             m.JobAsync(JobForm(inputs: Npy.ToBytes(NpyArray.FromFloats(new float[10 * 5], 10, 5))), new(400, "has shape [10, 5]")),
         ["model over Marketplace:MaxModelBytes"] = m => m.JobAsync(JobForm(new byte[MaxModelBytes + 1]), new(400, "between 1 byte and 16,384 bytes")),

@@ -20,6 +20,21 @@ public sealed class CarLeaseTests
     public void CoveredPercent_EarningsAgainstThePayment(long earned, int expected) =>
         Assert.Equal(expected, Lease().CoveredPercent(new DateOnly(2026, 11, 1), earned));
 
+    [Theory]
+    [InlineData(1_53, 450_00, 34, "0.3 %")] // a first month's few dollars against a lease: small, but not nothing
+    [InlineData(3, 450_00, 0, "0 %")]
+    [InlineData(40, 450_00, 8, "< 0.1 %")]
+    [InlineData(225_00, 450_00, 5_000, "50 %")]
+    public void CoveredBasisPoints_SmallSharesShowPrecisely(long earned, long payment, int expected, string shown)
+    {
+        var lease = new CarLease("owner", "USD");
+        lease.Update("Tesla Finance", payment, 15, new DateOnly(2026, 3, 10), new DateOnly(2029, 3, 9));
+
+        var covered = lease.CoveredBasisPoints(new DateOnly(2026, 11, 1), earned);
+
+        Assert.Equal((expected, shown), (covered, Web.Components.Shared.ShareText.Percent(covered)));
+    }
+
     [Fact]
     public void CoveredPercent_MonthBeforeTheLeaseStarts_IsZero() =>
         Assert.Equal(0, Lease().CoveredPercent(new DateOnly(2026, 2, 1), 100_00));

@@ -10,7 +10,11 @@ public sealed record LeaseInput(string Lessor, long MonthlyPaymentMinor, int Due
 
 public sealed record DayEarnings(DateOnly Day, long Minor);
 
-public sealed record MonthEarnings(DateOnly Month, long EarnedMinor, long LeasePaymentMinor, int CoveredPercent);
+/// <param name="CoveredBasisPoints">The share of the month's lease payment the earnings cover, in hundredths of a percent.</param>
+public sealed record MonthEarnings(DateOnly Month, long EarnedMinor, long LeasePaymentMinor, int CoveredBasisPoints)
+{
+    public int CoveredPercent => CoveredBasisPoints / 100;
+}
 
 public sealed record DeviceUtilisation(string Device, double Percent);
 
@@ -48,7 +52,7 @@ public sealed class EarningsService(FleetDbContext db, TimeProvider time, IOptio
         {
             var earned = usage.Where(u => u.RecordedAt.Year == month.Year && u.RecordedAt.Month == month.Month).Sum(u => u.Share);
             var payment = lease?.IsDueIn(month) == true ? lease.MonthlyPaymentMinor : 0;
-            return new MonthEarnings(month, earned, payment, lease?.CoveredPercent(month, earned) ?? 0);
+            return new MonthEarnings(month, earned, payment, lease?.CoveredBasisPoints(month, earned) ?? 0);
         }).ToList();
 
         return new EarningsReport(marketplace.Value.Currency, lease, days, months,

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FleetMarket.Domain;
 using FleetMarket.Protocol.Tensors;
 using Microsoft.ML.OnnxRuntime;
@@ -5,7 +6,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace FleetMarket.Web.Features.Jobs;
 
 /// <summary>Validates an uploaded model by loading it in ONNX Runtime, and reads its inputs and outputs.</summary>
-public sealed class ModelInspector
+public sealed partial class ModelInspector
 {
     public ModelSignature Inspect(byte[] model)
     {
@@ -17,7 +18,11 @@ public sealed class ModelInspector
         }
         catch (OnnxRuntimeException exception)
         {
-            throw new DomainException($"The model could not be loaded by ONNX Runtime: {exception.Message}");
+            // ORT prefixes its messages with its error code ("[ErrorCode:InvalidProtobuf] Load model from memory
+            // failed:…"): said in words instead.
+            throw new DomainException(exception.Message.StartsWith("[ErrorCode:InvalidProtobuf]", StringComparison.Ordinal)
+                ? "The model could not be loaded by ONNX Runtime: the file is not an ONNX model (its bytes do not parse as one). Upload the .onnx file itself, as exported."
+                : $"The model could not be loaded by ONNX Runtime: {ErrorCodePrefix().Replace(exception.Message, "")}");
         }
 
         using (session)
@@ -37,4 +42,7 @@ public sealed class ModelInspector
 
             return new TensorSignature(node.Key, dtype, node.Value.Dimensions);
         }).ToList();
+
+    [GeneratedRegex(@"^\[ErrorCode:\w+\]\s*")]
+    private static partial Regex ErrorCodePrefix();
 }

@@ -36,12 +36,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         });
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800)
+    /// <param name="timeZone">The zone the browser says it is in (IANA); the machine's own when null.</param>
+    public async Task<IPage> NewPageAsync(int width = 1280, int height = 800, string? timeZone = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = App.BaseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            TimezoneId = timeZone,
         });
         return await context.NewPageAsync();
     }

@@ -96,18 +96,21 @@ public sealed class ReservationsBrowserTests(BrowserFixture browser) : IClassFix
         await Assertions.Expect(job.GetByTestId("job-reservation")).ToHaveTextAsync("Reservation: Batch run");
         await shell.ScreenshotAsync("buyer-job-on-reservation");
 
-        // On a phone the pages stack: filters wrap, tables become cards.
-        var phone = await new LoginPage(await browser.NewPageAsync(width: 390, height: 844)).SignInAsync(buyer.Email, buyer.Password);
+        // On a phone the pages stack: filters wrap, tables become cards. This buyer is in Oslo: the window is chosen,
+        // and reservations shown, in their zone.
+        var phone = await new LoginPage(await browser.NewPageAsync(width: 390, height: 844, timeZone: "Europe/Oslo")).SignInAsync(buyer.Email, buyer.Password);
         await phone.GoToAsync("buyer/capacity");
         await Assertions.Expect(phone.Page.GetByTestId("capacity-devices").Locator("tbody tr")).ToHaveCountAsync(3);
         await phone.ScreenshotAsync("buyer-capacity-narrow");
         await phone.Page.GetByRole(AriaRole.Button, new() { Name = "Reserve", Exact = true }).ClickAsync();
         await Assertions.Expect(phone.Page.GetByRole(AriaRole.Dialog).GetByTestId("most-held")).ToBeVisibleAsync();
+        await Assertions.Expect(phone.Page.GetByRole(AriaRole.Dialog).GetByTestId("window-zone")).ToContainTextAsync("Dates and hours are Europe/Oslo");
         await phone.ScreenshotAsync("buyer-reserve-dialog-narrow");
         await phone.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
         await phone.GoToAsync("buyer/reservations");
         await phone.Page.GetByRole(AriaRole.Button, new() { Name = "Show devices" }).ClickAsync();
         await Assertions.Expect(phone.Page.GetByTestId("reserved-devices")).ToContainTextAsync("HW4");
+        await Assertions.Expect(phone.Page.GetByText("Europe/Oslo").First).ToBeVisibleAsync();
         await phone.ScreenshotAsync("buyer-reservations-narrow");
 
         // Cancelling gives the hours back and stops the reservation's jobs.

@@ -50,6 +50,7 @@ public static class IdentityExtensions
             .AddEntityFrameworkStores<FleetDbContext>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<FleetClaimsPrincipalFactory>()
+            .AddErrorDescriber<AccountErrors>()
             .AddDefaultTokenProviders();
 
         services.AddAuthorizationBuilder()

@@ -95,7 +95,7 @@ public sealed class AccountService(UserManager<ApplicationUser> users, FleetDbCo
         var result = await operation;
         if (!result.Succeeded)
         {
-            throw new DomainException(string.Join(" ", result.Errors.Select(e => e.Description)));
+            throw new DomainException(string.Join(" ", result.Errors.Select(e => e.Description).Distinct()));
         }
     }
 }

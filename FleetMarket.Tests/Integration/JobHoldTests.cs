@@ -79,10 +79,14 @@ public sealed class JobHoldTests : IAsyncLifetime
         // The buyer's history: one line for the job's 150 units, with the exact total; no unit's posting on its own.
         var history = await _app.InScopeAsync(s => s.GetRequiredService<BalanceService>().HistoryAsync(buyer.Id));
         var jobLine = Assert.Single(history, l => l.Usage is not null);
-        Assert.Equal((-15L, 150, 15_000_000L, 600L), (jobLine.AmountMinor, jobLine.Usage!.Units, jobLine.Usage.ChargeMicros, jobLine.Usage.Inferences));
+        Assert.Equal((0L, -15L, 150, 15_000_000L, 600L),
+            (jobLine.AvailableMinor, jobLine.HeldMinor, jobLine.Usage!.Units, jobLine.Usage.ChargeMicros, jobLine.Usage.Inferences));
         Assert.DoesNotContain(history, l => l.Cause.StartsWith("Usage of unit", StringComparison.Ordinal));
-        Assert.Contains(history, l => l.Cause.StartsWith("Escrow for job", StringComparison.Ordinal) && l.AmountMinor == -held);
-        Assert.Contains(history, l => l.Cause.StartsWith("Unspent escrow of job", StringComparison.Ordinal) && l.AmountMinor == held - 15);
+        // A hold and its release are one line each, with both their effects.
+        var hold = Assert.Single(history, l => l.Cause.StartsWith("Escrow for job", StringComparison.Ordinal));
+        var release = Assert.Single(history, l => l.Cause.StartsWith("Unspent escrow of job", StringComparison.Ordinal));
+        Assert.Equal((-held, held), (hold.AvailableMinor, hold.HeldMinor));
+        Assert.Equal((held - 15, -(held - 15)), (release.AvailableMinor, release.HeldMinor));
 
         // The owner's statement: the job on one line with its exact charge, in the page's figures and the CSV's.
         var month = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1);

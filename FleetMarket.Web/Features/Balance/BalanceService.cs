@@ -12,6 +12,9 @@ namespace FleetMarket.Web.Features.Balance;
 
 public sealed record BuyerBalance(long AvailableMinor, long HeldMinor, string Currency);
 
+/// <summary>One movement of a buyer's money: what it did to the available balance and to what is held in escrow.</summary>
+public sealed record BalanceMovement(DateTimeOffset At, string Cause, long AvailableMinor, long HeldMinor, string Currency, JobUsage? Usage);
+
 /// <summary>A buyer's prepaid balance and escrow, read from the ledger.</summary>
 public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobEscrow escrow, TimeProvider time,
     IOptions<MarketplaceOptions> marketplace, StripeGateway stripe)
@@ -55,10 +58,22 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobE
             new Uri(portal, "buyer/balance").ToString(), cancellationToken);
     }
 
-    /// <summary>The balance's and escrow's movements, newest first; settled usage as one line per job.</summary>
-    public Task<IReadOnlyList<LedgerLine>> HistoryAsync(string buyerId, CancellationToken cancellationToken = default) =>
-        ledger.HistoryByJobAsync([LedgerAccounts.BuyerBalance(buyerId), LedgerAccounts.BuyerEscrow(buyerId)], UsageSide.Buyer, buyerId, HistoryLines,
+    /// <summary>
+    /// What moved the buyer's money, newest first, one line per movement: a hold moves money from available to held,
+    /// and reads as one line with both effects rather than as its two postings. Settled usage is one line per job.
+    /// </summary>
+    public async Task<IReadOnlyList<BalanceMovement>> HistoryAsync(string buyerId, CancellationToken cancellationToken = default)
+    {
+        var held = LedgerAccounts.BuyerEscrow(buyerId);
+        var lines = await ledger.HistoryByJobAsync([LedgerAccounts.BuyerBalance(buyerId), held], UsageSide.Buyer, buyerId, 2 * HistoryLines,
             cancellationToken);
+        return lines.GroupBy(l => (l.At, l.Cause, l.Currency))
+            .Select(g => new BalanceMovement(g.Key.At, g.Key.Cause, g.Where(l => l.Account != held).Sum(l => l.AmountMinor),
+                g.Where(l => l.Account == held).Sum(l => l.AmountMinor), g.Key.Currency, g.Select(l => l.Usage).FirstOrDefault(u => u is not null)))
+            .OrderByDescending(m => m.At)
+            .Take(HistoryLines)
+            .ToList();
+    }
 
     public const int HistoryLines = 50;
 

@@ -5,7 +5,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using FleetMarket.Protocol;
-using FleetMarket.Worker.Work;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -97,20 +96,22 @@ public sealed class WorkerApiClient(HttpClient http)
     /// Several results in one upload (<see cref="WorkerRoutes.CompleteMany"/>), each judged on its own. A 404 means
     /// a lease of the batch is not this device's, or a server from before batched completions: nothing was taken.
     /// </summary>
-    public async Task<BatchCompletionResponse> CompleteManyAsync(IReadOnlyList<PendingCompletion> completions,
+    public async Task<BatchCompletionResponse> CompleteManyAsync(IReadOnlyList<(UnitCompletion Entry, byte[] OutputsNpz)> completions,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
-        var entries = completions.Select(c => new UnitCompletion(c.LeaseId, c.ComputeMilliseconds, c.InferenceCount)).ToList();
         var form = new MultipartFormDataContent
         {
-            { new StringContent(JsonSerializer.Serialize(entries, Json), Encoding.UTF8, "application/json"), WorkerRoutes.CompletionsField },
+            {
+                new StringContent(JsonSerializer.Serialize(completions.Select(c => c.Entry).ToList(), Json), Encoding.UTF8, "application/json"),
+                WorkerRoutes.CompletionsField
+            },
         };
-        foreach (var completion in completions)
+        foreach (var (entry, outputsNpz) in completions)
         {
-            var outputs = new ByteArrayContent(completion.OutputsNpz);
+            var outputs = new ByteArrayContent(outputsNpz);
             outputs.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            form.Add(outputs, completion.LeaseId.ToString(), OutputsFileName);
+            form.Add(outputs, entry.LeaseId.ToString(), OutputsFileName);
         }
 
         using var response = await SendAsync(HttpMethod.Post, WorkerRoutes.CompleteMany, form, cancellationToken);

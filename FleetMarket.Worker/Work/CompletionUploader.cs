@@ -60,7 +60,8 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
         {
             try
             {
-                var response = await api.CompleteManyAsync(completions, cancellationToken);
+                var response = await api.CompleteManyAsync(
+                    [.. completions.Select(c => (new UnitCompletion(c.LeaseId, c.ComputeMilliseconds, c.InferenceCount), c.OutputsNpz))], cancellationToken);
                 foreach (var result in response.Results)
                 {
                     pending.Delete(result.LeaseId);

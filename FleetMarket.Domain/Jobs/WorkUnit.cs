@@ -68,6 +68,14 @@ public sealed class WorkUnit
         unit => unit.Status == WorkUnitStatus.Queued
                 || (unit.Status == WorkUnitStatus.Leased && unit.LeaseExpiresAt < now && unit.Attempts < MaxAttempts);
 
+    /// <summary>
+    /// Units a job still has to run or to judge: while any is left its outputs cannot be assembled. Rows waiting for a
+    /// measured cost count, though not yet cut into units.
+    /// </summary>
+    public static Expression<Func<WorkUnit, bool>> Outstanding =>
+        unit => unit.Status == WorkUnitStatus.Queued || unit.Status == WorkUnitStatus.Leased || unit.Status == WorkUnitStatus.Checking
+                || unit.Status == WorkUnitStatus.Waiting;
+
     /// <summary>Units whose last lease ran out with no attempt left: they fail rather than wait forever.</summary>
     public static Expression<Func<WorkUnit, bool>> ExhaustedAt(DateTimeOffset now) =>
         unit => unit.Status == WorkUnitStatus.Leased && unit.LeaseExpiresAt < now && unit.Attempts >= MaxAttempts;

@@ -37,19 +37,19 @@ public sealed class UnclaimedEarnings(FleetDbContext db, IOptions<Hosting.Market
     public async Task<IReadOnlyList<OwnerEarnings>> ReadAsync(DateOnly today, CancellationToken cancellationToken = default)
     {
         var currency = marketplace.Value.Currency;
-        var earnings = await db.Postings
-            // A range rather than StartsWith, which SQLite's LIKE answers by reading every posting.
-            .Where(p => string.Compare(p.Account, "owner:") > 0 && string.Compare(p.Account, "owner;") < 0)
-            .Where(p => p.Account.EndsWith(":earnings") && p.Currency == currency)
-            .GroupBy(p => p.Account)
-            .Select(g => new { Account = g.Key, Amount = g.Sum(p => p.AmountMinor) })
-            .Where(x => x.Amount > 0)
-            .ToListAsync(cancellationToken);
-        var ownerIds = earnings.Select(e => OwnerOf(e.Account)).ToList();
-        var leases = await db.CarLeases.AsNoTracking().Where(l => ownerIds.Contains(l.OwnerId)).ToDictionaryAsync(l => l.OwnerId, cancellationToken);
-        return earnings.Select(e => OwnerOf(e.Account))
-            .Zip(earnings, (ownerId, e) => new OwnerEarnings(ownerId, e.Amount, leases.GetValueOrDefault(ownerId)?.NextDueDate(today)))
+        var earnings = (await db.Postings
+                // A range rather than StartsWith, which SQLite's LIKE answers by reading every posting.
+                .Where(p => string.Compare(p.Account, "owner:") > 0 && string.Compare(p.Account, "owner;") < 0)
+                .Where(p => p.Account.EndsWith(":earnings") && p.Currency == currency)
+                .GroupBy(p => p.Account)
+                .Select(g => new { Account = g.Key, Amount = g.Sum(p => p.AmountMinor) })
+                .Where(x => x.Amount > 0)
+                .ToListAsync(cancellationToken))
+            .Select(e => (OwnerId: OwnerOf(e.Account), e.Amount))
             .ToList();
+        var ownerIds = earnings.Select(e => e.OwnerId).ToList();
+        var leases = await db.CarLeases.AsNoTracking().Where(l => ownerIds.Contains(l.OwnerId)).ToDictionaryAsync(l => l.OwnerId, cancellationToken);
+        return earnings.Select(e => new OwnerEarnings(e.OwnerId, e.Amount, leases.GetValueOrDefault(e.OwnerId)?.NextDueDate(today))).ToList();
     }
 
     private static string OwnerOf(string earningsAccount) => earningsAccount["owner:".Length..earningsAccount.LastIndexOf(':')];

@@ -42,8 +42,7 @@ public sealed class CheckWaiver(FleetDbContext db, IWriteGate writes, ResultVeri
             await transaction.CommitAsync(cancellationToken);
         }
 
-        if (!await db.WorkUnits.AnyAsync(u => u.JobId == jobId && (u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
-                                                                  || u.Status == WorkUnitStatus.Checking || u.Status == WorkUnitStatus.Waiting), cancellationToken))
+        if (!await db.WorkUnits.Where(u => u.JobId == jobId).AnyAsync(WorkUnit.Outstanding, cancellationToken))
         {
             assembly.Assemble(jobId);
         }

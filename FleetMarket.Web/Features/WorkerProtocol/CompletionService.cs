@@ -27,16 +27,20 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
     /// <summary>Two results of one index decided at once: the loser decides again on what the winner saved.</summary>
     private const int DecisionAttempts = 5;
 
+    /// <summary>The answer to a result of a lease whose unit was decided already: taken once, recorded once.</summary>
+    private static readonly CompletionResponse AlreadyCompleted = new(true, "Already completed.");
+
     public async Task<CompletionResponse> CompleteAsync(AuthenticatedDevice device, Guid leaseId, UnitResult result,
         CancellationToken cancellationToken = default)
     {
         var taken = await TakeAsync(device, leaseId, result, cancellationToken);
-        if (taken.Answer is { } early)
-        {
-            return early;
-        }
+        return taken.Answer ?? await DecideAloneAsync(taken, cancellationToken);
+    }
 
-        var (job, unit) = (taken.Job!, taken.Unit!);
+    /// <summary>Decides one taken result in a transaction of its own, deciding again on what another writer saved first.</summary>
+    private async Task<CompletionResponse> DecideAloneAsync(TakenResult taken, CancellationToken cancellationToken)
+    {
+        var unit = taken.Unit!;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -65,17 +69,24 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
                 // another unit of the job and owner was metered at the same moment, or a concurrent completion of this
                 // very lease won (the unique usage record per unit is its): look again at what is saved.
                 db.ChangeTracker.Clear();
-                unit = await db.WorkUnits.SingleAsync(u => u.Id == unit.Id, cancellationToken);
-                if (unit.Status is not (WorkUnitStatus.Queued or WorkUnitStatus.Leased))
+                if (await ReloadUndecidedAsync(unit.Id, cancellationToken) is not { } reloaded)
                 {
-                    return new CompletionResponse(true, "Already completed.");
+                    return AlreadyCompleted;
                 }
+
+                unit = reloaded;
             }
         }
 
-        await FollowUpAsync(job, probeCompleted: unit.Index == 0, cancellationToken);
+        await FollowUpAsync(taken.Job!, probeCompleted: unit.Index == 0, cancellationToken);
         return new CompletionResponse(true);
     }
+
+    /// <summary>The unit as saved, unless a result of it was taken already.</summary>
+    private async Task<WorkUnit?> ReloadUndecidedAsync(Guid unitId, CancellationToken cancellationToken) =>
+        await db.WorkUnits.SingleAsync(u => u.Id == unitId, cancellationToken) is { Status: WorkUnitStatus.Queued or WorkUnitStatus.Leased } unit
+            ? unit
+            : null;
 
     /// <summary>
     /// Several results in one request, each judged on its own and in order, as if completed one by one: a refused
@@ -121,9 +132,12 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
         if (!await TryDecideTogetherAsync(takenResults, answers, cancellationToken))
         {
+            // The outputs were checked and stored already; each result is decided again on its unit as saved.
             foreach (var (position, taken) in takenResults)
             {
-                var answer = await CompleteAsync(device, taken.LeaseId, taken.Result, cancellationToken);
+                var answer = await ReloadUndecidedAsync(taken.Unit!.Id, cancellationToken) is { } unit
+                    ? await DecideAloneAsync(taken with { Unit = unit }, cancellationToken)
+                    : AlreadyCompleted;
                 answers[position] = new LeaseCompletionResponse(taken.LeaseId, answer.Accepted, answer.Reason);
                 db.ChangeTracker.Clear();
             }
@@ -183,7 +197,7 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
                    ?? throw new NotFoundException("No such lease for this device.");
         if (unit.Status is not (WorkUnitStatus.Queued or WorkUnitStatus.Leased))
         {
-            return new TakenResult(leaseId, result, null, null, null, new CompletionResponse(true, "Already completed."));
+            return new TakenResult(leaseId, result, null, null, null, AlreadyCompleted);
         }
 
         var job = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == unit.JobId, cancellationToken);
@@ -237,8 +251,7 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
                 logger.LogWarning(e, "Cutting job {JobId}'s waiting rows at once failed; its background task will retry.", job.Id);
             }
         }
-        else if (!await db.WorkUnits.AnyAsync(u => u.JobId == job.Id && (u.Status == WorkUnitStatus.Queued || u.Status == WorkUnitStatus.Leased
-                                                                         || u.Status == WorkUnitStatus.Checking), cancellationToken))
+        else if (!await db.WorkUnits.Where(u => u.JobId == job.Id).AnyAsync(WorkUnit.Outstanding, cancellationToken))
         {
             assembly.Assemble(job.Id);
         }

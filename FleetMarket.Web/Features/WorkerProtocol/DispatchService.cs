@@ -120,7 +120,7 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return await LeasesAsync(taken, now, cancellationToken);
+        return await LeasesAsync(taken, cancellationToken);
     }
 
     /// <summary>
@@ -186,19 +186,18 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
     }
 
     /// <summary>The leases just taken, read back in one query and handed out in the order they were taken.</summary>
-    private async Task<IReadOnlyList<WorkUnitLease>> LeasesAsync(List<Guid> leaseIds, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<WorkUnitLease>> LeasesAsync(List<Guid> leaseIds, CancellationToken cancellationToken)
     {
         if (leaseIds.Count == 0)
         {
             return [];
         }
 
-        var expiresAt = now + marketplace.Value.LeaseDuration;
         var leaseSeconds = (int)marketplace.Value.LeaseDuration.TotalSeconds;
         var ids = leaseIds.Select(id => (Guid?)id).ToList();
         var leases = await db.WorkUnits.AsNoTracking().Where(u => ids.Contains(u.LeaseId))
             .Join(db.Jobs, unit => unit.JobId, job => job.Id, (unit, job) => new WorkUnitLease(
-                unit.LeaseId!.Value, unit.Id, job.Id, job.ModelSha256, unit.InputSha256, unit.RowCount, expiresAt, leaseSeconds))
+                unit.LeaseId!.Value, unit.Id, job.Id, job.ModelSha256, unit.InputSha256, unit.RowCount, unit.LeaseExpiresAt!.Value, leaseSeconds))
             .ToDictionaryAsync(lease => lease.LeaseId, cancellationToken);
         return leaseIds.Select(id => leases[id]).ToList();
     }

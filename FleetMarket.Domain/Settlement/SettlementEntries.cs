@@ -16,7 +16,10 @@ public static class SettlementEntries
             throw new DomainException("A top-up must be above zero.");
         }
 
-        return LedgerTransaction.Create($"topup:{reference}", $"Balance top-up {reference}", currency, now,
+        // The buyer reads the cause in their balance history: a card payment names Stripe's reference, which their
+        // receipt carries; a simulated one has no reference worth reading.
+        var cause = simulated ? "Balance top-up (simulated, no charge)" : $"Balance top-up by card, payment {reference}";
+        return LedgerTransaction.Create($"topup:{reference}", cause, currency, now,
             (simulated ? LedgerAccounts.ExternalFunding : LedgerAccounts.StripeClearing, -amountMinor),
             (LedgerAccounts.BuyerBalance(buyerId), amountMinor));
     }
@@ -51,15 +54,28 @@ public static class SettlementEntries
             (LedgerAccounts.BuyerBalance(reservation.BuyerId), unspentMinor));
 
     /// <summary>
-    /// Buyer escrow pays the owner's share and the platform fee for one accepted unit. settle-usage writes these rows
-    /// in SQL, a batch at a time (FleetMarket.Web's IUsageSettlement): change both together.
+    /// Buyer escrow pays the owner's share and the platform fee for a job's accepted units on one owner's devices,
+    /// settled together: one transaction per job and owner in a settlement batch, not one per unit, so the ledger grows
+    /// with the jobs and owners settled, not with how the work was split. Keyed by the group's first record (by id,
+    /// which grows with time), which no other group can hold. settle-usage writes these rows in SQL, a batch at a time
+    /// (FleetMarket.Web's IUsageSettlement): change both together.
     /// </summary>
-    public static LedgerTransaction SettleUsage(UsageRecord usage, DateTimeOffset now) =>
-        LedgerTransaction.Create($"usage:{usage.Id}", $"Usage of unit {usage.WorkUnitId} on device {usage.DeviceId}",
-            usage.Currency, now,
-            (LedgerAccounts.BuyerEscrow(usage.BuyerId), -usage.ChargeMinor),
-            (LedgerAccounts.OwnerEarnings(usage.OwnerId), usage.OwnerShareMinor),
-            (LedgerAccounts.PlatformFees, usage.FeeMinor));
+    public static LedgerTransaction SettleUsage(IReadOnlyCollection<UsageRecord> records, DateTimeOffset now)
+    {
+        var first = records.MinBy(r => r.Id.ToString()) ?? throw new DomainException("There is no usage to settle.");
+        if (records.Any(r => r.JobId != first.JobId || r.BuyerId != first.BuyerId || r.OwnerId != first.OwnerId || r.Currency != first.Currency))
+        {
+            throw new DomainException("Usage settles together only for one job, owner and currency.");
+        }
+
+        var charge = records.Sum(r => r.ChargeMinor);
+        var fee = records.Sum(r => r.FeeMinor);
+        return LedgerTransaction.Create($"usage:{first.Id}", $"Usage of job {first.JobId}: {records.Count} units on devices of owner {first.OwnerId}",
+            first.Currency, now,
+            (LedgerAccounts.BuyerEscrow(first.BuyerId), -charge),
+            (LedgerAccounts.OwnerEarnings(first.OwnerId), charge - fee),
+            (LedgerAccounts.PlatformFees, fee));
+    }
 
     /// <summary>What a finished job held and did not spend goes back to the buyer's balance.</summary>
     public static LedgerTransaction ReleaseEscrow(InferenceJob job, long unspentMinor, DateTimeOffset now) =>

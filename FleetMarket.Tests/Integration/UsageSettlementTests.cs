@@ -13,8 +13,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FleetMarket.Tests.Integration;
 
 /// <summary>
-/// The set-based settlement of usage (SQL per provider, here SQLite): what it writes must read back through EF Core as
-/// exactly what <see cref="SettlementEntries.SettleUsage"/> builds, and no rerun or concurrent run may post twice.
+/// The set-based settlement of usage (SQL per provider, here SQLite): what it writes for each job and owner must read
+/// back through EF Core as exactly what <see cref="SettlementEntries.SettleUsage"/> builds, and no rerun or concurrent
+/// run may post twice.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class UsageSettlementTests : IAsyncLifetime
@@ -37,18 +38,22 @@ public sealed class UsageSettlementTests : IAsyncLifetime
     [Fact]
     public async Task SettleBatch_PostingsReadBackThroughEf_AsSettleUsageBuildsThem()
     {
-        // An ordinary record, one without a fee, one that is all fee, one that costs nothing.
-        var records = await UsageAsync([(5_00, 1_00), (7, 0), (3, 3), (0, 0)]);
+        // Two jobs on two owners' devices: an ordinary record with one without a fee, one that is all fee; and a job
+        // whose only record costs nothing.
+        var first = await UsageAsync([(5_00, 1_00), (7, 0)]);
+        var second = await UsageAsync([(3, 3)]);
+        var free = await UsageAsync([(0, 0)]);
+        List<UsageRecord> records = [.. first, .. second, .. free];
 
         var batch = await SettleBatchAsync(100);
 
         Assert.Equal(new UsageBatch(4, 4, 5_00 + 7 + 3, 1_00 + 3, records.Min(r => r.RecordedAt), records.Max(r => r.RecordedAt)), batch);
         await app.QueryAsync(async db =>
         {
-            foreach (var record in await db.UsageRecords.AsNoTracking().ToListAsync())
+            Assert.All(await db.UsageRecords.AsNoTracking().ToListAsync(), record => Assert.Equal(Now, record.SettledAt));
+            foreach (var group in new[] { first, second })
             {
-                Assert.Equal(Now, record.SettledAt);
-                var expected = SettlementEntries.SettleUsage(record, Now);
+                var expected = SettlementEntries.SettleUsage(group, Now);
                 var actual = await db.LedgerTransactions.AsNoTracking().Include(t => t.Postings)
                     .SingleAsync(t => t.IdempotencyKey == expected.IdempotencyKey);
                 Assert.Equal(expected.Cause, actual.Cause);
@@ -63,6 +68,8 @@ public sealed class UsageSettlementTests : IAsyncLifetime
                 Assert.Equal(actual.Postings.Count, await db.Postings.CountAsync(p => p.TransactionId == actual.Id));
             }
 
+            // Nothing for the work that cost nothing; the buyers' top-ups and holds, then one transaction per job and owner.
+            Assert.Equal(2, await db.LedgerTransactions.CountAsync(t => t.IdempotencyKey.StartsWith("usage:")));
             var ids = await db.Postings.Select(p => p.Id).ToListAsync();
             Assert.Equal(ids.Count, ids.Distinct().Count());
             return true;
@@ -85,7 +92,9 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         Assert.Equal(new[] { 10, 10, 3 }, batches.Select(b => b.Posted));
         Assert.Equal(23 * 5, batches.Sum(b => b.ChargedMinor));
         Assert.Equal(records.Max(r => r.RecordedAt), batches.Max(b => b.To));
-        Assert.Equal(23, await app.QueryAsync(db => db.LedgerTransactions.CountAsync(t => t.IdempotencyKey.StartsWith("usage:"))));
+
+        // One job on one owner's devices: one transaction per batch.
+        Assert.Equal(3, await app.QueryAsync(db => db.LedgerTransactions.CountAsync(t => t.IdempotencyKey.StartsWith("usage:"))));
         Assert.Equal(0, await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.SettledAt == null)));
     }
 
@@ -98,7 +107,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         var after = await LedgerSizeAsync();
         await RunSettlementAsync();
 
-        Assert.Equal((12 + 2, 12 * 3 + 4), after); // The buyer's top-up and the job's hold, then the usage.
+        Assert.Equal((1 + 2, 3 + 4), after); // The buyer's top-up and the job's hold, then the job's usage on the owner's device.
         Assert.Equal(after, await LedgerSizeAsync());
         var run = await app.QueryAsync(db => db.SettlementRuns.AsNoTracking().SingleAsync());
         Assert.Equal((12, 12 * 5L, 12 * 1L), (run.UsageRecords, run.ChargedMinor, run.FeesMinor));
@@ -113,7 +122,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         // Two scopes are two connections, as two processes on one database would have; Hangfire's lock is bypassed.
         await Task.WhenAll(RunSettlementAsync(), RunSettlementAsync());
 
-        Assert.Equal((40 + 2, 40 * 3 + 4), await LedgerSizeAsync());
+        Assert.Equal((1 + 2, 3 + 4), await LedgerSizeAsync());
         var runs = await app.QueryAsync(db => db.SettlementRuns.AsNoTracking().ToListAsync());
         Assert.Equal(40, runs.Sum(r => r.UsageRecords));
         Assert.Equal(40 * 5, runs.Sum(r => r.ChargedMinor));
@@ -140,7 +149,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         var both = await Task.WhenAll(SettleAllAsync(), SettleAllAsync());
 
         Assert.Equal(60, both.Sum(batches => batches.Sum(b => b.Posted)));
-        Assert.Equal((60 + 2, 60 * 3 + 4), await LedgerSizeAsync());
+        Assert.Equal((60 / 4 + 2, 60 / 4 * 3 + 4), await LedgerSizeAsync()); // One transaction per batch of four.
     }
 
     [Fact]
@@ -149,7 +158,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         var records = await UsageAsync([(5, 1), (5, 1)]);
         await app.InScopeAsync(async services =>
         {
-            await services.GetRequiredService<LedgerService>().TryAddAsync(SettlementEntries.SettleUsage(records[0], Now));
+            await services.GetRequiredService<LedgerService>().TryAddAsync(SettlementEntries.SettleUsage([records[0]], Now));
             return await services.GetRequiredService<FleetDbContext>().SaveChangesAsync();
         });
 

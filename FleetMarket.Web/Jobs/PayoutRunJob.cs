@@ -49,6 +49,10 @@ public sealed class PayoutRunJob(FleetDbContext db, LedgerService ledger, Unclai
             catch (DbUpdateException)
             {
                 // Another run (a retry, another node) built this owner's payout for today first.
+            }
+            finally
+            {
+                // Each save would otherwise look for changes in every payout saved before it: 11 ms an owner at 1,000.
                 db.ChangeTracker.Clear();
             }
         }

@@ -18,20 +18,39 @@ public sealed class LedgerTransactionTests
         Assert.Throws<ArgumentException>(() => LedgerTransaction.Create("k", " ", "USD", Now, ("a", 1), ("b", -1)));
 
     [Fact]
-    public void SettleUsage_ChargeSplitBetweenOwnerAndPlatform_BalancesAndNamesItsCause()
+    public void SettleUsage_UnitsOfAJobOnAnOwnersDevices_PostOnceSplitBetweenOwnerAndPlatform()
     {
-        var job = new InferenceJob("buyer-1", "job", new string('a', 64), 4, 300, "USD", Now);
-        job.Split(4, [new string('b', 64)]);
-        var usage = new UsageRecord(job.Units[0], job, Guid.NewGuid(), "owner-1", 120, chargeMinor: 25, feeMinor: 5, Now);
+        var job = new InferenceJob("buyer-1", "job", new string('a', 64), 8, 300, "USD", Now);
+        job.Split(4, [new string('b', 64), new string('c', 64)]);
+        var usage = new[]
+        {
+            new UsageRecord(job.Units[0], job, Guid.NewGuid(), "owner-1", 120, chargeMinor: 25, feeMinor: 5, Now),
+            new UsageRecord(job.Units[1], job, Guid.NewGuid(), "owner-1", 120, chargeMinor: 1, feeMinor: 0, Now.AddSeconds(1)),
+        };
 
         var transaction = SettlementEntries.SettleUsage(usage, Now);
 
         Assert.Equal(0, transaction.Postings.Sum(p => p.AmountMinor));
-        Assert.Equal(-25, transaction.Postings.Single(p => p.Account == LedgerAccounts.BuyerEscrow("buyer-1")).AmountMinor);
-        Assert.Equal(20, transaction.Postings.Single(p => p.Account == LedgerAccounts.OwnerEarnings("owner-1")).AmountMinor);
+        Assert.Equal(-26, transaction.Postings.Single(p => p.Account == LedgerAccounts.BuyerEscrow("buyer-1")).AmountMinor);
+        Assert.Equal(21, transaction.Postings.Single(p => p.Account == LedgerAccounts.OwnerEarnings("owner-1")).AmountMinor);
         Assert.Equal(5, transaction.Postings.Single(p => p.Account == LedgerAccounts.PlatformFees).AmountMinor);
-        Assert.Equal($"usage:{usage.Id}", transaction.IdempotencyKey);
-        Assert.Contains(usage.WorkUnitId.ToString(), transaction.Cause);
+        Assert.Equal($"usage:{usage[0].Id}", transaction.IdempotencyKey);
+        Assert.Contains(job.Id.ToString(), transaction.Cause);
+        Assert.Contains("2 units", transaction.Cause);
+    }
+
+    [Fact]
+    public void SettleUsage_UnitsOfTwoOwners_IsRefused()
+    {
+        var job = new InferenceJob("buyer-1", "job", new string('a', 64), 8, 300, "USD", Now);
+        job.Split(4, [new string('b', 64), new string('c', 64)]);
+        var usage = new[]
+        {
+            new UsageRecord(job.Units[0], job, Guid.NewGuid(), "owner-1", 120, chargeMinor: 25, feeMinor: 5, Now),
+            new UsageRecord(job.Units[1], job, Guid.NewGuid(), "owner-2", 120, chargeMinor: 25, feeMinor: 5, Now),
+        };
+
+        Assert.Throws<FleetMarket.Domain.DomainException>(() => SettlementEntries.SettleUsage(usage, Now));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace FleetMarket.Web.Features.Settlement;
 
 /// <summary>
 /// Settles usage records inside the database, a batch at a time: one database transaction marks the records settled
-/// and writes their ledger transactions and postings with INSERT … SELECT. Loaded through EF Core they settled at
+/// and writes one ledger transaction per job and owner in the batch, with INSERT … SELECT. Loaded through EF Core they settled at
 /// 3,000–4,000 a second; this settles about 50,000 a second on SQLite (docs/benchmarks.md). Each provider has its
 /// own SQL, which writes exactly what <see cref="Domain.Settlement.SettlementEntries.SettleUsage"/> builds: the same
 /// key, cause, accounts and amounts (UsageSettlementTests hold the two to each other).
@@ -17,14 +17,15 @@ namespace FleetMarket.Web.Features.Settlement;
 public interface IUsageSettlement
 {
     /// <summary>
-    /// Marks up to <paramref name="batchSize"/> unsettled usage records settled and posts each under its key
-    /// <c>usage:{id}</c>, in one database transaction. A record whose key is already in the ledger is marked, not
-    /// posted again; the unique index on the key stops any second posting that gets past that check.
+    /// Marks up to <paramref name="batchSize"/> unsettled usage records settled and posts them per job and owner, under
+    /// the key <c>usage:{id}</c> of each group's first record, in one database transaction. A record whose own key is
+    /// already in the ledger (settled alone by an older version) is marked, not posted again; the unique index on the
+    /// key stops any second posting that gets past that check.
     /// </summary>
     Task<UsageBatch> SettleBatchAsync(int batchSize, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
-/// <summary>What one batch did: the records it marked settled, and the totals of those it posted.</summary>
+/// <summary>What one batch did: the records it marked settled, and the number and totals of those it settled into the ledger.</summary>
 public sealed record UsageBatch(int Marked, int Posted, long ChargedMinor, long FeesMinor, DateTimeOffset? From, DateTimeOffset? To);
 
 internal static class UsageSettlementModel

@@ -17,35 +17,41 @@ internal sealed class SqliteUsageSettlement(FleetDbContext db, IWriteGate writes
     private const string TakeBatch = """
         DROP TABLE IF EXISTS temp.SettleBatch;
         CREATE TEMP TABLE SettleBatch AS
-        SELECT rowid AS UsageRow, Id, WorkUnitId, DeviceId, BuyerId, OwnerId, ChargeMinor, FeeMinor, Currency, RecordedAt
+        SELECT rowid AS UsageRow, Id, JobId, BuyerId, OwnerId, ChargeMinor, FeeMinor, Currency, RecordedAt
         FROM UsageRecords WHERE SettledAt IS NULL LIMIT $limit;
         """;
 
     private const string MarkSettled = "UPDATE UsageRecords SET SettledAt = $now WHERE rowid IN (SELECT UsageRow FROM temp.SettleBatch);";
 
-    // Key, cause and accounts as SettlementEntries.SettleUsage and LedgerAccounts write them (C# formats Guids in
-    // lower case); legs of zero are left out, as LedgerTransaction.Create leaves them out. The unique index on the
-    // key decides what is posted: a record whose key is already in the ledger gets no transaction (ON CONFLICT; the
-    // "WHERE true" is how SQLite parses an upsert after a SELECT), so it leaves the batch and is only marked.
-    // Ids: see IdFormat.
+    // A record already in the ledger under its own key (settled alone, before settlement grouped records) is only
+    // marked. The rest are grouped per job and owner; a group that costs nothing posts nothing. Key, cause and
+    // accounts as SettlementEntries.SettleUsage and LedgerAccounts write them: C# formats Guids in lower case, and
+    // the lower-case form of the smallest upper-case id is the smallest lower-case id (digits sort before letters in
+    // both). Legs of zero are left out, as LedgerTransaction.Create leaves them out. Ids: see IdFormat.
     private const string Post = """
-        INSERT INTO LedgerTransactions (Id, IdempotencyKey, Cause, CreatedAt)
-        SELECT printf($ids, 0, rowid), 'usage:' || lower(Id),
-               'Usage of unit ' || lower(WorkUnitId) || ' on device ' || lower(DeviceId), $now
-        FROM temp.SettleBatch WHERE true
-        ON CONFLICT (IdempotencyKey) DO NOTHING;
+        DELETE FROM temp.SettleBatch
+        WHERE EXISTS (SELECT 1 FROM LedgerTransactions t WHERE t.IdempotencyKey = 'usage:' || lower(SettleBatch.Id));
 
-        DELETE FROM temp.SettleBatch WHERE NOT EXISTS (SELECT 1 FROM LedgerTransactions t WHERE t.Id = printf($ids, 0, SettleBatch.rowid));
+        DROP TABLE IF EXISTS temp.SettleGroups;
+        CREATE TEMP TABLE SettleGroups AS
+        SELECT lower(min(Id)) AS FirstId, lower(JobId) AS JobId, BuyerId, OwnerId, Currency, count(*) AS Units,
+               sum(ChargeMinor) AS ChargeMinor, sum(FeeMinor) AS FeeMinor
+        FROM temp.SettleBatch GROUP BY JobId, BuyerId, OwnerId, Currency HAVING sum(ChargeMinor) <> 0;
+
+        INSERT INTO LedgerTransactions (Id, IdempotencyKey, Cause, CreatedAt)
+        SELECT printf($ids, 0, rowid), 'usage:' || FirstId,
+               'Usage of job ' || JobId || ': ' || Units || ' units on devices of owner ' || OwnerId, $now
+        FROM temp.SettleGroups;
 
         INSERT INTO Postings (Id, TransactionId, Account, AmountMinor, Currency)
         SELECT printf($ids, 1, rowid), printf($ids, 0, rowid), 'buyer:' || BuyerId || ':escrow', -ChargeMinor, Currency
-        FROM temp.SettleBatch WHERE ChargeMinor <> 0
+        FROM temp.SettleGroups
         UNION ALL
         SELECT printf($ids, 2, rowid), printf($ids, 0, rowid), 'owner:' || OwnerId || ':earnings', ChargeMinor - FeeMinor, Currency
-        FROM temp.SettleBatch WHERE ChargeMinor - FeeMinor <> 0
+        FROM temp.SettleGroups WHERE ChargeMinor - FeeMinor <> 0
         UNION ALL
         SELECT printf($ids, 3, rowid), printf($ids, 0, rowid), 'platform:fees', FeeMinor, Currency
-        FROM temp.SettleBatch WHERE FeeMinor <> 0;
+        FROM temp.SettleGroups WHERE FeeMinor <> 0;
         """;
 
     private const string Totals = """
@@ -53,7 +59,7 @@ internal sealed class SqliteUsageSettlement(FleetDbContext db, IWriteGate writes
         FROM temp.SettleBatch;
         """;
 
-    private const string DropBatch = "DROP TABLE temp.SettleBatch;";
+    private const string DropBatch = "DROP TABLE temp.SettleBatch; DROP TABLE temp.SettleGroups;";
 
     // A batch reads and writes tens of megabytes of table and index pages. With SQLite's default page cache of 2 MB
     // (which SqlitePragmas leaves as it is) it rereads many of them from the operating system; 64 MB for the batch
@@ -97,7 +103,7 @@ internal sealed class SqliteUsageSettlement(FleetDbContext db, IWriteGate writes
 
     /// <summary>
     /// A printf format for the batch's ids: the first 80 bits of a version-7 Guid made now (time, then random), then
-    /// the leg (0 for the transaction) and the record's row in the batch. Ids that grow with time are appended to the
+    /// the leg (0 for the transaction) and the group's row in the batch. Ids that grow with time are appended to the
     /// ledger's indexes instead of being written all over them: with random ids, a prototype of this SQL took about
     /// twice as long. They cannot meet the random (version 4) ids that EF Core's side of the app makes.
     /// </summary>

@@ -75,10 +75,11 @@ public sealed class CarLease
         return due <= EndsOn ? due : null;
     }
 
-    /// <summary>How much of the month's payment the earnings cover, in whole percent; 0 when nothing is due.</summary>
-    public int CoveredPercent(DateOnly monthStart, long earningsMinor) => CoveredBasisPoints(monthStart, earningsMinor) / 100;
-
-    /// <summary>The same in hundredths of a percent: USD 1.53 of a USD 499 payment is 30 (0.30 %), which whole percent shows as nothing.</summary>
+    /// <summary>
+    /// How much of the month's payment the earnings cover, in hundredths of a percent (rounded down: "covered" never
+    /// overstates), at most 999 %; 0 when nothing is due. USD 1.53 of a USD 499 payment is 30 (0.30 %), which whole
+    /// percent would show as nothing.
+    /// </summary>
     public int CoveredBasisPoints(DateOnly monthStart, long earningsMinor) =>
         IsDueIn(monthStart) ? (int)Math.Min(99_900, earningsMinor * 10_000 / MonthlyPaymentMinor) : 0;
 }

@@ -22,7 +22,7 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
     {
         // Owner adds a device and reads the pairing code off the dialog.
         var owner = await TestUsers.CreateAsync(browser.App, Roles.Owner);
-        var ownerShell = await new LoginPage(await browser.NewPageAsync()).SignInAsync(owner.Email, owner.Password);
+        var ownerShell = await new LoginPage(await browser.NewPageAsync(timeZone: "America/New_York")).SignInAsync(owner.Email, owner.Password);
         await ownerShell.GoToAsync("owner/devices");
         var ownerPage = ownerShell.Page;
         await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Add device" }).ClickAsync();
@@ -50,6 +50,12 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         // is whatever day CI runs on, and the job below must run; the rules themselves are tested in Unit/.)
         await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Actions for Model Y in the garage" }).ClickAsync();
         await ownerPage.GetByRole(AriaRole.Menuitem, new() { Name = "Availability" }).ClickAsync();
+
+        // Rules start in the owner's own zone, and any other is a search away.
+        var zone = ownerPage.GetByRole(AriaRole.Dialog).GetByLabel("Time zone");
+        await Assertions.Expect(zone).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"^America/New_York \(UTC-0[45]:00\)$"));
+        await zone.FillAsync("berlin");
+        await ownerPage.GetByRole(AriaRole.Option, new() { Name = "Europe/Berlin" }).ClickAsync();
         await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Add window" }).ClickAsync();
         await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Add departure" }).ClickAsync();
         await ownerShell.ScreenshotAsync("owner-availability");
@@ -61,6 +67,7 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Actions for Model Y in the garage" }).ClickAsync();
         await ownerPage.GetByRole(AriaRole.Menuitem, new() { Name = "Availability" }).ClickAsync();
         await Assertions.Expect(ownerPage.GetByLabel("Minimum battery (%)")).ToHaveValueAsync("20");
+        await Assertions.Expect(zone).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(@"^Europe/Berlin \(UTC\+0[12]:00\)$"));
         await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
 
         // A buyer uploads a model and inputs and follows the job to completion.
@@ -113,10 +120,16 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         await ownerShell.GoToAsync("owner/earnings");
         await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Link your car lease" }).ClickAsync();
         await ownerPage.GetByLabel("Lessor").FillAsync("Tesla Finance");
-        await ownerPage.GetByLabel("Monthly payment").FillAsync("0.10");
+        await ownerPage.GetByLabel("Monthly payment").FillAsync("49.99");
         await ownerPage.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
         await Assertions.Expect(ownerPage.GetByText("Car lease saved.")).ToBeVisibleAsync();
-        await Assertions.Expect(ownerPage.GetByTestId("covered")).Not.ToHaveTextAsync("0 %");
+
+        // A few cents against the payment: a small share, written as one, not "0 %".
+        await Assertions.Expect(ownerPage.GetByTestId("covered")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d+ %$"));
         await ownerShell.ScreenshotAsync("owner-earnings");
+        var ownerPhone = await new LoginPage(await browser.NewPageAsync(width: 390, height: 844)).SignInAsync(owner.Email, owner.Password);
+        await ownerPhone.GoToAsync("owner/earnings");
+        await Assertions.Expect(ownerPhone.Page.GetByTestId("covered")).ToBeVisibleAsync();
+        await ownerPhone.ScreenshotAsync("owner-earnings-narrow");
     }
 }

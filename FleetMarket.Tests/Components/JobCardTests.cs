@@ -42,13 +42,22 @@ public sealed class JobCardTests : MudTestContext
     [Fact]
     public void JobCard_RunningJobWithProgress_EstimatesTimeLeftFromThePaceSoFar()
     {
-        // Two of eight units done in ten minutes: 0.2 units/min, six to go, about 30 minutes.
-        var job = Job(JobStatus.Running, done: 2, running: 1, queued: 5) with { Units = 8, CreatedAt = DateTimeOffset.UtcNow.AddMinutes(-10) };
+        // Submitted an hour ago, waited fifty minutes for a device, then 200 of 800 rows in ten minutes: 20 rows/min,
+        // 600 to go, about 30 minutes; not the three hours the wait would make of it.
+        var now = DateTimeOffset.UtcNow;
+        var job = Job(JobStatus.Running, done: 2, running: 1, queued: 5) with
+        {
+            Units = 8,
+            Rows = 800,
+            RowsDone = 200,
+            CreatedAt = now.AddMinutes(-60),
+            StartedAt = now.AddMinutes(-10),
+        };
 
         var card = Render<JobCard>(p => p.Add(c => c.Job, job));
 
         var pace = card.Find("[data-testid=pace]").TextContent;
-        Assert.Contains("0.2 units/min", pace);
+        Assert.Contains("20 rows/min", pace);
         Assert.Contains("about 30 min left", pace);
     }
 

@@ -29,7 +29,7 @@ public sealed class EarningsTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(share, report.Days[^1].Minor);
         Assert.Equal(share, report.Months[^1].EarnedMinor);
         Assert.Equal(1_00, report.Months[^1].LeasePaymentMinor);
-        Assert.Equal((int)(share * 100 / 1_00), report.Months[^1].CoveredPercent);
+        Assert.Equal((int)(share * 10_000 / 1_00), report.Months[^1].CoveredBasisPoints);
         Assert.Equal("Tesla Finance", report.Lease!.Lessor);
         Assert.True(Assert.Single(report.Utilisation).Percent >= 0);
     }

@@ -61,6 +61,11 @@ public sealed class JobHoldTests : IAsyncLifetime
         await CompletedAsync(jobId);
         await _app.RunRecurringJobAsync(SettlementJob.Id);
 
+        // Progress counts the rows accepted, from when a device first took a unit.
+        var progress = await _app.InScopeAsync(s => s.GetRequiredService<JobService>().GetAsync(buyer.Id, jobId));
+        Assert.Equal(600, progress.RowsDone);
+        Assert.InRange(progress.StartedAt!.Value, progress.CreatedAt, progress.CompletedAt!.Value);
+
         // Spent as estimated, to the millionth: the hold was within the margin of it, not a unit's worst case for each of 150 units.
         var usage = await _app.QueryAsync(db => db.UsageRecords.AsNoTracking().Where(u => u.JobId == jobId).ToListAsync());
         var spentMicros = usage.Sum(u => u.ChargeMicros);
@@ -108,6 +113,22 @@ public sealed class JobHoldTests : IAsyncLifetime
         var usageLine = Assert.Single(report.Usage, u => u.JobId == jobId);
         Assert.Equal((150, 15_000_000L, 15L, 0), (usageLine.Units, usageLine.ChargeMicros, usageLine.ChargeMinor, usageLine.Unsettled));
         Assert.Single(report.Ledger, l => l.Usage?.JobId == jobId);
+
+        // A page of history is the latest movements; the next shows more.
+        var latest = await _app.InScopeAsync(s => s.GetRequiredService<BalanceService>().HistoryAsync(buyer.Id, movements: 2));
+        Assert.Equal(history.Take(2), latest);
+
+        // The buyer's history as CSV, from the portal's link: the same movements, the job's with its exact charge.
+        using var buyerClient = await TestUsers.SignedInClientAsync(_app, buyer);
+        using var export = await buyerClient.GetAsync(BalanceApi.HistoryCsvPath);
+        export.EnsureSuccessStatusCode();
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        using var exported = CsvReader.Create(await export.Content.ReadAsStreamAsync(), new CsvReaderOptions { NullValues = [""] });
+        var rows = exported.GetRecords<BalanceHistoryCsvRow>().ToList();
+        Assert.Equal(history.Select(m => (m.Cause, m.AvailableMinor, m.HeldMinor)), rows.Select(r => (r.What, r.AvailableMinor, r.HeldMinor)));
+        var jobRow = Assert.Single(rows, r => r.JobId == jobId);
+        Assert.Equal((150, 15_000_000L, -0.15m), (jobRow.Units, jobRow.ExactMicros, jobRow.Held));
+        Assert.Single(rows, r => r.What == "Balance top-up (simulated, no charge)" && r.Available == 10.00m);
     }
 
     [Fact]

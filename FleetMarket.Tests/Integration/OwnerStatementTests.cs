@@ -65,7 +65,7 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         Assert.Equal(statement.NetEarnedMinor, statement.PaidOutMinor);
         Assert.True(Assert.Single(statement.Payouts).Simulated);
         Assert.Equal(50, statement.LeasePaymentMinor);
-        Assert.Equal((int)Math.Min(999, (charged - fees) * 100 / 50), statement.LeaseCoveredPercent);
+        Assert.Equal((int)Math.Min(99_900, (charged - fees) * 10_000 / 50), statement.LeaseCoveredBasisPoints);
 
         using var ownerClient = await TestUsers.SignedInClientAsync(app, owner);
         var lines = await ReadAsync(await ownerClient.GetAsync(StatementsApi.PathFor(month)));
@@ -78,7 +78,7 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         Assert.Contains("(simulated)", Line(lines, "Payout of run").Item);
         Assert.Equal(payout.AmountMinor, Line(lines, "Paid out to you").AmountMinor);
         Assert.Equal(50, Line(lines, "Lease payment to Tesla Finance").AmountMinor);
-        Assert.Equal(statement.LeaseCoveredPercent, Line(lines, "Lease covered").Percent);
+        Assert.Equal(statement.LeaseCoveredBasisPoints * 0.01m, Line(lines, "Lease covered").Percent);
         Assert.All(lines.Where(l => l.AmountMinor is not null), l => Assert.Equal(l.AmountMinor, l.Amount * 100));
 
         // Another owner asking for the same month gets their own, empty statement: the address names no owner.
@@ -100,7 +100,7 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         var statement = await app.InScopeAsync(s => s.GetRequiredService<OwnerStatements>().StatementAsync(device.Owner.Id, lastMonth));
 
         Assert.Equal((0, 0L, 0L, 0L), (statement.UsageRecords, statement.ChargedMinor, statement.NetEarnedMinor, statement.PaidOutMinor));
-        Assert.Null(statement.LeaseCoveredPercent);
+        Assert.Null(statement.LeaseCoveredBasisPoints);
     }
 
     private static StatementCsvLine Line(IEnumerable<StatementCsvLine> lines, string startsWith) =>

@@ -14,16 +14,17 @@ public sealed class CarLeaseTests
 
     [Theory]
     [InlineData(0, 0)]
-    [InlineData(225_00, 50)]
-    [InlineData(449_99, 99)] // whole percent, rounded down: "covered" never overstates
-    [InlineData(900_00, 200)]
-    public void CoveredPercent_EarningsAgainstThePayment(long earned, int expected) =>
-        Assert.Equal(expected, Lease().CoveredPercent(new DateOnly(2026, 11, 1), earned));
+    [InlineData(225_00, 5_000)]
+    [InlineData(449_99, 9_999)] // rounded down: "covered" never overstates
+    [InlineData(900_00, 20_000)]
+    [InlineData(9_000_00, 99_900)]
+    public void CoveredBasisPoints_EarningsAgainstThePayment(long earned, int expected) =>
+        Assert.Equal(expected, Lease().CoveredBasisPoints(new DateOnly(2026, 11, 1), earned));
 
     [Theory]
     [InlineData(1_53, 450_00, 34, "0.3 %")] // a first month's few dollars against a lease: small, but not nothing
     [InlineData(3, 450_00, 0, "0 %")]
-    [InlineData(40, 450_00, 8, "< 0.1 %")]
+    [InlineData(40, 450_00, 8, "0.08 %")]
     [InlineData(225_00, 450_00, 5_000, "50 %")]
     public void CoveredBasisPoints_SmallSharesShowPrecisely(long earned, long payment, int expected, string shown)
     {
@@ -36,8 +37,8 @@ public sealed class CarLeaseTests
     }
 
     [Fact]
-    public void CoveredPercent_MonthBeforeTheLeaseStarts_IsZero() =>
-        Assert.Equal(0, Lease().CoveredPercent(new DateOnly(2026, 2, 1), 100_00));
+    public void CoveredBasisPoints_MonthBeforeTheLeaseStarts_IsZero() =>
+        Assert.Equal(0, Lease().CoveredBasisPoints(new DateOnly(2026, 2, 1), 100_00));
 
     [Fact]
     public void IsDueIn_TheStartingMonth_EvenWhenTheLeaseStartsMidMonth() =>

@@ -3,17 +3,30 @@ using MudBlazor;
 namespace FleetMarket.Web.Components.Shared;
 
 /// <summary>
-/// Money charts plot minor units (cents) and write only their axis labels as amounts: about four ticks at a round
-/// step of cents, so a few cents stay visible and thousands stay readable.
+/// Charts plot whole numbers (cents, basis points) and write only their axis labels as amounts or shares: about four
+/// ticks at a round step, so a few cents or a few hundredths of a percent stay visible and thousands stay readable.
 /// </summary>
-public static class CentsAxis
+public static class ChartAxis
 {
-    private static readonly int[] RoundCentSteps = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000];
+    private static readonly int[] RoundSteps = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000];
 
-    public static BarChartOptions For(IEnumerable<ChartSeries<double>> series)
+    /// <summary>Amounts in minor units, labelled "0.25" or "40".</summary>
+    public static BarChartOptions Cents(IEnumerable<ChartSeries<double>> series)
+    {
+        var step = Step(series);
+        return new BarChartOptions { YAxisTicks = step, YAxisToStringFunc = cents => (cents / 100).ToString(step < 100 ? "0.00" : "0") };
+    }
+
+    /// <summary>Shares in basis points (hundredths of a percent), labelled "0.05 %" or "40 %".</summary>
+    public static BarChartOptions BasisPoints(IEnumerable<ChartSeries<double>> series)
+    {
+        var step = Step(series);
+        return new BarChartOptions { YAxisTicks = step, YAxisToStringFunc = points => (points / 100).ToString(step < 100 ? "0.##" : "0") + " %" };
+    }
+
+    private static int Step(IEnumerable<ChartSeries<double>> series)
     {
         var max = series.SelectMany(s => s.Data).DefaultIfEmpty(0).Max();
-        var step = RoundCentSteps.FirstOrDefault(candidate => candidate * 4 >= max, (int)Math.Ceiling(max / 4));
-        return new BarChartOptions { YAxisTicks = step, YAxisToStringFunc = cents => (cents / 100).ToString(step < 100 ? "0.00" : "0") };
+        return RoundSteps.FirstOrDefault(candidate => candidate * 4 >= max, (int)Math.Ceiling(max / 4));
     }
 }

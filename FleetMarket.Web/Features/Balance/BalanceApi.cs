@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using FleetMarket.Web.Components.Shared;
+using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -11,10 +12,23 @@ public static class BalanceApi
     {
         app.MapGet("/api/balance", GetAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
             .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Balance");
+        app.MapGet(HistoryCsvPath, DownloadHistoryAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
+            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Balance").Produces(StatusCodes.Status200OK, contentType: "text/csv");
         return app;
     }
+
+    public const string HistoryCsvPath = "/api/balance/history.csv";
 
     /// <summary>Available and held (escrow) amounts, in integer minor units.</summary>
     public static async Task<Ok<BuyerBalance>> GetAsync(ClaimsPrincipal user, BalanceService balances, CancellationToken cancellationToken) =>
         TypedResults.Ok(await balances.GetAsync(user.UserId(), cancellationToken));
+
+    /// <summary>Every movement of the balance (the latest 100,000), newest first, as CSV: top-ups, holds, releases and each job's usage.</summary>
+    public static async Task<PushStreamHttpResult> DownloadHistoryAsync(ClaimsPrincipal user, BalanceService balances,
+        CancellationToken cancellationToken)
+    {
+        var history = await balances.HistoryAsync(user.UserId(), BalanceService.ExportedMovements, cancellationToken);
+        return TypedResults.Stream(body => CsvExports.WriteAsync(body, history.Select(BalanceHistoryCsvRow.From).ToAsyncEnumerable(), cancellationToken),
+            "text/csv", "fleetmarket-balance-history.csv");
+    }
 }

@@ -62,20 +62,28 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobE
     /// What moved the buyer's money, newest first, one line per movement: a hold moves money from available to held,
     /// and reads as one line with both effects rather than as its two postings. Settled usage is one line per job.
     /// </summary>
-    public async Task<IReadOnlyList<BalanceMovement>> HistoryAsync(string buyerId, CancellationToken cancellationToken = default)
+    /// <param name="movements">How many of the latest movements.</param>
+    public async Task<IReadOnlyList<BalanceMovement>> HistoryAsync(string buyerId, int movements = HistoryLines,
+        CancellationToken cancellationToken = default)
     {
         var held = LedgerAccounts.BuyerEscrow(buyerId);
-        var lines = await ledger.HistoryByJobAsync([LedgerAccounts.BuyerBalance(buyerId), held], UsageSide.Buyer, buyerId, 2 * HistoryLines,
+
+        // A hold or a release is a line in each account: twice the lines make at least the movements asked for.
+        var lines = await ledger.HistoryByJobAsync([LedgerAccounts.BuyerBalance(buyerId), held], UsageSide.Buyer, buyerId, 2 * movements,
             cancellationToken);
         return lines.GroupBy(l => (l.At, l.Cause, l.Currency))
             .Select(g => new BalanceMovement(g.Key.At, g.Key.Cause, g.Where(l => l.Account != held).Sum(l => l.AmountMinor),
                 g.Where(l => l.Account == held).Sum(l => l.AmountMinor), g.Key.Currency, g.Select(l => l.Usage).FirstOrDefault(u => u is not null)))
             .OrderByDescending(m => m.At)
-            .Take(HistoryLines)
+            .Take(movements)
             .ToList();
     }
 
+    /// <summary>The movements a page of history shows, and how many more "show older" adds.</summary>
     public const int HistoryLines = 50;
+
+    /// <summary>The most movements one export holds (the latest): the history is grouped in memory.</summary>
+    public const int ExportedMovements = 100_000;
 
     public async Task<long> EarningsAsync(string ownerId, CancellationToken cancellationToken = default) =>
         await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(ownerId), Currency, cancellationToken);

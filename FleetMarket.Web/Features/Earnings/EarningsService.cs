@@ -11,10 +11,7 @@ public sealed record LeaseInput(string Lessor, long MonthlyPaymentMinor, int Due
 public sealed record DayEarnings(DateOnly Day, long Minor);
 
 /// <param name="CoveredBasisPoints">The share of the month's lease payment the earnings cover, in hundredths of a percent.</param>
-public sealed record MonthEarnings(DateOnly Month, long EarnedMinor, long LeasePaymentMinor, int CoveredBasisPoints)
-{
-    public int CoveredPercent => CoveredBasisPoints / 100;
-}
+public sealed record MonthEarnings(DateOnly Month, long EarnedMinor, long LeasePaymentMinor, int CoveredBasisPoints);
 
 public sealed record DeviceUtilisation(string Device, double Percent);
 

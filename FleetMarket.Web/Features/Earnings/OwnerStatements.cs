@@ -26,7 +26,7 @@ public sealed record StatementJob(Guid JobId, int Units, long Inferences, long C
 /// month's work job by job, largest first (<paramref name="Jobs"/>).
 /// </summary>
 public sealed record OwnerStatement(DateOnly Month, string Currency, int UsageRecords, long ChargedMinor, long FeesMinor,
-    long ReversedMinor, IReadOnlyList<StatementPayout> Payouts, string? Lessor, long LeasePaymentMinor, int? LeaseCoveredPercent,
+    long ReversedMinor, IReadOnlyList<StatementPayout> Payouts, string? Lessor, long LeasePaymentMinor, int? LeaseCoveredBasisPoints,
     IReadOnlyList<StatementJob> Jobs)
 {
     /// <summary>What the month's work cost buyers exactly; <see cref="ChargedMinor"/> is this rounded down per job.</summary>
@@ -80,7 +80,7 @@ public sealed class OwnerStatements(FleetDbContext db, TimeProvider time, IOptio
         var net = usage.Charged - usage.Fees - reversed;
         var leasePayment = lease?.IsDueIn(month) == true ? lease.MonthlyPaymentMinor : 0;
         return new OwnerStatement(month, currency, usage.Count, usage.Charged, usage.Fees, reversed, payouts, lease?.Lessor,
-            leasePayment, lease is null ? null : lease.CoveredPercent(month, Math.Max(0, net)),
+            leasePayment, lease is null ? null : lease.CoveredBasisPoints(month, Math.Max(0, net)),
             jobs.OrderByDescending(j => j.ChargeMicros).ThenBy(j => j.JobId).ToList());
     }
 }

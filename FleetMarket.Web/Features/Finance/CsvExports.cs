@@ -68,12 +68,13 @@ public sealed partial record UsageCsvRow(
     [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset? ReversedAt);
 
 /// <summary>
-/// A line of an owner's monthly statement; the lease-covered line has a percentage instead of an amount. A job's line
+/// A line of an owner's monthly statement; the lease-covered line has a percentage instead of an amount, exact to a
+/// hundredth (0.28 for USD 1.40 of a USD 499 payment). A job's line
 /// (and the month's charge) also has the exact charge in millionths of a minor unit: a job of many small units is
 /// charged in whole minor units rounded down, and this says what its compute cost.
 /// </summary>
 [CsvRecord]
-public sealed partial record StatementCsvLine(string Month, string Item, long? AmountMinor, decimal? Amount, string? Currency, int? Percent,
+public sealed partial record StatementCsvLine(string Month, string Item, long? AmountMinor, decimal? Amount, string? Currency, decimal? Percent,
     long? ExactMicros = null);
 
 /// <summary>
@@ -166,7 +167,7 @@ public sealed class CsvExports(FleetDbContext db)
         if (statement.Lessor is not null)
         {
             lines.Add(Line($"Lease payment to {statement.Lessor}", statement.LeasePaymentMinor));
-            lines.Add(new StatementCsvLine(month, "Lease covered by net earnings", null, null, null, statement.LeaseCoveredPercent));
+            lines.Add(new StatementCsvLine(month, "Lease covered by net earnings", null, null, null, statement.LeaseCoveredBasisPoints * 0.01m));
         }
 
         // Then the work behind the charge, one line per job: their amounts add up to the month's charge.
@@ -181,7 +182,8 @@ public sealed class CsvExports(FleetDbContext db)
     /// <summary>Minor units as an exact decimal with two places (a product keeps the 0.01's scale): -1205 → -12.05, 1200 → 12.00.</summary>
     public static decimal Amount(long minor) => minor * 0.01m;
 
-    private static async Task WriteAsync<T>(Stream destination, IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
+    /// <summary>Rows as CSV, with the <see cref="Options"/> every export of the portal uses.</summary>
+    public static async Task WriteAsync<T>(Stream destination, IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
     {
         await using var csv = CsvWriter.Create(destination, Options, leaveOpen: true);
         await csv.WriteRecordsAsync(rows, cancellationToken);

@@ -31,6 +31,8 @@ public sealed record JobSubmission(string Name, byte[] Model, string InputsFileN
 /// <param name="AwaitingCheck">Results that wait for a device of another owner to check them.</param>
 /// <param name="AwaitingCheckSince">When the longest-waiting of those results came in.</param>
 /// <param name="CheckersOnline">Online devices of other owners that could run those checks, at a price the job pays; null when none waits.</param>
+/// <param name="RowsDone">Rows of the input with an accepted result.</param>
+/// <param name="StartedAt">When a device first took a unit of the job; null while none has.</param>
 /// <param name="MayWaiveChecks">
 /// The results have waited longer than the marketplace's limit with no such device online: the buyer may accept them
 /// unchecked (POST /api/jobs/{id}/accept-unchecked) or cancel.
@@ -38,17 +40,22 @@ public sealed record JobSubmission(string Name, byte[] Model, string InputsFileN
 public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPriority Priority, Guid? ReservationId, int Units, int Queued, int Running, int Done,
     int Failed, int Checks, int Rejected, VerificationMode Verification, int Rows, long HeldMinor, long SpentMinor, long SpentMicros, string Currency,
     DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName, string? PauseReason = null,
-    int AwaitingCheck = 0, DateTimeOffset? AwaitingCheckSince = null, int? CheckersOnline = null, bool MayWaiveChecks = false)
+    int AwaitingCheck = 0, DateTimeOffset? AwaitingCheckSince = null, int? CheckersOnline = null, bool MayWaiveChecks = false,
+    int RowsDone = 0, DateTimeOffset? StartedAt = null)
 {
     public double Percent => Units == 0 ? 0 : 100.0 * Done / Units;
 
-    /// <summary>Units finished per minute since the job was submitted; null before the first one.</summary>
-    public double? UnitsPerMinute(DateTimeOffset now) =>
-        Done == 0 || now <= CreatedAt ? null : Done / (now - CreatedAt).TotalMinutes;
+    /// <summary>
+    /// Rows accepted per minute since a device first took a unit; null before the first result. Rows, not units: units
+    /// are sized by their compute and cut as the job runs, so their number and size change; and not since submission,
+    /// which would count the wait for a device as slowness.
+    /// </summary>
+    public double? RowsPerMinute(DateTimeOffset now) =>
+        RowsDone == 0 || StartedAt is not { } started || now <= started ? null : RowsDone / (now - started).TotalMinutes;
 
-    /// <summary>At the pace so far, how long the units not yet accepted will take; null when unknown, done or paused.</summary>
+    /// <summary>At the pace so far, how long the rows not yet accepted will take; null when unknown, done or paused.</summary>
     public TimeSpan? TimeLeft(DateTimeOffset now) =>
-        Status.IsFinished() || Status == JobStatus.Paused || UnitsPerMinute(now) is not { } pace ? null : TimeSpan.FromMinutes(Math.Max(0, Units - Done - Failed) / pace);
+        Status.IsFinished() || Status == JobStatus.Paused || RowsPerMinute(now) is not { } pace ? null : TimeSpan.FromMinutes(Math.Max(0, Rows - RowsDone) / pace);
 }
 
 public sealed record JobOutput(string FileName, Stream Content);
@@ -252,5 +259,10 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
             db.Meterings.Where(m => m.JobId == j.Id).Sum(m => m.ChargeMicros),
             j.Currency, j.CreatedAt, j.CompletedAt, j.FailureReason, j.OutputFileName, j.PauseReason,
             j.Units.Count(u => u.Replica > 0 && u.Status == WorkUnitStatus.Queued),
-            j.Units.Where(u => u.Status == WorkUnitStatus.Checking).Min(u => u.CompletedAt)));
+            j.Units.Where(u => u.Status == WorkUnitStatus.Checking).Min(u => u.CompletedAt),
+
+            // Who could check and whether checks may be waived are worked out after the query.
+            null, false,
+            j.Units.Where(u => u.Replica == 0 && j.Units.Any(d => d.Index == u.Index && d.Status == WorkUnitStatus.Done)).Sum(u => u.RowCount),
+            j.Units.Min(u => u.LeasedAt)));
 }

@@ -1,0 +1,27 @@
+using CsvHelper;
+using FleetMarket.Web.Features.Finance;
+
+namespace FleetMarket.Web.Features.Balance;
+
+/// <summary>
+/// A movement of a buyer's balance as the history export writes it: its effect on the available balance and on what
+/// is held in escrow, in exact minor units and as amounts; a job's usage line also names the job, its units and what
+/// its compute cost exactly, in millionths of a minor unit.
+/// </summary>
+[CsvRecord]
+public sealed partial record BalanceHistoryCsvRow(
+    [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset At,
+    string What,
+    long AvailableMinor,
+    decimal Available,
+    long HeldMinor,
+    decimal Held,
+    string Currency,
+    Guid? JobId,
+    int? Units,
+    long? ExactMicros)
+{
+    public static BalanceHistoryCsvRow From(BalanceMovement movement) => new(movement.At.ToUniversalTime(), movement.Cause,
+        movement.AvailableMinor, CsvExports.Amount(movement.AvailableMinor), movement.HeldMinor, CsvExports.Amount(movement.HeldMinor),
+        movement.Currency, movement.Usage?.JobId, movement.Usage?.Units, movement.Usage?.ChargeMicros);
+}

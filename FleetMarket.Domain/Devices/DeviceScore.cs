@@ -8,6 +8,13 @@ namespace FleetMarket.Domain.Devices;
 /// </summary>
 public sealed record DeviceScore(double? Claimed, double? Measured, bool Disputed)
 {
+    /// <summary>
+    /// The reference device's score, 1.0× in the portal: what the worker's benchmark measures on this project's own
+    /// machine, a 2-core AMD EPYC cloud server (about 100 million inferences a second of the benchmark's small model).
+    /// Owners and buyers compare "2.5×" more readily than 250,000,000 inferences a second of a model they never see.
+    /// </summary>
+    public const double ReferenceScore = 100_000_000;
+
     /// <summary>Units differ in size and devices in load, so only a gap this wide counts as disagreement.</summary>
     public const double DisputeFactor = 10;
 

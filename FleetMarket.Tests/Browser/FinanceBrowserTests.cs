@@ -112,7 +112,7 @@ public sealed class FinanceBrowserTests(BrowserFixture browser) : IClassFixture<
         await page.GetByRole(AriaRole.Tab, new() { Name = "Usage" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("Settled");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Devices (1)" }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("850 inf/s");
+        await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("0.85× reference");
         await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("94 % · trusted");
         await Assertions.Expect(page.GetByRole(AriaRole.Tabpanel)).ToContainTextAsync("48 checked results agreed, 2 rejected, 0 timed out");
         await TabsSettledAsync(page);

@@ -84,13 +84,18 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
             MimeType = "application/octet-stream",
             Buffer = Npy.ToBytes(MarketplaceBuilder.SampleInputs(10)),
         });
-        // One worker cannot check its own results: cross-checking needs a second owner's device.
-        await buyerPage.ChooseAsync("Verification", "None");
+        // The default verification (adaptive): a new device's results are checked on another owner's device, so a
+        // second owner's worker is online, as the README suggests for watching it.
         await buyerPage.GetByRole(AriaRole.Button, new() { Name = "Submit job" }).ClickAsync();
         var card = buyerPage.GetByTestId("job-card").Filter(new() { HasText = "Nightly scoring" });
         await Assertions.Expect(card).ToBeVisibleAsync();
         await buyerShell.ScreenshotAsync("buyer-job-queued");
+        using var checker = _market.DeviceClient(await _market.PairedDeviceAsync());
 
+        await MarketplaceBuilder.CompleteAllOfferedAsync(device);
+        await Assertions.Expect(card.GetByTestId("check-wait")).ToBeVisibleAsync();
+        await buyerShell.ScreenshotAsync("buyer-job-checking");
+        await MarketplaceBuilder.CompleteAllOfferedAsync(checker);
         await MarketplaceBuilder.CompleteAllOfferedAsync(device);
 
         await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "Completed", new() { Timeout = 30_000 });

@@ -27,7 +27,7 @@ public sealed class PayoutBuilder(FleetApp app)
         var device = await _market.PairedDeviceAsync(askingPricePerHourMinor: 300);
         using var client = _market.DeviceClient(device);
         (await client.PostAsJsonAsync(WorkerRoutes.Capabilities,
-            new DeviceCapabilities(["CPUExecutionProvider"], "CPUExecutionProvider", 850, "test", "Linux"))).EnsureSuccessStatusCode();
+            new DeviceCapabilities(["CPUExecutionProvider"], "CPUExecutionProvider", 85_000_000, "test", "Linux"))).EnsureSuccessStatusCode();
         await _market.SubmitSampleJobAsync(buyer, rows, rowsPerUnit);
         while (await MarketplaceBuilder.LeaseAsync(client) is { } lease)
         {

@@ -12,6 +12,7 @@ using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Reservations;
 using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Features.Verification;
+using FleetMarket.Web.Features.WorkerDownloads;
 using FleetMarket.Web.Features.WorkerProtocol;
 
 namespace FleetMarket.Web.Hosting;
@@ -29,6 +30,7 @@ public static class MarketplaceExtensions
             .ValidateOnStart();
         services.AddOptions<PayoutOptions>().BindConfiguration(PayoutOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration(DemoOptions.Section);
+        services.AddWorkerDownloads();
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
 
@@ -91,6 +93,7 @@ public static class MarketplaceExtensions
         app.MapAccountEndpoints();
         app.MapFinanceExports();
         app.MapStatementsApi();
+        app.MapWorkerDownloads();
         return app;
     }
 }

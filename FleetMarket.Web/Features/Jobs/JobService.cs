@@ -20,6 +20,7 @@ public sealed record JobSubmission(string Name, byte[] Model, string InputsFileN
     VerificationPolicy? Verification = null);
 
 /// <param name="Units">Units of the job, each a slice of its rows.</param>
+/// <param name="Queued">Units waiting for their first device; the checks waiting for one are in <paramref name="AwaitingCheck"/>.</param>
 /// <param name="Running">Runs leased to a device or whose result waits for a check.</param>
 /// <param name="Done">Units with an accepted result.</param>
 /// <param name="Checks">Further runs of units on other owners' devices that verification added.</param>
@@ -247,7 +248,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
     private IQueryable<JobProgress> Progress(IQueryable<InferenceJob> jobs) =>
         jobs.Select(j => new JobProgress(j.Id, j.Name, j.Status, j.Priority, j.ReservationId,
             j.Units.Count(u => u.Replica == 0),
-            j.Units.Count(u => u.Status == WorkUnitStatus.Queued),
+            j.Units.Count(u => u.Replica == 0 && u.Status == WorkUnitStatus.Queued),
             j.Units.Count(u => u.Status == WorkUnitStatus.Leased || u.Status == WorkUnitStatus.Checking),
             j.Units.Where(u => u.Status == WorkUnitStatus.Done).Select(u => u.Index).Distinct().Count(),
             j.Units.Count(u => u.Status == WorkUnitStatus.Failed),

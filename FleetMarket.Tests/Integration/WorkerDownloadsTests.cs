@@ -1,0 +1,73 @@
+using System.Net;
+using FleetMarket.Domain.Accounts;
+using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.WorkerDownloads;
+
+namespace FleetMarket.Tests.Integration;
+
+/// <summary>Owners download the published worker for their platform; nobody else, and nothing but the published files.</summary>
+[Collection(AppCollection.Name)]
+public sealed class WorkerDownloadsTests : IAsyncLifetime
+{
+    private static readonly byte[] Executable = [0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0];
+    private readonly DirectoryInfo _published = Directory.CreateTempSubdirectory("fleetmarket-worker-builds-");
+    private readonly FleetApp _app;
+
+    public WorkerDownloadsTests()
+    {
+        // Laid out as scripts/publish-worker.sh lays it out; a real publish takes minutes per platform.
+        File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(Path.Combine(_published.FullName, "linux-arm64")).FullName, "FleetMarket.Worker"), Executable);
+        File.WriteAllText(Path.Combine(_published.FullName, "secret.txt"), "not for download");
+        _app = new FleetApp(new Dictionary<string, string?> { ["WorkerDownloads:Path"] = _published.FullName });
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        _published.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Download_Owner_GetsThePublishedFileUnderItsName()
+    {
+        using var owner = await TestUsers.SignedInClientAsync(_app, await TestUsers.CreateAsync(_app, Roles.Owner));
+
+        using var response = await owner.GetAsync(WorkerDownloadsApi.PathFor("linux-arm64"));
+
+        response.EnsureSuccessStatusCode();
+        Assert.Equal(Executable, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal("FleetMarket.Worker", response.Content.Headers.ContentDisposition?.FileName);
+    }
+
+    [Theory]
+    [InlineData("win-x64")] // a platform the portal serves, not published here
+    [InlineData("plan9-mips")]
+    [InlineData("..%2Fsecret.txt")]
+    public async Task Download_NotAPublishedPlatform_IsNotFound(string runtimeId)
+    {
+        using var owner = await TestUsers.SignedInClientAsync(_app, await TestUsers.CreateAsync(_app, Roles.Owner));
+
+        using var response = await owner.GetAsync($"/downloads/worker/{runtimeId}");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("not for download", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Download_NotAnOwner_IsRefused()
+    {
+        using var buyer = await TestUsers.SignedInClientAsync(_app, await TestUsers.CreateAsync(_app, Roles.Buyer));
+        using var anonymous = _app.NewClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        using var asBuyer = await buyer.GetAsync(WorkerDownloadsApi.PathFor("linux-arm64"));
+        using var asNobody = await anonymous.GetAsync(WorkerDownloadsApi.PathFor("linux-arm64"));
+
+        // Portal addresses send people to the access-denied and sign-in pages, as every page does.
+        Assert.Equal(HttpStatusCode.Found, asBuyer.StatusCode);
+        Assert.Contains("denied", asBuyer.Headers.Location!.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Found, asNobody.StatusCode);
+        Assert.Contains("login", asNobody.Headers.Location!.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+}

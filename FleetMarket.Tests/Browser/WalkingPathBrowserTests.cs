@@ -77,13 +77,22 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         var buyerPage = buyerShell.Page;
         await buyerPage.GetByLabel("Name").FillAsync("Nightly scoring");
         // Each upload keeps a fresh file input for the next choice: find them by what they accept.
-        await buyerPage.Locator("input[type=file][accept='.onnx']").Last.SetInputFilesAsync(new FilePayload { Name = "mlp.onnx", MimeType = "application/octet-stream", Buffer = ReferenceModel.Build() });
+        var model = buyerPage.Locator("input[type=file][accept='.onnx']");
+        await model.Last.SetInputFilesAsync(new FilePayload { Name = "notes.onnx", MimeType = "application/octet-stream", Buffer = "not a model"u8.ToArray() });
         await buyerPage.Locator("input[type=file][accept='.npy,.npz']").Last.SetInputFilesAsync(new FilePayload
         {
             Name = "inputs.npy",
             MimeType = "application/octet-stream",
             Buffer = Npy.ToBytes(MarketplaceBuilder.SampleInputs(10)),
         });
+
+        // A file that is no model is explained before anything is submitted; the right one is priced.
+        await Assertions.Expect(buyerPage.GetByTestId("job-quote-problem")).ToContainTextAsync("ONNX");
+        await Assertions.Expect(buyerPage.GetByRole(AriaRole.Button, new() { Name = "Submit job" })).ToBeDisabledAsync();
+        await model.Last.SetInputFilesAsync(new FilePayload { Name = "mlp.onnx", MimeType = "application/octet-stream", Buffer = ReferenceModel.Build() });
+        await Assertions.Expect(buyerPage.GetByTestId("job-quote")).ToContainTextAsync("10 rows. Estimated cost about USD");
+        await buyerShell.ScreenshotAsync("buyer-job-quote");
+
         // The default verification (adaptive): a new device's results are checked on another owner's device, so a
         // second owner's worker is online, as the README suggests for watching it.
         await buyerPage.GetByRole(AriaRole.Button, new() { Name = "Submit job" }).ClickAsync();

@@ -50,9 +50,15 @@ public sealed class JobHoldTests : IAsyncLifetime
         await MeasureTheModelAsync(worker);
         var buyer = await _market.BuyerWithBalanceAsync(10_00);
 
+        // Asked first, the job's cost is quoted as it will be held, and asking stores nothing.
+        var quote = await _app.InScopeAsync(s => s.GetRequiredService<JobService>().QuoteAsync(buyer.Id, Submission(rows: 600)));
+        Assert.Equal(0, await _app.QueryAsync(db => db.Jobs.CountAsync(j => j.BuyerId == buyer.Id)));
+        Assert.Equal(new BuyerBalance(10_00, 0, "USD"), await BalanceAsync(buyer));
+
         // 600 rows at 750 ms a row (the measured median) on the one 1.20 device, unchecked: 15 cents, held × 1.5.
         var jobId = await SubmitAsync(buyer, rows: 600);
         var held = await HeldAsync(jobId);
+        Assert.Equal(new JobQuote(600, 15_000_000, held, Measured: true, "USD"), quote);
         var units = await _app.QueryAsync(db => db.WorkUnits.CountAsync(u => u.JobId == jobId));
         Assert.Equal(150, units);
         Assert.Equal(23, held);
@@ -259,9 +265,10 @@ public sealed class JobHoldTests : IAsyncLifetime
 
     /// <summary>An unchecked job of the reference model, its units sized by the sizer from the measured cost.</summary>
     private Task<Guid> SubmitAsync(TestUser buyer, int rows) =>
-        _app.InScopeAsync(s => s.GetRequiredService<JobService>().SubmitAsync(buyer.Id,
-            new JobSubmission("Scoring", ReferenceModel.Build(), "inputs.npy", Npy.ToBytes(MarketplaceBuilder.SampleInputs(rows)),
-                Verification: VerificationPolicy.Unchecked)));
+        _app.InScopeAsync(s => s.GetRequiredService<JobService>().SubmitAsync(buyer.Id, Submission(rows)));
+
+    private static JobSubmission Submission(int rows) =>
+        new("Scoring", ReferenceModel.Build(), "inputs.npy", Npy.ToBytes(MarketplaceBuilder.SampleInputs(rows)), Verification: VerificationPolicy.Unchecked);
 
     /// <summary>Runs every unit the device is offered, each reported as taking <paramref name="computeMilliseconds"/>.</summary>
     private static async Task WorkAsync(HttpClient worker, long computeMilliseconds)

@@ -61,6 +61,15 @@ public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPrio
 
 public sealed record JobOutput(string FileName, Stream Content);
 
+/// <summary>What a job would cost, asked before it is submitted.</summary>
+/// <param name="EstimatedMicros">
+/// The expected charge in millionths of a minor unit: the model's cost per row (measured, or the first probe's assumption when
+/// <paramref name="Measured"/> is false) × rows × the dearest eligible price × the runs its verification pays for. Null on a
+/// reservation, which pays from what it holds.
+/// </param>
+/// <param name="HoldMinor">What the job would hold while it runs (the estimate with a margin); the rest returns at the end.</param>
+public sealed record JobQuote(int Rows, long? EstimatedMicros, long? HoldMinor, bool Measured, string Currency);
+
 /// <summary>The buyer's side of jobs. Every read is scoped to the calling buyer's own jobs.</summary>
 public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspector inspector, LedgerService ledger,
     EscrowHolds holds, UnitSizer sizer, JobEscrow escrow, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
@@ -68,27 +77,8 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
     public async Task<Guid> SubmitAsync(string buyerId, JobSubmission submission, CancellationToken cancellationToken = default)
     {
         var settings = marketplace.Value;
-        if (submission.Model.Length == 0 || submission.Model.Length > settings.MaxModelBytes)
-        {
-            throw new DomainException($"The model is {Size(submission.Model.Length)}; it must be between 1 byte and {Size(settings.MaxModelBytes)}.");
-        }
-
-        if (submission.Inputs.Length == 0 || submission.Inputs.Length > settings.MaxInputBytes)
-        {
-            throw new DomainException($"The inputs are {Size(submission.Inputs.Length)}; they must be between 1 byte and {Size(settings.MaxInputBytes)}.");
-        }
-
-        var signature = inspector.Inspect(submission.Model);
-        var inputs = InputBinder.Bind(signature, submission.InputsFileName, submission.Inputs, settings.MaxInputBytes);
-        var now = time.GetUtcNow();
-        var reservation = submission.ReservationId is { } reservationId ? await LiveReservationAsync(buyerId, reservationId, now, cancellationToken) : null;
-        var verification = reservation is null
-            ? submission.Verification ?? VerificationPolicy.Adaptive
-            : await ReservationVerificationAsync(reservation, submission.Verification, cancellationToken);
-        var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), inputs.Rows,
-            reservation?.MaxPricePerHourMinor ?? submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now,
-            submission.Priority, reservation?.Id, verification);
-        var millisecondsPerRow = await sizer.MillisecondsPerRowAsync(job.ModelSha256, cancellationToken);
+        var (job, signature, inputs, reservation, millisecondsPerRow) = await PrepareAsync(buyerId, submission, cancellationToken);
+        var now = job.CreatedAt;
         var sized = submission.RowsPerUnit ?? sizer.RowsPerUnit(millisecondsPerRow, job.RowCount,
             rows => signature.OutputBytes(rows) <= settings.MaxOutputBytes);
         var probeRows = sized is null && job.RowCount > settings.DefaultRowsPerUnit ? settings.DefaultRowsPerUnit : (int?)null;
@@ -133,6 +123,51 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         }
 
         return job.Id;
+    }
+
+    /// <summary>
+    /// What a job would cost before it is submitted: the checks and the estimate <see cref="SubmitAsync"/> makes, with
+    /// nothing stored. A job on a reservation is paid from what the reservation holds and holds nothing of its own.
+    /// </summary>
+    public async Task<JobQuote> QuoteAsync(string buyerId, JobSubmission submission, CancellationToken cancellationToken = default)
+    {
+        var (job, _, _, reservation, millisecondsPerRow) = await PrepareAsync(buyerId, submission, cancellationToken);
+        if (reservation is not null)
+        {
+            return new JobQuote(job.RowCount, null, null, millisecondsPerRow is not null, job.Currency);
+        }
+
+        var (holdMinor, microsPerRow) = await escrow.EstimateAsync(job, millisecondsPerRow, cancellationToken);
+        return new JobQuote(job.RowCount, microsPerRow * job.RowCount, holdMinor, millisecondsPerRow is not null, job.Currency);
+    }
+
+    private sealed record PreparedJob(InferenceJob Job, ModelSignature Signature, BoundInputs Inputs, Reservation? Reservation, double? MillisecondsPerRow);
+
+    /// <summary>The job a submission describes, its model and inputs checked, and what it costs a row if the model has run here.</summary>
+    private async Task<PreparedJob> PrepareAsync(string buyerId, JobSubmission submission, CancellationToken cancellationToken)
+    {
+        var settings = marketplace.Value;
+        if (submission.Model.Length == 0 || submission.Model.Length > settings.MaxModelBytes)
+        {
+            throw new DomainException($"The model is {Size(submission.Model.Length)}; it must be between 1 byte and {Size(settings.MaxModelBytes)}.");
+        }
+
+        if (submission.Inputs.Length == 0 || submission.Inputs.Length > settings.MaxInputBytes)
+        {
+            throw new DomainException($"The inputs are {Size(submission.Inputs.Length)}; they must be between 1 byte and {Size(settings.MaxInputBytes)}.");
+        }
+
+        var signature = inspector.Inspect(submission.Model);
+        var inputs = InputBinder.Bind(signature, submission.InputsFileName, submission.Inputs, settings.MaxInputBytes);
+        var now = time.GetUtcNow();
+        var reservation = submission.ReservationId is { } reservationId ? await LiveReservationAsync(buyerId, reservationId, now, cancellationToken) : null;
+        var verification = reservation is null
+            ? submission.Verification ?? VerificationPolicy.Adaptive
+            : await ReservationVerificationAsync(reservation, submission.Verification, cancellationToken);
+        var job = new InferenceJob(buyerId, submission.Name, ContentHash.Of(submission.Model), inputs.Rows,
+            reservation?.MaxPricePerHourMinor ?? submission.MaxPricePerHourMinor ?? settings.DefaultMaxPricePerHourMinor, settings.Currency, now,
+            submission.Priority, reservation?.Id, verification);
+        return new PreparedJob(job, signature, inputs, reservation, await sizer.MillisecondsPerRowAsync(job.ModelSha256, cancellationToken));
     }
 
     public async Task<IReadOnlyList<JobProgress>> ListAsync(string buyerId, CancellationToken cancellationToken = default)

@@ -61,6 +61,9 @@ public sealed class FleetApp : WebApplicationFactory<Program>
 
     public string DataPath { get; }
 
+    /// <summary>Where this app looks for published workers (empty unless a test publishes one there).</summary>
+    public string WorkerBuildsPath => Path.Combine(DataPath, "worker-builds");
+
     public Uri BaseAddress { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -68,6 +71,9 @@ public sealed class FleetApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseStaticWebAssets();
         builder.UseSetting("Database:DataPath", DataPath);
+
+        // Never the repository's artifacts/worker: what a developer published must not change what tests see.
+        builder.UseSetting("WorkerDownloads:Path", WorkerBuildsPath);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

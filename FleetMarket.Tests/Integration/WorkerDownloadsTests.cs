@@ -10,24 +10,19 @@ namespace FleetMarket.Tests.Integration;
 public sealed class WorkerDownloadsTests : IAsyncLifetime
 {
     private static readonly byte[] Executable = [0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0];
-    private readonly DirectoryInfo _published = Directory.CreateTempSubdirectory("fleetmarket-worker-builds-");
-    private readonly FleetApp _app;
+    private readonly FleetApp _app = new();
 
     public WorkerDownloadsTests()
     {
         // Laid out as scripts/publish-worker.sh lays it out; a real publish takes minutes per platform.
-        File.WriteAllBytes(Path.Combine(Directory.CreateDirectory(Path.Combine(_published.FullName, "linux-arm64")).FullName, "FleetMarket.Worker"), Executable);
-        File.WriteAllText(Path.Combine(_published.FullName, "secret.txt"), "not for download");
-        _app = new FleetApp(new Dictionary<string, string?> { ["WorkerDownloads:Path"] = _published.FullName });
+        var published = Directory.CreateDirectory(_app.WorkerBuildsPath);
+        File.WriteAllBytes(Path.Combine(published.CreateSubdirectory("linux-arm64").FullName, "FleetMarket.Worker"), Executable);
+        File.WriteAllText(Path.Combine(published.FullName, "secret.txt"), "not for download");
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _app.DisposeAsync();
-        _published.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Download_Owner_GetsThePublishedFileUnderItsName()

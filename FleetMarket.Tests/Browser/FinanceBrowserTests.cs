@@ -2,8 +2,8 @@ using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Browser.Pages;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
@@ -27,8 +27,8 @@ public sealed class FinanceBrowserTests(BrowserFixture browser) : IClassFixture<
         // Their devices' records: the worker's trusted, Dana's worth a look, Sam's failing, Lee without a device.
         var worker = await _payouts.OwnerWithAcceptedWorkAsync(await _market.BuyerWithBalanceAsync(), rows: 12);
         await _payouts.LeaseAsync(worker.Owner, monthlyPaymentMinor: 1_50);
-        await browser.App.RunRecurringJobAsync(SettlementJob.Id);
-        await browser.App.RunRecurringJobAsync(PayoutRunJob.Id);
+        await browser.App.RunRecurringJobAsync(SettlementTask.Id);
+        await browser.App.RunRecurringJobAsync(PayoutRunTask.Id);
         var (dana, _) = await _payouts.PendingPayoutAsync(84_20, PayoutAnomalies.FarAboveUsual | PayoutAnomalies.MeteringBeyondBenchmark, Dana);
         await _payouts.PendingPayoutAsync(12_75, email: Lee);
         var (sam, _) = await _payouts.PendingPayoutAsync(231_00, PayoutAnomalies.HighRejectionRate, Sam);

@@ -6,7 +6,6 @@ using FleetMarket.Tests.Browser.Pages;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,7 +45,7 @@ public sealed class UsageByJobBrowserTests(BrowserFixture browser) : IClassFixtu
         var embeddings = await SubmitAsync(buyer, "Embeddings", rows: 400);
         await WorkAsync(worker, 30_000);
         Assert.Equal(JobStatus.Paused, await app.QueryAsync(db => db.Jobs.Where(j => j.Id == embeddings).Select(j => j.Status).SingleAsync()));
-        await app.RunRecurringJobAsync(SettlementJob.Id);
+        await app.RunRecurringJobAsync(SettlementTask.Id);
         var finance = await TestUsers.CreateAsync(app, Roles.Finance);
 
         foreach (var (width, height, suffix) in new[] { (1440, 900, ""), (390, 844, "-narrow") })

@@ -4,8 +4,8 @@ using FleetMarket.Protocol;
 using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Browser.Pages;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.Playwright;
 
@@ -118,8 +118,8 @@ public sealed class WalkingPathBrowserTests(BrowserFixture browser) : IClassFixt
         await buyerShell.ScreenshotAsync("buyer-balance");
 
         // Settlement runs; finance approves the owner's payout.
-        await browser.App.RunRecurringJobAsync(SettlementJob.Id);
-        await browser.App.RunRecurringJobAsync(PayoutRunJob.Id);
+        await browser.App.RunRecurringJobAsync(SettlementTask.Id);
+        await browser.App.RunRecurringJobAsync(PayoutRunTask.Id);
         var finance = await TestUsers.CreateAsync(browser.App, Roles.Finance);
         var financeShell = await new LoginPage(await browser.NewPageAsync()).SignInAsync(finance.Email, finance.Password);
         await financeShell.GoToAsync("finance/payouts");

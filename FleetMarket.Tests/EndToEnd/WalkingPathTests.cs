@@ -8,7 +8,6 @@ using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,8 +71,8 @@ public sealed class WalkingPathTests(FleetApp app) : IClassFixture<FleetApp>
             (await MarketplaceBuilder.CompleteHonestlyAsync(secondCar, lease)).EnsureSuccessStatusCode();
         }
 
-        await app.RunRecurringJobAsync(SettlementJob.Id);
-        await app.RunRecurringJobAsync(PayoutRunJob.Id);
+        await app.RunRecurringJobAsync(SettlementTask.Id);
+        await app.RunRecurringJobAsync(PayoutRunTask.Id);
         var finance = await TestUsers.CreateAsync(app, Roles.Finance);
         var payout = await app.InScopeAsync(async s =>
             (await s.GetRequiredService<PayoutService>().QueryAsync(new PayoutQuery(PayoutStatus.PendingReview))).Rows

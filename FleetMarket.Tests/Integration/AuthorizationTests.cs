@@ -17,7 +17,7 @@ public sealed class AuthorizationTests(FleetApp app) : IClassFixture<FleetApp>
     [InlineData("/buyer/reservations")]
     [InlineData("/finance/payouts")]
     [InlineData("/admin/users")]
-    [InlineData("/admin/jobs")]
+    [InlineData("/admin/background-tasks")]
     public async Task RolePage_Anonymous_IsSentToLogin(string path)
     {
         using var client = app.NewClient(new HttpClientHandler { AllowAutoRedirect = false });
@@ -56,8 +56,8 @@ public sealed class AuthorizationTests(FleetApp app) : IClassFixture<FleetApp>
         using var finance = await TestUsers.SignedInClientAsync(app, await TestUsers.CreateAsync(app, Roles.Finance));
         using var admin = await TestUsers.SignedInClientAsync(app, await TestUsers.CreateAsync(app, Roles.Admin));
 
-        var denied = await finance.GetAsync("/admin/jobs");
-        var allowed = await admin.GetAsync("/admin/jobs");
+        var denied = await finance.GetAsync("/admin/background-tasks");
+        var allowed = await admin.GetAsync("/admin/background-tasks");
 
         Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);

@@ -107,7 +107,7 @@ public sealed class DispatchTests : IAsyncLifetime
             (await device.PostAsync(WorkerRoutes.Release(lease.LeaseId), null)).EnsureSuccessStatusCode();
         }
 
-        await app.RunRecurringJobAsync(FleetMarket.Web.Jobs.LeaseSweepJob.Id);
+        await app.RunRecurringJobAsync(FleetMarket.Web.Features.WorkerProtocol.LeaseSweepTask.Id);
 
         Assert.Null(await MarketplaceBuilder.LeaseAsync(device));
         var unit = await app.QueryAsync(db => db.WorkUnits.AsNoTracking().SingleAsync(u => u.JobId == jobId));

@@ -10,7 +10,6 @@ using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,8 +26,8 @@ public sealed class FinanceConsoleTests(FleetApp app) : IClassFixture<FleetApp>
     public async Task Reports_AfterSettlement_RunsRevenueAndDrillDownShowTheSameMoney()
     {
         var device = await _payouts.OwnerWithAcceptedWorkAsync(await _market.BuyerWithBalanceAsync());
-        await app.RunRecurringJobAsync(SettlementJob.Id);
-        await app.RunRecurringJobAsync(PayoutRunJob.Id);
+        await app.RunRecurringJobAsync(SettlementTask.Id);
+        await app.RunRecurringJobAsync(PayoutRunTask.Id);
         var usage = await app.QueryAsync(db => db.UsageRecords.AsNoTracking().Where(u => u.OwnerId == device.Owner.Id).ToListAsync());
         var fees = await app.QueryAsync(db => db.Postings.Where(p => p.Account == LedgerAccounts.PlatformFees).SumAsync(p => p.AmountMinor));
 

@@ -5,7 +5,6 @@ using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,7 +36,7 @@ public sealed class JobCancellationTests : IAsyncLifetime
         var cancelled = await client.PostAsync($"/api/jobs/{jobId}/cancel", null);
         (await MarketplaceBuilder.CompleteHonestlyAsync(device, running)).EnsureSuccessStatusCode();
         Assert.Null(await MarketplaceBuilder.LeaseAsync(device));
-        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
 
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
         Assert.Equal(JobStatus.Cancelled, (await cancelled.Content.ReadFromJsonAsync<JobProgress>(ApiJson.Options))!.Status);

@@ -11,7 +11,6 @@ using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,7 +64,7 @@ public sealed class JobHoldTests : IAsyncLifetime
 
         await WorkAsync(worker, UnitMilliseconds);
         await CompletedAsync(jobId);
-        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
 
         // Progress counts the rows accepted, from when a device first took a unit.
         var progress = await _app.InScopeAsync(s => s.GetRequiredService<JobService>().GetAsync(buyer.Id, jobId));
@@ -163,7 +162,7 @@ public sealed class JobHoldTests : IAsyncLifetime
         Assert.Equal(job.HoldTopUps, topUps.Count);
         Assert.All(topUps, cause => Assert.Contains("spending outran the estimate", cause));
 
-        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
         Assert.Equal(new BuyerBalance(10_00 - 1_00, 0, "USD"), await BalanceAsync(buyer));
         Assert.Equal(job.HeldMinor - 1_00, await PostedAsync($"job-release:{jobId}", LedgerAccounts.BuyerBalance(buyer.Id)));
         await AssertLedgerBalancedAsync();
@@ -201,7 +200,7 @@ public sealed class JobHoldTests : IAsyncLifetime
         Assert.True(resumed.HeldMinor > paused.HeldMinor);
         await WorkAsync(worker, 10 * UnitMilliseconds);
         await CompletedAsync(jobId);
-        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
 
         var usage = await _app.QueryAsync(db => db.UsageRecords.AsNoTracking().Where(u => u.JobId == jobId).ToListAsync());
         Assert.Equal((100, 1_00L), (usage.Count, usage.Sum(u => u.ChargeMinor)));
@@ -224,7 +223,7 @@ public sealed class JobHoldTests : IAsyncLifetime
         await _app.InScopeAsync(s => s.GetRequiredService<JobService>().CancelAsync(buyer.Id, jobId));
         (await MarketplaceBuilder.UploadAsync(worker, running.LeaseId, await MarketplaceBuilder.HonestOutputsAsync(worker, running), 300_000))
             .EnsureSuccessStatusCode();
-        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
 
         var job = await _app.QueryAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
         Assert.Equal((JobStatus.Cancelled, 15L, 0), (job.Status, job.HeldMinor, job.HoldTopUps));

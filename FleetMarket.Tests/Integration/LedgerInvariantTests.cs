@@ -10,7 +10,7 @@ using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
+using FleetMarket.Web.Features.WorkerProtocol;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,11 +52,11 @@ public sealed class LedgerInvariantTests(FleetApp app) : IClassFixture<FleetApp>
                     1 => _market.SubmitSampleJobAsync(buyer, rows: random.Next(1, 9), rowsPerUnit: random.Next(1, 4)),
                     2 => WorkAsync(devices[random.Next(devices.Count)], units: random.Next(1, 4)),
                     3 => RejectSomeUsageAsync(random),
-                    4 => RunAsync<SettlementJob>(job => job.RunAsync(CancellationToken.None)),
-                    5 => RunAsync<PayoutRunJob>(job => job.RunAsync(CancellationToken.None)),
+                    4 => RunAsync<SettlementTask>(job => job.RunAsync(CancellationToken.None)),
+                    5 => RunAsync<PayoutRunTask>(job => job.RunAsync(CancellationToken.None)),
                     6 => DecideSomePayoutAsync(random, reviewer),
                     7 => CancelSomeJobAsync(random, buyer),
-                    _ => RunAsync<LeaseSweepJob>(job => job.RunAsync(CancellationToken.None)),
+                    _ => RunAsync<LeaseSweepTask>(job => job.RunAsync(CancellationToken.None)),
                 });
             }
             catch (DomainException)

@@ -8,7 +8,6 @@ using FleetMarket.Web.Features.Earnings;
 using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,8 +38,8 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         var device = await _payouts.OwnerWithAcceptedWorkAsync(buyer);
         var owner = device.Owner;
         await _payouts.LeaseAsync(owner, monthlyPaymentMinor: 50);
-        await app.RunRecurringJobAsync(SettlementJob.Id);
-        await app.RunRecurringJobAsync(PayoutRunJob.Id);
+        await app.RunRecurringJobAsync(SettlementTask.Id);
+        await app.RunRecurringJobAsync(PayoutRunTask.Id);
         var payout = await app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == owner.Id));
         var finance = await TestUsers.CreateAsync(app, Roles.Finance);
         await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(new Actor(finance.Id, finance.Email), payout.Id));

@@ -5,10 +5,10 @@ using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Billing;
 using FleetMarket.Web.Features.Audit;
+using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -150,8 +150,8 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
         await RunExecutorAsync(payout.Id);
         _stripe.Transfers["tr_stray"] = new StripeStub.StubTransfer("tr_stray", 4_20, "usd", account, PayoutId: null);
 
-        await _app.RunRecurringJobAsync(ReconcileStripeJob.Id);
-        await _app.RunRecurringJobAsync(ReconcileStripeJob.Id);
+        await _app.RunRecurringJobAsync(ReconcileStripeTask.Id);
+        await _app.RunRecurringJobAsync(ReconcileStripeTask.Id);
 
         var differences = await _app.QueryAsync(db => db.ReconciliationDifferences.AsNoTracking().ToListAsync());
         var stray = Assert.Single(differences);
@@ -177,8 +177,8 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
             await MarketplaceBuilder.CompleteAllOfferedAsync(worker);
         }
 
-        await _app.RunRecurringJobAsync(SettlementJob.Id);
-        await _app.RunRecurringJobAsync(PayoutRunJob.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
+        await _app.RunRecurringJobAsync(PayoutRunTask.Id);
         return (await _app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == device.Owner.Id)), account);
     }
 

@@ -5,7 +5,6 @@ using FleetMarket.Web.Features.Earnings;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,7 +36,7 @@ public sealed class PayoutRunTests : IAsyncLifetime
             new LeaseInput("Tesla Finance", 450_00, dueDay, today.AddMonths(-6), today.AddYears(2))));
         var seen = await _app.InScopeAsync(s => s.GetRequiredService<UnclaimedEarnings>().WaitingAsync());
 
-        await _app.RunRecurringJobAsync(PayoutRunJob.Id);
+        await _app.RunRecurringJobAsync(PayoutRunTask.Id);
 
         // What finance saw before the run: both owners' earnings, and which of them the run would pay.
         Assert.False(seen.Single(w => w.Earnings.OwnerId == waiting.Id).PaidNextRun);
@@ -66,7 +65,7 @@ public sealed class PayoutRunTests : IAsyncLifetime
             await MarketplaceBuilder.CompleteAllOfferedAsync(worker);
         }
 
-        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
         return device.Owner;
     }
 

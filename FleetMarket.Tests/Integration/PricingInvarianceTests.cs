@@ -1,7 +1,6 @@
 using FleetMarket.Domain.Pricing;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -54,7 +53,7 @@ public sealed class PricingInvarianceTests : IAsyncLifetime
         Assert.InRange(charges.Max(c => c.Charge) - charges.Min(c => c.Charge), 0, 1);
         Assert.Equal(8, charges[0].Charge);
 
-        await _app.InScopeAsync(s => s.GetRequiredService<SettlementJob>().RunAsync(CancellationToken.None));
+        await _app.InScopeAsync(s => s.GetRequiredService<SettlementTask>().RunAsync(CancellationToken.None));
         Assert.Equal(0, await _app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
         Assert.False(await _app.QueryAsync(db => db.UsageRecords.AnyAsync(u => u.SettledAt == null)));
     }

@@ -10,7 +10,6 @@ using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Reservations;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -165,7 +164,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         var another = await _market.BuyerWithBalanceAsync(10_00);
         await ReserveAsync(another, Request(hours: 2, region));
 
-        await app.RunRecurringJobAsync(SettlementJob.Id);
+        await app.RunRecurringJobAsync(SettlementTask.Id);
 
         var spent = await app.QueryAsync(db => db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor));
         Assert.True(spent > 0);

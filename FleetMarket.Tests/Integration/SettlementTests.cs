@@ -6,7 +6,6 @@ using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -30,9 +29,9 @@ public sealed class SettlementTests : IAsyncLifetime
     {
         var (device, buyer, jobId) = await CompletedJobAsync();
 
-        await app.RunRecurringJobAsync(SettlementJob.Id);
+        await app.RunRecurringJobAsync(SettlementTask.Id);
         var postingsAfterFirst = await app.QueryAsync(db => db.Postings.CountAsync());
-        await app.RunRecurringJobAsync(SettlementJob.Id);
+        await app.RunRecurringJobAsync(SettlementTask.Id);
 
         Assert.Equal(postingsAfterFirst, await app.QueryAsync(db => db.Postings.CountAsync()));
         Assert.Equal(0, await app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
@@ -49,11 +48,11 @@ public sealed class SettlementTests : IAsyncLifetime
     public async Task PayoutRun_RunTwice_OnePayoutForTheOwnersEarnings_ApprovalPaysItOut()
     {
         var (device, _, _) = await CompletedJobAsync();
-        await app.RunRecurringJobAsync(SettlementJob.Id);
+        await app.RunRecurringJobAsync(SettlementTask.Id);
         var earnings = await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id));
 
-        await app.RunRecurringJobAsync(PayoutRunJob.Id);
-        await app.RunRecurringJobAsync(PayoutRunJob.Id);
+        await app.RunRecurringJobAsync(PayoutRunTask.Id);
+        await app.RunRecurringJobAsync(PayoutRunTask.Id);
 
         var payout = await app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == device.Owner.Id));
         Assert.Equal(earnings, payout.AmountMinor);
@@ -80,7 +79,7 @@ public sealed class SettlementTests : IAsyncLifetime
         var lease = (await MarketplaceBuilder.LeaseAsync(client))!;
         await MarketplaceBuilder.UploadAsync(client, lease.LeaseId, "garbage"u8.ToArray());
 
-        await app.RunRecurringJobAsync(SettlementJob.Id);
+        await app.RunRecurringJobAsync(SettlementTask.Id);
 
         Assert.Equal(0, await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id)));
     }

@@ -5,7 +5,6 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Protocol;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Hangfire;
 using Hangfire.Server;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -216,7 +215,7 @@ public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
         var usageGroups = await _a.QueryAsync(db => db.UsageRecords.GroupBy(u => new { u.JobId, u.OwnerId }).CountAsync(g => g.Sum(u => u.ChargeMinor) != 0));
 
         // Two runs through Hangfire, one asked for on each node; DisableConcurrentExecution makes the second wait.
-        await Task.WhenAll(_a.RunRecurringJobAsync(SettlementJob.Id), _b.RunRecurringJobAsync(SettlementJob.Id));
+        await Task.WhenAll(_a.RunRecurringJobAsync(SettlementTask.Id), _b.RunRecurringJobAsync(SettlementTask.Id));
 
         var runs = await _a.QueryAsync(db => db.SettlementRuns.AsNoTracking().ToListAsync());
         var keys = await _a.QueryAsync(db => db.LedgerTransactions.Select(t => t.IdempotencyKey).ToListAsync());

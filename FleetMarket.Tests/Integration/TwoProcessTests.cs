@@ -1,7 +1,7 @@
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -47,8 +47,8 @@ public sealed class TwoProcessTests : IAsyncLifetime
 
         var usage = await _first.QueryAsync(db => db.UsageRecords.CountAsync());
         var usageGroups = await _first.QueryAsync(db => db.UsageRecords.GroupBy(u => new { u.JobId, u.OwnerId }).CountAsync(g => g.Sum(u => u.ChargeMinor) != 0));
-        await OnBothAtOnceAsync<SettlementJob>(job => job.RunAsync(CancellationToken.None));
-        await OnBothAtOnceAsync<PayoutRunJob>(job => job.RunAsync(CancellationToken.None));
+        await OnBothAtOnceAsync<SettlementTask>(job => job.RunAsync(CancellationToken.None));
+        await OnBothAtOnceAsync<PayoutRunTask>(job => job.RunAsync(CancellationToken.None));
         var payouts = await _first.QueryAsync(db => db.Payouts.AsNoTracking().ToListAsync());
         await _first.InScopeAsync(async s =>
         {

@@ -5,7 +5,6 @@ using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +28,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
     /// <summary>The recurring run would settle the tests' records under them; each test runs settlement itself.</summary>
     public Task InitializeAsync()
     {
-        app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(SettlementJob.Id);
+        app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(SettlementTask.Id);
         return Task.CompletedTask;
     }
 
@@ -176,7 +175,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         app.InScopeAsync(services => services.GetRequiredService<IUsageSettlement>().SettleBatchAsync(batchSize, Now, CancellationToken.None));
 
     private Task RunSettlementAsync() =>
-        app.InScopeAsync(services => services.GetRequiredService<SettlementJob>().RunAsync(CancellationToken.None));
+        app.InScopeAsync(services => services.GetRequiredService<SettlementTask>().RunAsync(CancellationToken.None));
 
     private Task<(int Transactions, int Postings)> LedgerSizeAsync() =>
         app.QueryAsync(async db => (await db.LedgerTransactions.CountAsync(), await db.Postings.CountAsync()));

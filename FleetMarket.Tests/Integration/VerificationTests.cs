@@ -9,7 +9,6 @@ using FleetMarket.Tests.Unit.Protocol.Tensors;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Features.Verification;
-using FleetMarket.Web.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -93,7 +92,7 @@ public sealed class VerificationTests : IAsyncLifetime
         Assert.Equal((0, 1, 0), (cheatRecord.ValidResults, cheatRecord.InvalidResults, cheatRecord.ValidStreak));
 
         await JobCompletesAsync(jobId);
-        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
         var ledger = _app.Services.CreateScope().ServiceProvider.GetRequiredService<LedgerService>();
         Assert.Equal(0, await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(cheat.Owner.Id), "USD"));
         Assert.True(await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(tieBreaker.Owner.Id), "USD") > 0);
@@ -241,7 +240,7 @@ public sealed class SpotCheckTests : IAsyncLifetime
         await Eventually.TrueAsync(() => _app.QueryAsync(db => db.Jobs.AnyAsync(j => j.Id == jobId && j.Status == JobStatus.Completed)),
             TimeSpan.FromSeconds(30), "the job completed from the re-run units");
 
-        await _app.RunRecurringJobAsync(SettlementJob.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
         var ledger = _app.Services.CreateScope().ServiceProvider.GetRequiredService<LedgerService>();
         Assert.Equal(0, await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(trusted.Owner.Id), "USD"));
     }

@@ -1,6 +1,8 @@
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Web.Features.Finance;
+using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
+using FleetMarket.Web.Features.WorkerProtocol;
 using Hangfire;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
@@ -9,7 +11,7 @@ namespace FleetMarket.Web.Hosting;
 
 public static class HangfireExtensions
 {
-    public const string DashboardPath = "/admin/jobs";
+    public const string DashboardPath = "/admin/background-tasks";
     public const string SqliteFileName = "hangfire.db";
 
     /// <summary>Hangfire on persistent storage (a SQLite file, or SQL Server), a server in this process, and its jobs.</summary>
@@ -41,11 +43,11 @@ public static class HangfireExtensions
             options.SchedulePollingInterval = services.GetRequiredService<IOptions<BackgroundJobOptions>>().Value.SchedulePollingInterval;
         });
 
-        builder.Services.AddScoped<SettlementJob>();
-        builder.Services.AddScoped<PayoutRunJob>();
-        builder.Services.AddScoped<LeaseSweepJob>();
+        builder.Services.AddScoped<SettlementTask>();
+        builder.Services.AddScoped<PayoutRunTask>();
+        builder.Services.AddScoped<LeaseSweepTask>();
         builder.Services.AddScoped<PayoutExecutor>();
-        builder.Services.AddScoped<ReconcileStripeJob>();
+        builder.Services.AddScoped<ReconcileStripeTask>();
         builder.Services.AddHostedService<RecurringJobRegistration>();
         return builder;
     }

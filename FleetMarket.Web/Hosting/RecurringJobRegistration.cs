@@ -1,5 +1,7 @@
+using FleetMarket.Web.Features.Finance;
+using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
+using FleetMarket.Web.Features.WorkerProtocol;
 using Hangfire;
 
 namespace FleetMarket.Web.Hosting;
@@ -9,10 +11,10 @@ internal sealed class RecurringJobRegistration(IRecurringJobManager recurring) :
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        recurring.AddOrUpdate<SettlementJob>(SettlementJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
-        recurring.AddOrUpdate<LeaseSweepJob>(LeaseSweepJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
-        recurring.AddOrUpdate<PayoutRunJob>(PayoutRunJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Daily(6));
-        recurring.AddOrUpdate<ReconcileStripeJob>(ReconcileStripeJob.Id, job => job.RunAsync(CancellationToken.None), Cron.Daily(7));
+        recurring.AddOrUpdate<SettlementTask>(SettlementTask.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<LeaseSweepTask>(LeaseSweepTask.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<PayoutRunTask>(PayoutRunTask.Id, job => job.RunAsync(CancellationToken.None), Cron.Daily(6));
+        recurring.AddOrUpdate<ReconcileStripeTask>(ReconcileStripeTask.Id, job => job.RunAsync(CancellationToken.None), Cron.Daily(7));
         return Task.CompletedTask;
     }
 

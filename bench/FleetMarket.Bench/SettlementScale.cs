@@ -5,9 +5,11 @@ using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Jobs;
+using FleetMarket.Web.Features.WorkerProtocol;
 using Hangfire;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -52,7 +54,7 @@ public static class SettlementScale
 
         await using var app = new FleetApp();
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        foreach (var id in new[] { SettlementJob.Id, PayoutRunJob.Id, LeaseSweepJob.Id, ReconcileStripeJob.Id })
+        foreach (var id in new[] { SettlementTask.Id, PayoutRunTask.Id, LeaseSweepTask.Id, ReconcileStripeTask.Id })
         {
             recurring.RemoveIfExists(id);
         }
@@ -74,9 +76,9 @@ public static class SettlementScale
             var floor = await TimeAsync(() => FloorAsync(app));
             await ExecuteAsync(seed, "DROP TABLE PostingsFloor; PRAGMA wal_checkpoint(TRUNCATE);");
 
-            var settle = await TimeAsync(() => app.InScopeAsync(s => s.GetRequiredService<SettlementJob>().RunAsync(CancellationToken.None)));
+            var settle = await TimeAsync(() => app.InScopeAsync(s => s.GetRequiredService<SettlementTask>().RunAsync(CancellationToken.None)));
             var paid = payouts
-                ? await TimeAsync(() => app.InScopeAsync(s => s.GetRequiredService<PayoutRunJob>().RunAsync(CancellationToken.None)))
+                ? await TimeAsync(() => app.InScopeAsync(s => s.GetRequiredService<PayoutRunTask>().RunAsync(CancellationToken.None)))
                 : (Timing?)null;
             await CheckAsync(app, payouts ? owners : 0, balanced: round == rounds);
             results.Add(new Round(floor, settle, paid));
@@ -211,7 +213,7 @@ public static class SettlementScale
             WITH Groups AS (
                 SELECT row_number() OVER () AS GroupRow, BuyerId, OwnerId, Currency, sum(ChargeMinor) AS ChargeMinor, sum(FeeMinor) AS FeeMinor
                 FROM (SELECT rowid AS UsageRow, * FROM UsageRecords ORDER BY rowid)
-                GROUP BY (UsageRow - 1) / {SettlementJob.BatchSize}, JobId, BuyerId, OwnerId, Currency HAVING sum(ChargeMinor) <> 0)
+                GROUP BY (UsageRow - 1) / {SettlementTask.BatchSize}, JobId, BuyerId, OwnerId, Currency HAVING sum(ChargeMinor) <> 0)
             INSERT INTO PostingsFloor (Id, TransactionId, Account, AmountMinor, Currency)
             SELECT printf($ids, 1, GroupRow), printf($ids, 0, GroupRow), 'buyer:' || BuyerId || ':escrow', -ChargeMinor, Currency
             FROM Groups

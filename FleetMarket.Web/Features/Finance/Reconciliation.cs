@@ -2,7 +2,6 @@ using FleetMarket.Domain;
 using FleetMarket.Web.Billing;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Audit;
-using FleetMarket.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,7 +57,7 @@ public sealed class Reconciliation(FleetDbContext db, AuditTrail audit, StripeGa
     }
 
     /// <summary>Queues reconcile-stripe now, on whichever node's Hangfire server picks it up.</summary>
-    public void RunNow() => recurringJobs.Trigger(ReconcileStripeJob.Id);
+    public void RunNow() => recurringJobs.Trigger(ReconcileStripeTask.Id);
 
     public static string Subject(Guid differenceId) => $"reconciliation:{differenceId}";
 }

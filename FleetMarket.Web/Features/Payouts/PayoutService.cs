@@ -3,7 +3,6 @@ using FleetMarket.Domain.Payouts;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Audit;
 using FleetMarket.Web.Features.Devices;
-using FleetMarket.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 

@@ -11,7 +11,7 @@ namespace FleetMarket.Web.Features.Settlement;
 /// <summary>
 /// Where accepted work becomes money: each accepted unit is accepted and gets its usage record, charged exactly in
 /// millionths of a minor unit and turned into whole minor units on its job and owner's running total; settle-usage
-/// then posts the records (<see cref="SettlementJob"/>). The verifier decides what is accepted; this decides what it costs.
+/// then posts the records (<see cref="SettlementTask"/>). The verifier decides what is accepted; this decides what it costs.
 /// </summary>
 public sealed class UsageMeter(FleetDbContext db, IOptions<MarketplaceOptions> marketplace, JobEscrow escrow)
 {

@@ -3,13 +3,12 @@ using FleetMarket.Domain.Payouts;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
-using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Hosting;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace FleetMarket.Web.Jobs;
+namespace FleetMarket.Web.Features.Payouts;
 
 /// <summary>
 /// build-payouts: for each owner whose earnings pass the minimum, or whose car lease payment is near, claims
@@ -17,8 +16,8 @@ namespace FleetMarket.Web.Jobs;
 /// nodes: a payout is unique per owner and run day, and its claim moves the earnings to payable in the same
 /// transaction, so a rerun finds nothing left to claim.
 /// </summary>
-public sealed class PayoutRunJob(FleetDbContext db, LedgerService ledger, UnclaimedEarnings earnings, PayoutFactsReader facts, TimeProvider time,
-    IOptions<MarketplaceOptions> marketplace, IOptions<PayoutOptions> options, ILogger<PayoutRunJob> logger)
+public sealed class PayoutRunTask(FleetDbContext db, LedgerService ledger, UnclaimedEarnings earnings, PayoutFactsReader facts, TimeProvider time,
+    IOptions<MarketplaceOptions> marketplace, IOptions<PayoutOptions> options, ILogger<PayoutRunTask> logger)
 {
     public const string Id = "build-payouts";
 

@@ -8,7 +8,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using StripeException = Stripe.StripeException;
 
-namespace FleetMarket.Web.Jobs;
+namespace FleetMarket.Web.Features.Payouts;
 
 /// <summary>
 /// execute-payout: transfers an approved payout to the owner's connected account, then posts it and marks it

@@ -4,14 +4,14 @@ using FleetMarket.Web.Data;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
-namespace FleetMarket.Web.Jobs;
+namespace FleetMarket.Web.Features.Finance;
 
 /// <summary>
 /// reconcile-stripe: compares the platform's Stripe transfers of the last weeks with the paid payouts in the
 /// ledger, and records each difference once for finance staff: a transfer the ledger does not know, a paid
 /// payout Stripe does not know, or amounts that differ. Without Stripe keys there is nothing to compare.
 /// </summary>
-public sealed class ReconcileStripeJob(FleetDbContext db, StripeGateway stripe, TimeProvider time, ILogger<ReconcileStripeJob> logger)
+public sealed class ReconcileStripeTask(FleetDbContext db, StripeGateway stripe, TimeProvider time, ILogger<ReconcileStripeTask> logger)
 {
     public const string Id = "reconcile-stripe";
     private static readonly TimeSpan Lookback = TimeSpan.FromDays(35);

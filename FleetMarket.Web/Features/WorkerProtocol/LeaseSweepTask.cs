@@ -3,14 +3,14 @@ using FleetMarket.Web.Data;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 
-namespace FleetMarket.Web.Jobs;
+namespace FleetMarket.Web.Features.WorkerProtocol;
 
 /// <summary>
 /// Expired leases go back to the queue by themselves (see <see cref="WorkUnit.LeasableAt"/>); this sweep
 /// counts them against their devices, fails units that have used all their attempts or whose reservation
 /// ended, and the jobs they belong to, so nothing waits forever.
 /// </summary>
-public sealed class LeaseSweepJob(FleetDbContext db, TimeProvider time)
+public sealed class LeaseSweepTask(FleetDbContext db, TimeProvider time)
 {
     public const string Id = "sweep-leases";
 

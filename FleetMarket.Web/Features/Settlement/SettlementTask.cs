@@ -16,8 +16,8 @@ namespace FleetMarket.Web.Features.Settlement;
 /// that did it not have resumed them itself. Idempotent: each usage record and each release posts under a unique
 /// key in the same transaction that marks it done, so a second run, or a run on another node, adds nothing.
 /// </summary>
-public sealed class SettlementJob(FleetDbContext db, IUsageSettlement usage, LedgerService ledger, JobEscrow escrow, TimeProvider time,
-    ILogger<SettlementJob> logger)
+public sealed class SettlementTask(FleetDbContext db, IUsageSettlement usage, LedgerService ledger, JobEscrow escrow, TimeProvider time,
+    ILogger<SettlementTask> logger)
 {
     public const string Id = "settle-usage";
 

@@ -1,4 +1,4 @@
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Data;
 
 namespace FleetMarket.Web.Blobs;
 

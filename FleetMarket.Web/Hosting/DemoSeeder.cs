@@ -3,8 +3,10 @@ using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Leases;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Accounts;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 

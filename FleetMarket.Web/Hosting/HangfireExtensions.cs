@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;

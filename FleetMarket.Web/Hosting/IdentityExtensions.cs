@@ -3,6 +3,7 @@ using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Accounts;
 using FleetMarket.Web.Features.ApiKeys;
 using FleetMarket.Web.Features.WorkerProtocol;
+using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -12,8 +13,6 @@ namespace FleetMarket.Web.Hosting;
 
 public static class IdentityExtensions
 {
-    public const string BuyerApiPolicy = "BuyerApi";
-
     /// <summary>Cookie sign-in for people (Identity with roles), bearer credentials for devices, one policy per role.</summary>
     public static WebApplicationBuilder AddFleetIdentity(this WebApplicationBuilder builder)
     {
@@ -59,7 +58,7 @@ public static class IdentityExtensions
             .AddPolicy(Roles.Finance, policy => policy.RequireRole(Roles.Finance))
             .AddPolicy(Roles.Admin, policy => policy.RequireRole(Roles.Admin))
             // Buyers' HTTP API: the portal's cookie or an API key.
-            .AddPolicy(BuyerApiPolicy, policy => policy
+            .AddPolicy(EndpointPolicies.BuyerApi, policy => policy
                 .AddAuthenticationSchemes(IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName)
                 .RequireRole(Roles.Buyer))
             .AddPolicy(DeviceAuthenticationHandler.SchemeName, policy => policy

@@ -14,6 +14,7 @@ using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Features.WorkerDownloads;
 using FleetMarket.Web.Features.WorkerProtocol;
+using FleetMarket.Web.Marketplace;
 
 namespace FleetMarket.Web.Hosting;
 

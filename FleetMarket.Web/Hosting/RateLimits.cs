@@ -1,33 +1,12 @@
-using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using FleetMarket.Web.Features.Devices;
+using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Hosting;
-
-/// <summary>How many requests a minute each kind of caller may make; from configuration section "RateLimits".</summary>
-public sealed class RateLimitOptions
-{
-    public const string Section = "RateLimits";
-
-    /// <summary>Sign-in attempts per client address: passwords must be slow to guess.</summary>
-    [Range(1, 100_000)]
-    public int SignInPerMinute { get; set; } = 10;
-
-    /// <summary>
-    /// Requests per device credential beyond those its work needs (each unit leased gives back its own requests):
-    /// a worker beats every 30 s and long-polls for work every 25 s, far below this.
-    /// </summary>
-    [Range(1, 1_000_000)]
-    public int WorkerPerMinute { get; set; } = 1_200;
-
-    /// <summary>Requests per buyer (API key or sign-in) to the buyer API.</summary>
-    [Range(1, 1_000_000)]
-    public int BuyerApiPerMinute { get; set; } = 600;
-}
 
 /// <summary>
 /// The rate-limit policies: pairing and sign-in per client address, the buyer API per buyer (the worker API's,
@@ -36,10 +15,6 @@ public sealed class RateLimitOptions
 /// </summary>
 public static class RateLimits
 {
-    public const string Pairing = "pairing";
-    public const string SignIn = "sign-in";
-    public const string BuyerApi = "buyer-api";
-
     public static WebApplicationBuilder AddFleetRateLimits(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -47,14 +22,14 @@ public static class RateLimits
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = WriteProblemAsync;
-            limiter.AddPolicy(Pairing, context => PerMinute(Address(context),
+            limiter.AddPolicy(EndpointPolicies.PairingRateLimit, context => PerMinute(Address(context),
                 context.RequestServices.GetRequiredService<IOptions<MarketplaceOptions>>().Value.PairingAttemptsPerMinute));
 
             // The sign-in page is read freely; only posting credentials counts.
-            limiter.AddPolicy(SignIn, context => HttpMethods.IsPost(context.Request.Method)
+            limiter.AddPolicy(EndpointPolicies.SignInRateLimit, context => HttpMethods.IsPost(context.Request.Method)
                 ? PerMinute(Address(context), Limits(context).SignInPerMinute)
                 : RateLimitPartition.GetNoLimiter(""));
-            limiter.AddPolicy(BuyerApi, context => PerMinute(
+            limiter.AddPolicy(EndpointPolicies.BuyerApiRateLimit, context => PerMinute(
                 context.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? Credential(context), Limits(context).BuyerApiPerMinute));
         });
         return builder;

@@ -2,7 +2,6 @@ using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Audit;
-using FleetMarket.Web.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using FleetMarket.Web.Components.Shared;
+using FleetMarket.Web.Features.Accounts;
 using FleetMarket.Web.Features.Finance;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetMarket.Web.Features.Balance;
@@ -10,10 +10,10 @@ public static class BalanceApi
 {
     public static IEndpointRouteBuilder MapBalanceApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/balance", GetAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
-            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Balance");
-        app.MapGet(HistoryCsvPath, DownloadHistoryAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
-            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Balance").Produces(StatusCodes.Status200OK, contentType: "text/csv");
+        app.MapGet("/api/balance", GetAsync).RequireAuthorization(EndpointPolicies.BuyerApi)
+            .RequireRateLimiting(EndpointPolicies.BuyerApiRateLimit).WithTags("Balance");
+        app.MapGet(HistoryCsvPath, DownloadHistoryAsync).RequireAuthorization(EndpointPolicies.BuyerApi)
+            .RequireRateLimiting(EndpointPolicies.BuyerApiRateLimit).WithTags("Balance").Produces(StatusCodes.Status200OK, contentType: "text/csv");
         return app;
     }
 

@@ -5,7 +5,7 @@ using FleetMarket.Web.Billing;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Balance;

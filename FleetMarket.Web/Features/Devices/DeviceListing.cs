@@ -1,7 +1,7 @@
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Web.Data;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

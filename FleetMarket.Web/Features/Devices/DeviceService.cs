@@ -5,7 +5,7 @@ using FleetMarket.Protocol;
 using FleetMarket.Protocol.Availability;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Audit;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using FleetMarket.Domain.Leases;
 using FleetMarket.Web.Data;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

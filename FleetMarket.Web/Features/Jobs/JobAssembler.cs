@@ -2,7 +2,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Protocol.Tensors;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

@@ -4,7 +4,7 @@ using FleetMarket.Domain.Pricing;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MoneyAmount = FleetMarket.Domain.Money.Money;

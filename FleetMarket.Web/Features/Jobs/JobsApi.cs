@@ -5,9 +5,9 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Protocol.Validation;
-using FleetMarket.Web.Components.Shared;
+using FleetMarket.Web.Features.Accounts;
 using FleetMarket.Web.Features.Verification;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -19,8 +19,8 @@ public static class JobsApi
 {
     public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
     {
-        var jobs = app.MapGroup("/api/jobs").RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
-            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Jobs");
+        var jobs = app.MapGroup("/api/jobs").RequireAuthorization(EndpointPolicies.BuyerApi)
+            .RequireRateLimiting(EndpointPolicies.BuyerApiRateLimit).WithTags("Jobs");
         // Uploads may be as large as the marketplace allows a model and its inputs, past Kestrel's and forms' defaults.
         var marketplace = app.ServiceProvider.GetRequiredService<IOptions<MarketplaceOptions>>().Value;
         var uploadLimit = marketplace.MaxModelBytes + marketplace.MaxInputBytes + (1024 * 1024);

@@ -3,7 +3,7 @@ using FleetMarket.Domain.Payouts;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

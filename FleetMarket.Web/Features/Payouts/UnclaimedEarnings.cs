@@ -19,7 +19,7 @@ public sealed record OwnerEarnings(string OwnerId, long AmountMinor, DateOnly? L
 public sealed record WaitingEarnings(OwnerEarnings Earnings, string OwnerEmail, string Currency, bool PaidNextRun);
 
 /// <summary>What the payout run pays from, and what finance sees waiting: every owner's unclaimed earnings.</summary>
-public sealed class UnclaimedEarnings(FleetDbContext db, IOptions<Hosting.MarketplaceOptions> marketplace, IOptions<PayoutOptions> payouts,
+public sealed class UnclaimedEarnings(FleetDbContext db, IOptions<Marketplace.MarketplaceOptions> marketplace, IOptions<PayoutOptions> payouts,
     TimeProvider time)
 {
     /// <summary>Every owner with unclaimed earnings, the largest first, and whether a payout run today would pay them.</summary>

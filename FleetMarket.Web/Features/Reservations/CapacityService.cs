@@ -2,7 +2,7 @@ using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -4,8 +4,8 @@ using FleetMarket.Domain;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Validation;
 using FleetMarket.Protocol.Validation;
-using FleetMarket.Web.Components.Shared;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Features.Accounts;
+using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetMarket.Web.Features.Reservations;
@@ -25,11 +25,11 @@ public static class ReservationsApi
 {
     public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/capacity", BrowseAsync).RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
-            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Capacity");
+        app.MapGet("/api/capacity", BrowseAsync).RequireAuthorization(EndpointPolicies.BuyerApi)
+            .RequireRateLimiting(EndpointPolicies.BuyerApiRateLimit).WithTags("Capacity");
 
-        var reservations = app.MapGroup("/api/reservations").RequireAuthorization(IdentityExtensions.BuyerApiPolicy)
-            .RequireRateLimiting(RateLimits.BuyerApi).WithTags("Reservations");
+        var reservations = app.MapGroup("/api/reservations").RequireAuthorization(EndpointPolicies.BuyerApi)
+            .RequireRateLimiting(EndpointPolicies.BuyerApiRateLimit).WithTags("Reservations");
         reservations.MapPost("/", ReserveAsync).DisableAntiforgery();
         reservations.MapGet("/", ListAsync);
         reservations.MapGet("/{reservationId:guid}", GetAsync);

@@ -2,7 +2,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Pricing;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Jobs;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

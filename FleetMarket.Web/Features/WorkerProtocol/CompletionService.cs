@@ -7,7 +7,7 @@ using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Verification;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;

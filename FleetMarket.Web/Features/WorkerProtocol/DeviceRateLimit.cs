@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using FleetMarket.Web.Features.Devices;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 

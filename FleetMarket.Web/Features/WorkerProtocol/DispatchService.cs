@@ -5,7 +5,7 @@ using FleetMarket.Protocol;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Verification;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

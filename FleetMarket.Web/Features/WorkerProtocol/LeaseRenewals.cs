@@ -2,7 +2,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Protocol;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using FleetMarket.Protocol;
 using FleetMarket.Web.Features.Devices;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.WorkerProtocol;

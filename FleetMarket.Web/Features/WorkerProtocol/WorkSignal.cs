@@ -3,7 +3,7 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// <summary>
 /// Tells this node's waiting lease requests that a unit may have become leasable (a job was submitted, a unit
 /// given back). Other nodes' waiters do not hear it: they look at the database every
-/// <see cref="Hosting.MarketplaceOptions.LeasePollInterval"/> instead.
+/// <see cref="Marketplace.MarketplaceOptions.LeasePollInterval"/> instead.
 /// </summary>
 public sealed class WorkSignal
 {

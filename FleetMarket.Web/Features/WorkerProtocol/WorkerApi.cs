@@ -3,7 +3,7 @@ using FleetMarket.Domain;
 using FleetMarket.Protocol;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.Devices;
-using FleetMarket.Web.Hosting;
+using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +14,7 @@ public static class WorkerApi
 {
     public static IEndpointRouteBuilder MapWorkerApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost(WorkerRoutes.Pair, PairAsync).RequireRateLimiting(RateLimits.Pairing).WithTags("Worker");
+        app.MapPost(WorkerRoutes.Pair, PairAsync).RequireRateLimiting(EndpointPolicies.PairingRateLimit).WithTags("Worker");
 
         var device = app.MapGroup(WorkerRoutes.Prefix)
             .RequireAuthorization(DeviceAuthenticationHandler.SchemeName)

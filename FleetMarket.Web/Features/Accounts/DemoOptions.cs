@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace FleetMarket.Web.Hosting;
+namespace FleetMarket.Web.Features.Accounts;
 
 /// <summary>The demo accounts seeded in Development only; the password comes from configuration.</summary>
 public sealed class DemoOptions

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace FleetMarket.Web.Hosting;
+namespace FleetMarket.Web.Features.Accounts;
 
 /// <summary>Who becomes the first admin in an environment with no demo accounts.</summary>
 public sealed class AccountOptions

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using FleetMarket.Domain.Pricing;
 using FleetMarket.Protocol;
 
-namespace FleetMarket.Web.Hosting;
+namespace FleetMarket.Web.Marketplace;
 
 /// <summary>The marketplace's commercial and dispatch settings.</summary>
 public sealed class MarketplaceOptions

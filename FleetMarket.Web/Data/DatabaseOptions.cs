@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace FleetMarket.Web.Hosting;
+namespace FleetMarket.Web.Data;
 
 public enum DatabaseProvider
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace FleetMarket.Web.Hosting;
+namespace FleetMarket.Web.Data;
 
 /// <summary>The resolved, existing folder that holds the embedded databases and the blob store.</summary>
 public sealed class DataFolder

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace FleetMarket.Web.Components.Shared;
+namespace FleetMarket.Web.Features.Accounts;
 
 public static class ClaimsPrincipalExtensions
 {

@@ -1,4 +1,5 @@
 using Bunit;
+using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Components.Pages.Owner;
 using FleetMarket.Web.Features.WorkerDownloads;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,9 +36,7 @@ public sealed class WorkerInstallHelpTests : MudTestContext
         {
             foreach (var runtimeId in runtimeIds)
             {
-                var folder = Directory.CreateDirectory(Path.Combine(published.FullName, runtimeId));
-                var fileName = runtimeId.StartsWith("win", StringComparison.Ordinal) ? "FleetMarket.Worker.exe" : "FleetMarket.Worker";
-                File.WriteAllBytes(Path.Combine(folder.FullName, fileName), [0x7f, (byte)'E', (byte)'L', (byte)'F']);
+                PublishedWorkers.Publish(published.FullName, runtimeId);
             }
 
             Services.AddSingleton(new WorkerBuilds(Options.Create(new WorkerDownloadsOptions { Path = published.FullName }),

@@ -318,9 +318,8 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
 
         public async Task InitializeAsync()
         {
-            // A published worker for the download route to serve (as scripts/publish-worker.sh lays it out).
-            var published = Directory.CreateDirectory(Path.Combine(App.WorkerBuildsPath, "linux-x64"));
-            await File.WriteAllBytesAsync(Path.Combine(published.FullName, "FleetMarket.Worker"), [0x7f, (byte)'E', (byte)'L', (byte)'F']);
+            // A published worker for the download route to serve.
+            PublishedWorkers.Publish(App.WorkerBuildsPath, "linux-x64");
             _market = new MarketplaceBuilder(App);
             _device = await _market.PairedDeviceAsync(region: Region);
             var otherDevice = await _market.PairedDeviceAsync(region: Region);

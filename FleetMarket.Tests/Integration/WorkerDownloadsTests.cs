@@ -9,15 +9,12 @@ namespace FleetMarket.Tests.Integration;
 [Collection(AppCollection.Name)]
 public sealed class WorkerDownloadsTests : IAsyncLifetime
 {
-    private static readonly byte[] Executable = [0x7f, (byte)'E', (byte)'L', (byte)'F', 2, 1, 1, 0];
     private readonly FleetApp _app = new();
 
     public WorkerDownloadsTests()
     {
-        // Laid out as scripts/publish-worker.sh lays it out; a real publish takes minutes per platform.
-        var published = Directory.CreateDirectory(_app.WorkerBuildsPath);
-        File.WriteAllBytes(Path.Combine(published.CreateSubdirectory("linux-arm64").FullName, "FleetMarket.Worker"), Executable);
-        File.WriteAllText(Path.Combine(published.FullName, "secret.txt"), "not for download");
+        PublishedWorkers.Publish(_app.WorkerBuildsPath, "linux-arm64");
+        File.WriteAllText(Path.Combine(_app.WorkerBuildsPath, "secret.txt"), "not for download");
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -32,7 +29,7 @@ public sealed class WorkerDownloadsTests : IAsyncLifetime
         using var response = await owner.GetAsync(WorkerDownloadsApi.PathFor("linux-arm64"));
 
         response.EnsureSuccessStatusCode();
-        Assert.Equal(Executable, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(PublishedWorkers.Executable, await response.Content.ReadAsByteArrayAsync());
         Assert.Equal("FleetMarket.Worker", response.Content.Headers.ContentDisposition?.FileName);
     }
 

@@ -30,10 +30,14 @@ public sealed class WorkerBuilds(IOptions<WorkerDownloadsOptions> options, IHost
             return null;
         }
 
-        var fileName = runtimeId.StartsWith("win", StringComparison.Ordinal) ? "FleetMarket.Worker.exe" : "FleetMarket.Worker";
+        var fileName = FileNameFor(runtimeId);
         var file = new FileInfo(System.IO.Path.Combine(Folder, runtimeId, fileName));
         return file.Exists ? new WorkerBuild(runtimeId, platform, fileName, file.Length, file.FullName) : null;
     }
+
+    /// <summary>The executable's name in a runtime's folder, as <c>dotnet publish</c> names it.</summary>
+    public static string FileNameFor(string runtimeId) =>
+        runtimeId.StartsWith("win", StringComparison.Ordinal) ? "FleetMarket.Worker.exe" : "FleetMarket.Worker";
 
     private string Folder => System.IO.Path.GetFullPath(options.Value.Path, environment.ContentRootPath);
 }

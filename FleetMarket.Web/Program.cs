@@ -1,4 +1,3 @@
-using FleetMarket.Web.Billing;
 using FleetMarket.Web.Components;
 using FleetMarket.Web.Hosting;
 
@@ -9,7 +8,6 @@ builder.AddFleetHttps();
 builder.AddFleetData();
 builder.AddFleetIdentity();
 builder.AddMarketplace();
-builder.AddBilling();
 builder.AddFleetHangfire();
 builder.AddFleetApi();
 builder.AddFleetUi();
@@ -31,7 +29,6 @@ app.MapStaticAssets();
 app.MapHealthChecks("/health");
 app.MapOpenApi();
 app.MapMarketplaceApis();
-app.MapStripeWebhook();
 app.MapFleetHangfireDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -206,7 +206,7 @@ public sealed class StripeStub : IAsyncDisposable
     /// <summary>Delivers a webhook payload as Stripe does, signed with <see cref="WebhookSecret"/> unless a signature is given.</summary>
     public static Task<HttpResponseMessage> PostWebhookAsync(HttpClient client, string payload, string? signature = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, FleetMarket.Web.Billing.StripeWebhookApi.Route)
+        var request = new HttpRequestMessage(HttpMethod.Post, FleetMarket.Web.Features.Payments.StripeWebhookApi.Route)
         {
             Content = new StringContent(payload, Encoding.UTF8, "application/json"),
         };

@@ -9,6 +9,7 @@ using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Devices;
+using FleetMarket.Web.Features.Payments;
 using FleetMarket.Worker.Inference;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -179,10 +180,10 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Marketplace ma
             }
 
             return new Attempt(
-                async () => (await BalanceAsync(buyer), await App.QueryAsync(db => db.ProcessedStripeEvents.CountAsync())),
+                async () => (await BalanceAsync(buyer), await App.QueryAsync(db => db.Set<ProcessedStripeEvent>().CountAsync())),
                 async () =>
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, Web.Billing.StripeWebhookApi.Route)
+                    using var request = new HttpRequestMessage(HttpMethod.Post, StripeWebhookApi.Route)
                     {
                         Content = new StringContent(payload, System.Text.Encoding.UTF8, "application/json"),
                     };

@@ -105,7 +105,7 @@ public sealed class JobHoldTests : IAsyncLifetime
         Assert.Equal((150, 15_000_000L, 15L), (job.Units, job.ChargeMicros, job.ChargedMinor));
         Assert.Equal(statement.ChargedMinor, statement.Jobs.Sum(j => j.ChargedMinor));
         using var csvBody = new MemoryStream();
-        await CsvExports.WriteStatementAsync(csvBody, statement);
+        await StatementCsv.WriteAsync(csvBody, statement);
         csvBody.Position = 0;
         using var csv = CsvReader.Create(csvBody, new CsvReaderOptions { NullValues = [""] });
         var lines = csv.GetRecords<StatementCsvLine>().ToList();

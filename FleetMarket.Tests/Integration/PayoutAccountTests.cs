@@ -2,7 +2,8 @@ using System.Net;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
-using FleetMarket.Web.Billing;
+using FleetMarket.Web.Features.Payments;
+using FleetMarket.Web.Features.Payouts;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -58,7 +59,7 @@ public sealed class PayoutAccountTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         var account = await _app.QueryAsync(db => db.PayoutAccounts.AsNoTracking().SingleAsync(a => a.OwnerId == owner.Id));
         Assert.Equal(PayoutAccountState.Ready, account.State);
-        Assert.Equal(1, await _app.QueryAsync(db => db.ProcessedStripeEvents.CountAsync(e => e.Id == "evt_ready_1")));
+        Assert.Equal(1, await _app.QueryAsync(db => db.Set<ProcessedStripeEvent>().CountAsync(e => e.Id == "evt_ready_1")));
     }
 
     [Theory]
@@ -85,7 +86,7 @@ public sealed class PayoutAccountTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var account = await _app.QueryAsync(db => db.PayoutAccounts.AsNoTracking().SingleAsync(a => a.OwnerId == owner.Id));
         Assert.Equal(PayoutAccountState.OnboardingIncomplete, account.State);
-        Assert.False(await _app.QueryAsync(db => db.ProcessedStripeEvents.AnyAsync(e => e.Id == "evt_forged")));
+        Assert.False(await _app.QueryAsync(db => db.Set<ProcessedStripeEvent>().AnyAsync(e => e.Id == "evt_forged")));
     }
 
     [Fact]

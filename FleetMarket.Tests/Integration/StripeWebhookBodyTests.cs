@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Balance;
+using FleetMarket.Web.Features.Payments;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -44,7 +45,7 @@ public sealed class StripeWebhookBodyTests(StripeWebhookBodyTests.Webhooks webho
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("not a Stripe event", (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
-        Assert.Equal(0, await _app.QueryAsync(db => db.ProcessedStripeEvents.CountAsync()));
+        Assert.Equal(0, await _app.QueryAsync(db => db.Set<ProcessedStripeEvent>().CountAsync()));
     }
 
     [Fact]

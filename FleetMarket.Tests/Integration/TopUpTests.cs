@@ -2,8 +2,8 @@ using System.Net;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Tests.Builders;
-using FleetMarket.Web.Billing;
 using FleetMarket.Web.Features.Balance;
+using FleetMarket.Web.Features.Payments;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace FleetMarket.Tests.Integration;

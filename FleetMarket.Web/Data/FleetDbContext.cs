@@ -8,8 +8,6 @@ using FleetMarket.Domain.Payouts;
 using FleetMarket.Domain.Pricing;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Settlement;
-using FleetMarket.Web.Billing;
-using FleetMarket.Web.Features.Ledger;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -34,13 +32,11 @@ public abstract class FleetDbContext(DbContextOptions options)
     public DbSet<CarLease> CarLeases => Set<CarLease>();
     public DbSet<Reservation> Reservations => Set<Reservation>();
     public DbSet<ReservedSlot> ReservedSlots => Set<ReservedSlot>();
-    public DbSet<BalanceGuard> BalanceGuards => Set<BalanceGuard>();
     public DbSet<SettlementRun> SettlementRuns => Set<SettlementRun>();
     public DbSet<ReconciliationDifference> ReconciliationDifferences => Set<ReconciliationDifference>();
     public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<PayoutAccount> PayoutAccounts => Set<PayoutAccount>();
-    public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)

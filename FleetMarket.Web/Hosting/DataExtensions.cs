@@ -1,5 +1,4 @@
 using FleetMarket.Web.Data;
-using FleetMarket.Web.Features.Settlement;
 using FleetMarket.Web.Features.WorkerProtocol;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +29,6 @@ public static class DataExtensions
                 options.UseSqlServer(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.SqlServerConnectionString)
                     .AddInterceptors(services.GetRequiredService<QueuedWorkInterceptor>()));
             builder.Services.AddSingleton<IWriteGate, OpenWriteGate>();
-            builder.Services.AddScoped<IUsageSettlement, SqlServerUsageSettlement>();
         }
         else
         {
@@ -42,7 +40,6 @@ public static class DataExtensions
                 // transactional; the warning alarmed new users and told them nothing they could act on.
                 .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
             builder.Services.AddSingleton<IWriteGate, SqliteWriteGate>();
-            builder.Services.AddScoped<IUsageSettlement, SqliteUsageSettlement>();
         }
 
         // Registered before anything else that starts with the host (data protection's key ring, Hangfire),

@@ -1,9 +1,5 @@
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Web.Data;
-using FleetMarket.Web.Features.Finance;
-using FleetMarket.Web.Features.Payouts;
-using FleetMarket.Web.Features.Settlement;
-using FleetMarket.Web.Features.WorkerProtocol;
 using Hangfire;
 using Hangfire.Storage.SQLite;
 using Microsoft.Extensions.Options;
@@ -44,11 +40,6 @@ public static class HangfireExtensions
             options.SchedulePollingInterval = services.GetRequiredService<IOptions<BackgroundJobOptions>>().Value.SchedulePollingInterval;
         });
 
-        builder.Services.AddScoped<SettlementTask>();
-        builder.Services.AddScoped<PayoutRunTask>();
-        builder.Services.AddScoped<LeaseSweepTask>();
-        builder.Services.AddScoped<PayoutExecutor>();
-        builder.Services.AddScoped<ReconcileStripeTask>();
         builder.Services.AddHostedService<RecurringJobRegistration>();
         return builder;
     }

@@ -65,10 +65,8 @@ public static class IdentityExtensions
                 .AddAuthenticationSchemes(DeviceAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser());
 
-        services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<RoleSeeder>();
         services.AddScoped<DemoSeeder>();
-        services.AddScoped<AccountService>();
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using FleetMarket.Web.Csv;
 using FleetMarket.Web.Features.Accounts;
 using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Marketplace;
@@ -28,7 +29,7 @@ public static class BalanceApi
         CancellationToken cancellationToken)
     {
         var history = await balances.HistoryAsync(user.UserId(), BalanceService.ExportedMovements, cancellationToken);
-        return TypedResults.Stream(body => CsvExports.WriteAsync(body, history.Select(BalanceHistoryCsvRow.From).ToAsyncEnumerable(), cancellationToken),
+        return TypedResults.Stream(body => CsvFiles.WriteAsync(body, history.Select(BalanceHistoryCsvRow.From).ToAsyncEnumerable(), cancellationToken),
             "text/csv", "fleetmarket-balance-history.csv");
     }
 }

@@ -1,4 +1,5 @@
 using CsvHelper;
+using FleetMarket.Web.Csv;
 using FleetMarket.Web.Features.Finance;
 
 namespace FleetMarket.Web.Features.Balance;
@@ -10,7 +11,7 @@ namespace FleetMarket.Web.Features.Balance;
 /// </summary>
 [CsvRecord]
 public sealed partial record BalanceHistoryCsvRow(
-    [property: CsvFormat(CsvExports.TimeFormat)] DateTimeOffset At,
+    [property: CsvFormat(CsvFiles.TimeFormat)] DateTimeOffset At,
     string What,
     long AvailableMinor,
     decimal Available,
@@ -22,6 +23,6 @@ public sealed partial record BalanceHistoryCsvRow(
     long? ExactMicros)
 {
     public static BalanceHistoryCsvRow From(BalanceMovement movement) => new(movement.At.ToUniversalTime(), movement.Cause,
-        movement.AvailableMinor, CsvExports.Amount(movement.AvailableMinor), movement.HeldMinor, CsvExports.Amount(movement.HeldMinor),
+        movement.AvailableMinor, CsvFiles.Amount(movement.AvailableMinor), movement.HeldMinor, CsvFiles.Amount(movement.HeldMinor),
         movement.Currency, movement.Usage?.JobId, movement.Usage?.Units, movement.Usage?.ChargeMicros);
 }

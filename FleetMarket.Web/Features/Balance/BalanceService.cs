@@ -1,10 +1,10 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Settlement;
-using FleetMarket.Web.Billing;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Payments;
 using FleetMarket.Web.Marketplace;
 using Microsoft.Extensions.Options;
 

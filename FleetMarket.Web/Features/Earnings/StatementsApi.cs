@@ -33,7 +33,7 @@ public static class StatementsApi
         }
 
         var statement = await statements.StatementAsync(user.FindFirstValue(ClaimTypes.NameIdentifier)!, first, cancellationToken);
-        return TypedResults.Stream(body => CsvExports.WriteStatementAsync(body, statement, cancellationToken), "text/csv",
+        return TypedResults.Stream(body => StatementCsv.WriteAsync(body, statement, cancellationToken), "text/csv",
             $"fleetmarket-statement-{first:yyyy-MM}.csv");
     }
 }

@@ -1,6 +1,6 @@
 using FleetMarket.Domain.Settlement;
-using FleetMarket.Web.Billing;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Payments;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,7 +1,7 @@
 using FleetMarket.Domain;
-using FleetMarket.Web.Billing;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Audit;
+using FleetMarket.Web.Features.Payments;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 

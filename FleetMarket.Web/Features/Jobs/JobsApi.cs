@@ -6,7 +6,6 @@ using FleetMarket.Domain.Validation;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Protocol.Validation;
 using FleetMarket.Web.Features.Accounts;
-using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -31,7 +30,6 @@ public static class JobsApi
         jobs.MapGet("/{jobId:guid}", GetAsync);
         jobs.MapGet("/{jobId:guid}/outputs", OutputsAsync);
         jobs.MapPost("/{jobId:guid}/cancel", CancelAsync).DisableAntiforgery();
-        jobs.MapPost("/{jobId:guid}/accept-unchecked", AcceptUncheckedAsync).DisableAntiforgery();
         return app;
     }
 
@@ -79,14 +77,6 @@ public static class JobsApi
     {
         var output = await jobs.OpenOutputAsync(user.UserId(), jobId, cancellationToken);
         return TypedResults.File(output.Content, "application/octet-stream", output.FileName);
-    }
-
-    /// <summary>Results waiting for a check are accepted as they are, and the rest of the job runs unchecked.</summary>
-    public static async Task<Ok<JobProgress>> AcceptUncheckedAsync(Guid jobId, ClaimsPrincipal user, CheckWaiver waiver, JobService jobs,
-        CancellationToken cancellationToken)
-    {
-        await waiver.WaiveAsync(user.UserId(), jobId, cancellationToken);
-        return TypedResults.Ok(await jobs.GetAsync(user.UserId(), jobId, cancellationToken));
     }
 
     public static async Task<Ok<JobProgress>> CancelAsync(Guid jobId, ClaimsPrincipal user, JobService jobs,

@@ -60,7 +60,7 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
         CancellationToken cancellationToken = default)
     {
         var account = LedgerAccounts.BuyerBalance(buyerId);
-        var guard = await db.BalanceGuards.SingleOrDefaultAsync(g => g.Account == account, cancellationToken);
+        var guard = await db.Set<BalanceGuard>().SingleOrDefaultAsync(g => g.Account == account, cancellationToken);
         var balance = await ledger.BalanceAsync(account, currency, cancellationToken);
         if (balance < amountMinor)
         {
@@ -70,7 +70,7 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
         if (guard is null)
         {
             // Another first hold creating the row at the same moment makes this save fail on the key.
-            db.BalanceGuards.Add(new BalanceGuard(account));
+            db.Set<BalanceGuard>().Add(new BalanceGuard(account));
         }
         else
         {
@@ -86,7 +86,7 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
     {
         for (var attempt = 0; ; attempt++)
         {
-            if (await db.BalanceGuards.Where(g => g.Account == account)
+            if (await db.Set<BalanceGuard>().Where(g => g.Account == account)
                     .ExecuteUpdateAsync(set => set.SetProperty(g => g.Version, g => g.Version + 1), cancellationToken) > 0)
             {
                 return;

@@ -1,9 +1,9 @@
 using System.Net;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Domain.Settlement;
-using FleetMarket.Web.Billing;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Payments;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using StripeException = Stripe.StripeException;

@@ -8,13 +8,6 @@ public static class WorkerDownloadsApi
 {
     public static string PathFor(string runtimeId) => $"/downloads/worker/{runtimeId}";
 
-    public static IServiceCollection AddWorkerDownloads(this IServiceCollection services)
-    {
-        services.AddOptions<WorkerDownloadsOptions>().BindConfiguration(WorkerDownloadsOptions.Section);
-        services.AddSingleton<WorkerBuilds>();
-        return services;
-    }
-
     public static IEndpointRouteBuilder MapWorkerDownloads(this IEndpointRouteBuilder app)
     {
         app.MapGet("/downloads/worker/{runtimeId}", Download).RequireAuthorization(Roles.Owner).ExcludeFromDescription();

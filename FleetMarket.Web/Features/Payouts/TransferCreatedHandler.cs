@@ -2,10 +2,11 @@ using FleetMarket.Domain.Payouts;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Payouts;
 
 /// <summary>
 /// <c>transfer.created</c>: Stripe confirms a payout's transfer. If execute-payout died after Stripe made the

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Stripe;
 
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Payments;
 
 /// <summary>
 /// Stripe's webhook: the signature is checked first, then each event is handled once, by the handler for
@@ -58,7 +58,7 @@ public static class StripeWebhookApi
             return NotAnEvent();
         }
 
-        if (await db.ProcessedStripeEvents.AnyAsync(e => e.Id == stripeEvent.Id, cancellationToken))
+        if (await db.Set<ProcessedStripeEvent>().AnyAsync(e => e.Id == stripeEvent.Id, cancellationToken))
         {
             return TypedResults.Ok();
         }
@@ -68,7 +68,7 @@ public static class StripeWebhookApi
             await handler.HandleAsync(stripeEvent, cancellationToken);
         }
 
-        db.ProcessedStripeEvents.Add(new ProcessedStripeEvent { Id = stripeEvent.Id, Type = stripeEvent.Type, ProcessedAt = time.GetUtcNow() });
+        db.Set<ProcessedStripeEvent>().Add(new ProcessedStripeEvent { Id = stripeEvent.Id, Type = stripeEvent.Type, ProcessedAt = time.GetUtcNow() });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
@@ -76,7 +76,7 @@ public static class StripeWebhookApi
         catch (DbUpdateException)
         {
             // The same event, delivered twice at once, may have been handled by the other request.
-            if (!await db.ProcessedStripeEvents.AsNoTracking().AnyAsync(e => e.Id == stripeEvent.Id, cancellationToken))
+            if (!await db.Set<ProcessedStripeEvent>().AsNoTracking().AnyAsync(e => e.Id == stripeEvent.Id, cancellationToken))
             {
                 throw;
             }

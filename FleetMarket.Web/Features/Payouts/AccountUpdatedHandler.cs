@@ -1,8 +1,9 @@
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 using Stripe;
 
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Payouts;
 
 /// <summary><c>account.updated</c>: keeps an owner's payout account status in step with Stripe.</summary>
 public sealed class AccountUpdatedHandler(FleetDbContext db) : IStripeEventHandler

@@ -1,6 +1,6 @@
 using Stripe;
 
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Payments;
 
 /// <summary>Handles one type of Stripe event; changes are saved with the event's processed record, together.</summary>
 public interface IStripeEventHandler

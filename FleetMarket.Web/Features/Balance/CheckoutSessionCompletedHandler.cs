@@ -1,11 +1,12 @@
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
+using FleetMarket.Web.Features.Payments;
 using Hangfire;
 using Stripe;
 using Stripe.Checkout;
 
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Balance;
 
 /// <summary>
 /// <c>checkout.session.completed</c>: credits a paid top-up to the buyer's balance. The ledger key is the

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Stripe;
 
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Payments;
 
 public sealed record ConnectedAccountStatus(string AccountId, bool DetailsSubmitted, bool PayoutsEnabled);
 

@@ -1,7 +1,8 @@
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Payouts;
 
 /// <summary>
 /// Stripe's payouts from an owner's connected account to their bank: recorded on the owner's payout account,

@@ -1,9 +1,10 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Payouts;
 
 /// <summary>An owner's Stripe Connect Express onboarding: create the account, send them to Stripe, read the outcome.</summary>
 public sealed class PayoutAccountService(FleetDbContext db, StripeGateway stripe, TimeProvider time)

@@ -1,4 +1,4 @@
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Payments;
 
 /// <summary>A Stripe event already handled: Stripe delivers at least once, so a replay must change nothing.</summary>
 public sealed class ProcessedStripeEvent

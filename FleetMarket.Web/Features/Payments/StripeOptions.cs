@@ -1,4 +1,4 @@
-namespace FleetMarket.Web.Billing;
+namespace FleetMarket.Web.Features.Payments;
 
 /// <summary>Stripe's keys, from configuration (user secrets or environment variables), never from the repository.</summary>
 public sealed class StripeOptions

@@ -152,10 +152,14 @@ public sealed class WorkerProgramTests : IAsyncLifetime
         Assert.Equal(1, await WorkerProgram.Main(["run", "--once"]));
     }
 
-    [Fact]
-    public async Task Main_BadUsage_ExitsTwo()
+    [Theory]
+    [InlineData]
+    [InlineData("pair", "--server")]
+    [InlineData("serve")]
+    [InlineData("run", "--forever")]
+    public async Task Main_BadUsage_ExitsTwo(params string[] args)
     {
-        Assert.Equal(2, await WorkerProgram.Main(["pair", "--server"]));
+        Assert.Equal(2, await WorkerProgram.Main(args));
     }
 
     [Fact]

@@ -14,11 +14,16 @@ public static class WorkerProgram
         IWorkerCommand command;
         try
         {
-            command = CommandLine.Parse(args);
+            command = WorkerCommandLine.Parse(args);
         }
         catch (UsageException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}{Environment.NewLine}Run 'FleetMarket.Worker --help' for usage.");
+            foreach (var error in e.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error}");
+            }
+
+            await Console.Error.WriteLineAsync("Run 'FleetMarket.Worker --help' for usage.");
             return ExitCodes.Usage;
         }
 

@@ -10,7 +10,7 @@ namespace FleetMarket.Protocol.Tensors;
 /// </summary>
 internal sealed class PythonLiteralReader(string text)
 {
-    private int position;
+    private int _position;
 
     public Dictionary<string, object> ReadHeaderDict()
     {
@@ -34,7 +34,7 @@ internal sealed class PythonLiteralReader(string text)
         }
 
         SkipWhitespace();
-        if (position != text.Length)
+        if (_position != text.Length)
         {
             throw Error("unexpected text after the dict");
         }
@@ -45,12 +45,12 @@ internal sealed class PythonLiteralReader(string text)
     private object ReadValue()
     {
         SkipWhitespace();
-        if (position >= text.Length)
+        if (_position >= text.Length)
         {
             throw Error("unexpected end of header");
         }
 
-        var c = text[position];
+        var c = text[_position];
         return c switch
         {
             '\'' or '"' => ReadString(),
@@ -64,16 +64,16 @@ internal sealed class PythonLiteralReader(string text)
 
     private string ReadString()
     {
-        var quote = text[position++];
+        var quote = text[_position++];
         var value = new StringBuilder();
-        while (position < text.Length && text[position] != quote)
+        while (_position < text.Length && text[_position] != quote)
         {
-            if (text[position] == '\\')
+            if (text[_position] == '\\')
             {
                 throw Error("escapes in strings are not supported");
             }
 
-            value.Append(text[position++]);
+            value.Append(text[_position++]);
         }
 
         Expect(quote);
@@ -116,26 +116,26 @@ internal sealed class PythonLiteralReader(string text)
 
     private long ReadInteger()
     {
-        var start = position;
-        if (text[position] == '-')
+        var start = _position;
+        if (text[_position] == '-')
         {
-            position++;
+            _position++;
         }
 
-        while (position < text.Length && char.IsAsciiDigit(text[position]))
+        while (_position < text.Length && char.IsAsciiDigit(text[_position]))
         {
-            position++;
+            _position++;
         }
 
-        if (!long.TryParse(text.AsSpan(start, position - start), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        if (!long.TryParse(text.AsSpan(start, _position - start), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
         {
-            throw Error($"'{text[start..position]}' is not an integer");
+            throw Error($"'{text[start.._position]}' is not an integer");
         }
 
         // Python 2 wrote long integers with an L suffix, and numpy still reads such files.
-        if (position < text.Length && text[position] is 'L' or 'l')
+        if (_position < text.Length && text[_position] is 'L' or 'l')
         {
-            position++;
+            _position++;
         }
 
         return value;
@@ -143,13 +143,13 @@ internal sealed class PythonLiteralReader(string text)
 
     private object ReadName()
     {
-        var start = position;
-        while (position < text.Length && char.IsAsciiLetterOrDigit(text[position]))
+        var start = _position;
+        while (_position < text.Length && char.IsAsciiLetterOrDigit(text[_position]))
         {
-            position++;
+            _position++;
         }
 
-        return text[start..position] switch
+        return text[start.._position] switch
         {
             "True" => true,
             "False" => false,
@@ -161,16 +161,16 @@ internal sealed class PythonLiteralReader(string text)
     {
         if (!TryConsume(c))
         {
-            throw Error(position < text.Length ? $"expected '{c}' but found '{text[position]}'" : $"expected '{c}' but the header ended");
+            throw Error(_position < text.Length ? $"expected '{c}' but found '{text[_position]}'" : $"expected '{c}' but the header ended");
         }
     }
 
     private bool TryConsume(char c)
     {
         SkipWhitespace();
-        if (position < text.Length && text[position] == c)
+        if (_position < text.Length && text[_position] == c)
         {
-            position++;
+            _position++;
             return true;
         }
 
@@ -179,14 +179,14 @@ internal sealed class PythonLiteralReader(string text)
 
     private void SkipWhitespace()
     {
-        while (position < text.Length && char.IsWhiteSpace(text[position]))
+        while (_position < text.Length && char.IsWhiteSpace(text[_position]))
         {
-            position++;
+            _position++;
         }
     }
 
     private NpyFormatException Error(string problem) =>
-        new($"Malformed .npy header: {problem} at character {position} of \"{Truncate(text)}\".");
+        new($"Malformed .npy header: {problem} at character {_position} of \"{Truncate(text)}\".");
 
     private static string Truncate(string s) => s.Length <= 200 ? s.TrimEnd() : s[..200] + "…";
 }

@@ -12,14 +12,14 @@ namespace FleetMarket.Tests.Integration;
 public sealed class ClaimedScoreTests : IAsyncLifetime
 {
     /// <summary>One marketplace a test: every device that ran the sample model calibrates the others.</summary>
-    private readonly FleetApp app = new();
+    private readonly FleetApp _app = new();
     private readonly MarketplaceBuilder _market;
 
-    public ClaimedScoreTests() => _market = new MarketplaceBuilder(app);
+    public ClaimedScoreTests() => _market = new MarketplaceBuilder(_app);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task DeviceClaimingAHighScore_ButSlowerThanAPeerOnTheSameModel_IsFlagged_AndRankedByItsMeasuredScore()
@@ -33,7 +33,7 @@ public sealed class ClaimedScoreTests : IAsyncLifetime
         await WorkAsync(modest, units: 2, computeMilliseconds: 6_000);
         await WorkAsync(boaster, units: 2, computeMilliseconds: 12_000);
 
-        var view = await app.InScopeAsync(s => s.GetRequiredService<CapacityService>().BrowseAsync(new CapacityRequirements(Region: region)));
+        var view = await _app.InScopeAsync(s => s.GetRequiredService<CapacityService>().BrowseAsync(new CapacityRequirements(Region: region)));
         Assert.Equal([modest.DeviceId, boaster.DeviceId], view.Devices.Select(d => d.DeviceId));
         var flagged = view.Devices[1];
         Assert.True(flagged.ScoreDisputed);
@@ -41,7 +41,7 @@ public sealed class ClaimedScoreTests : IAsyncLifetime
         Assert.Equal(1_000, flagged.BenchmarkScore!.Value, tolerance: 1);
         Assert.False(view.Devices[0].ScoreDisputed);
 
-        var owners = await app.InScopeAsync(s => s.GetRequiredService<DeviceListing>().PageAsync(boaster.Owner.Id, 0, 10));
+        var owners = await _app.InScopeAsync(s => s.GetRequiredService<DeviceListing>().PageAsync(boaster.Owner.Id, 0, 10));
         Assert.True(Assert.Single(owners.Rows).Score.Disputed);
     }
 
@@ -54,7 +54,7 @@ public sealed class ClaimedScoreTests : IAsyncLifetime
 
         await WorkAsync(honest, units: 2, computeMilliseconds: 60_000);
 
-        var view = await app.InScopeAsync(s => s.GetRequiredService<CapacityService>().BrowseAsync(new CapacityRequirements(Region: region)));
+        var view = await _app.InScopeAsync(s => s.GetRequiredService<CapacityService>().BrowseAsync(new CapacityRequirements(Region: region)));
         var device = Assert.Single(view.Devices);
         Assert.False(device.ScoreDisputed);
         Assert.Equal(5_000_000, device.BenchmarkScore);

@@ -11,14 +11,14 @@ namespace FleetMarket.Tests.Integration;
 [Collection(AppCollection.Name)]
 public sealed class DispatchTests : IAsyncLifetime
 {
-    private readonly FleetApp app = new();
+    private readonly FleetApp _app = new();
     private readonly MarketplaceBuilder _market;
 
-    public DispatchTests() => _market = new MarketplaceBuilder(app);
+    public DispatchTests() => _market = new MarketplaceBuilder(_app);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Lease_ManyDevicesRaceForOneUnit_ExactlyOneWins()
@@ -35,7 +35,7 @@ public sealed class DispatchTests : IAsyncLifetime
 
         var won = leases.Where(l => l?.JobId == jobId).ToList();
         Assert.Single(won);
-        var unit = await app.QueryAsync(db => db.WorkUnits.AsNoTracking().SingleAsync(u => u.JobId == jobId));
+        var unit = await _app.QueryAsync(db => db.WorkUnits.AsNoTracking().SingleAsync(u => u.JobId == jobId));
         Assert.Equal(won[0]!.LeaseId, unit.LeaseId);
         Assert.Equal(1, unit.Attempts);
     }
@@ -55,7 +55,7 @@ public sealed class DispatchTests : IAsyncLifetime
 
         Assert.True((await first.Content.ReadFromJsonAsync<CompletionResponse>())!.Accepted);
         Assert.True((await second.Content.ReadFromJsonAsync<CompletionResponse>())!.Accepted);
-        var usage = await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.WorkUnitId == lease.WorkUnitId));
+        var usage = await _app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.WorkUnitId == lease.WorkUnitId));
         Assert.Equal(1, usage);
     }
 
@@ -74,9 +74,9 @@ public sealed class DispatchTests : IAsyncLifetime
         var response = await MarketplaceBuilder.UploadAsync(device, lease.LeaseId, wrong);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var unit = await app.QueryAsync(db => db.WorkUnits.AsNoTracking().SingleAsync(u => u.Id == lease.WorkUnitId));
+        var unit = await _app.QueryAsync(db => db.WorkUnits.AsNoTracking().SingleAsync(u => u.Id == lease.WorkUnitId));
         Assert.Equal(WorkUnitStatus.Leased, unit.Status);
-        Assert.Equal(0, await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.WorkUnitId == lease.WorkUnitId)));
+        Assert.Equal(0, await _app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.WorkUnitId == lease.WorkUnitId)));
     }
 
     [Fact]
@@ -107,13 +107,13 @@ public sealed class DispatchTests : IAsyncLifetime
             (await device.PostAsync(WorkerRoutes.Release(lease.LeaseId), null)).EnsureSuccessStatusCode();
         }
 
-        await app.RunRecurringJobAsync(FleetMarket.Web.Features.WorkerProtocol.LeaseSweepTask.Id);
+        await _app.RunRecurringJobAsync(FleetMarket.Web.Features.WorkerProtocol.LeaseSweepTask.Id);
 
         Assert.Null(await MarketplaceBuilder.LeaseAsync(device));
-        var unit = await app.QueryAsync(db => db.WorkUnits.AsNoTracking().SingleAsync(u => u.JobId == jobId));
+        var unit = await _app.QueryAsync(db => db.WorkUnits.AsNoTracking().SingleAsync(u => u.JobId == jobId));
         Assert.Equal(WorkUnitStatus.Failed, unit.Status);
         Assert.Contains("after 3 attempts", unit.FailureReason);
-        var job = await app.QueryAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
+        var job = await _app.QueryAsync(db => db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId));
         Assert.Equal(JobStatus.Failed, job.Status);
         Assert.Contains("1 of 1 units failed", job.FailureReason);
     }

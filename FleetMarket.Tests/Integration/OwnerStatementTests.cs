@@ -17,19 +17,19 @@ namespace FleetMarket.Tests.Integration;
 [Collection(AppCollection.Name)]
 public sealed class OwnerStatementTests : IAsyncLifetime
 {
-    private readonly FleetApp app = new();
+    private readonly FleetApp _app = new();
     private readonly PayoutBuilder _payouts;
     private readonly MarketplaceBuilder _market;
 
     public OwnerStatementTests()
     {
-        _payouts = new PayoutBuilder(app);
-        _market = new MarketplaceBuilder(app);
+        _payouts = new PayoutBuilder(_app);
+        _market = new MarketplaceBuilder(_app);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Statement_MonthWithUsageAndAPaidPayout_AddsUp_AndOnlyItsOwnerGetsIt()
@@ -38,17 +38,17 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         var device = await _payouts.OwnerWithAcceptedWorkAsync(buyer);
         var owner = device.Owner;
         await _payouts.LeaseAsync(owner, monthlyPaymentMinor: 50);
-        await app.RunRecurringJobAsync(SettlementTask.Id);
-        await app.RunRecurringJobAsync(PayoutRunTask.Id);
-        var payout = await app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == owner.Id));
-        var finance = await TestUsers.CreateAsync(app, Roles.Finance);
-        await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(new Actor(finance.Id, finance.Email), payout.Id));
-        await Eventually.TrueAsync(() => app.QueryAsync(db => db.Payouts.AnyAsync(p => p.Id == payout.Id && p.Status == PayoutStatus.Paid)),
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
+        await _app.RunRecurringJobAsync(PayoutRunTask.Id);
+        var payout = await _app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == owner.Id));
+        var finance = await TestUsers.CreateAsync(_app, Roles.Finance);
+        await _app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(new Actor(finance.Id, finance.Email), payout.Id));
+        await Eventually.TrueAsync(() => _app.QueryAsync(db => db.Payouts.AnyAsync(p => p.Id == payout.Id && p.Status == PayoutStatus.Paid)),
             TimeSpan.FromSeconds(30), "the approved payout to be paid");
-        var usage = await app.QueryAsync(db => db.UsageRecords.AsNoTracking().Where(u => u.OwnerId == owner.Id).ToListAsync());
+        var usage = await _app.QueryAsync(db => db.UsageRecords.AsNoTracking().Where(u => u.OwnerId == owner.Id).ToListAsync());
         var month = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1);
 
-        var statement = await app.InScopeAsync(s => s.GetRequiredService<OwnerStatements>().StatementAsync(owner.Id, month));
+        var statement = await _app.InScopeAsync(s => s.GetRequiredService<OwnerStatements>().StatementAsync(owner.Id, month));
 
         var charged = usage.Sum(u => u.ChargeMinor);
         var fees = usage.Sum(u => u.FeeMinor);
@@ -66,7 +66,7 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         Assert.Equal(50, statement.LeasePaymentMinor);
         Assert.Equal((int)Math.Min(99_900, (charged - fees) * 10_000 / 50), statement.LeaseCoveredBasisPoints);
 
-        using var ownerClient = await TestUsers.SignedInClientAsync(app, owner);
+        using var ownerClient = await TestUsers.SignedInClientAsync(_app, owner);
         var lines = await ReadAsync(await ownerClient.GetAsync(StatementsApi.PathFor(month)));
         Assert.All(lines, l => Assert.Equal($"{month:yyyy-MM}", l.Month));
         Assert.Equal(charged, Line(lines, "Charged to buyers").AmountMinor);
@@ -81,8 +81,8 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         Assert.All(lines.Where(l => l.AmountMinor is not null), l => Assert.Equal(l.AmountMinor, l.Amount * 100));
 
         // Another owner asking for the same month gets their own, empty statement: the address names no owner.
-        var other = await TestUsers.CreateAsync(app, Roles.Owner);
-        using var otherClient = await TestUsers.SignedInClientAsync(app, other);
+        var other = await TestUsers.CreateAsync(_app, Roles.Owner);
+        using var otherClient = await TestUsers.SignedInClientAsync(_app, other);
         var theirs = await ReadAsync(await otherClient.GetAsync(StatementsApi.PathFor(month)));
         Assert.Equal(0, Line(theirs, "Charged to buyers").AmountMinor);
         Assert.Equal(0, Line(theirs, "Paid out to you").AmountMinor);
@@ -96,7 +96,7 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         var device = await _payouts.OwnerWithAcceptedWorkAsync(buyer, rows: 2);
         var lastMonth = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(-1);
 
-        var statement = await app.InScopeAsync(s => s.GetRequiredService<OwnerStatements>().StatementAsync(device.Owner.Id, lastMonth));
+        var statement = await _app.InScopeAsync(s => s.GetRequiredService<OwnerStatements>().StatementAsync(device.Owner.Id, lastMonth));
 
         Assert.Equal((0, 0L, 0L, 0L), (statement.UsageRecords, statement.ChargedMinor, statement.NetEarnedMinor, statement.PaidOutMinor));
         Assert.Null(statement.LeaseCoveredBasisPoints);

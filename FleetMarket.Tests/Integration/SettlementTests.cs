@@ -15,30 +15,30 @@ namespace FleetMarket.Tests.Integration;
 [Collection(AppCollection.Name)]
 public sealed class SettlementTests : IAsyncLifetime
 {
-    private readonly FleetApp app = new();
+    private readonly FleetApp _app = new();
     private readonly MarketplaceBuilder _market;
 
-    public SettlementTests() => _market = new MarketplaceBuilder(app);
+    public SettlementTests() => _market = new MarketplaceBuilder(_app);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task Settlement_RunTwice_PostsOnceAndTheLedgerBalances()
     {
         var (device, buyer, jobId) = await CompletedJobAsync();
 
-        await app.RunRecurringJobAsync(SettlementTask.Id);
-        var postingsAfterFirst = await app.QueryAsync(db => db.Postings.CountAsync());
-        await app.RunRecurringJobAsync(SettlementTask.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
+        var postingsAfterFirst = await _app.QueryAsync(db => db.Postings.CountAsync());
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
 
-        Assert.Equal(postingsAfterFirst, await app.QueryAsync(db => db.Postings.CountAsync()));
-        Assert.Equal(0, await app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
-        Assert.Equal(0, await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.SettledAt == null)));
+        Assert.Equal(postingsAfterFirst, await _app.QueryAsync(db => db.Postings.CountAsync()));
+        Assert.Equal(0, await _app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
+        Assert.Equal(0, await _app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.SettledAt == null)));
 
-        var charges = await app.QueryAsync(db => db.UsageRecords.Where(u => u.JobId == jobId).SumAsync(u => u.ChargeMinor));
-        var ownerShare = await app.QueryAsync(db => db.UsageRecords.Where(u => u.JobId == jobId).SumAsync(u => u.ChargeMinor - u.FeeMinor));
+        var charges = await _app.QueryAsync(db => db.UsageRecords.Where(u => u.JobId == jobId).SumAsync(u => u.ChargeMinor));
+        var ownerShare = await _app.QueryAsync(db => db.UsageRecords.Where(u => u.JobId == jobId).SumAsync(u => u.ChargeMinor - u.FeeMinor));
         Assert.Equal(ownerShare, await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id)));
         Assert.Equal(0, await Balance(LedgerAccounts.BuyerEscrow(buyer.Id)));
         Assert.Equal(100_00 - charges, await Balance(LedgerAccounts.BuyerBalance(buyer.Id)));
@@ -48,25 +48,25 @@ public sealed class SettlementTests : IAsyncLifetime
     public async Task PayoutRun_RunTwice_OnePayoutForTheOwnersEarnings_ApprovalPaysItOut()
     {
         var (device, _, _) = await CompletedJobAsync();
-        await app.RunRecurringJobAsync(SettlementTask.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
         var earnings = await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id));
 
-        await app.RunRecurringJobAsync(PayoutRunTask.Id);
-        await app.RunRecurringJobAsync(PayoutRunTask.Id);
+        await _app.RunRecurringJobAsync(PayoutRunTask.Id);
+        await _app.RunRecurringJobAsync(PayoutRunTask.Id);
 
-        var payout = await app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == device.Owner.Id));
+        var payout = await _app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == device.Owner.Id));
         Assert.Equal(earnings, payout.AmountMinor);
         Assert.Equal(PayoutStatus.PendingReview, payout.Status);
 
-        var finance = await TestUsers.CreateAsync(app, Roles.Finance);
-        await app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(new Actor(finance.Id, finance.Email), payout.Id));
+        var finance = await TestUsers.CreateAsync(_app, Roles.Finance);
+        await _app.InScopeAsync(s => s.GetRequiredService<PayoutService>().ApproveAsync(new Actor(finance.Id, finance.Email), payout.Id));
 
         await Eventually.TrueAsync(async () => await Balance(LedgerAccounts.OwnerPayable(device.Owner.Id)) == 0, TimeSpan.FromSeconds(30),
             "the approved payout to be transferred");
         Assert.Equal(0, await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id)));
         Assert.Equal(earnings, await Balance(LedgerAccounts.ExternalPayouts));
-        Assert.Equal(1, await app.QueryAsync(db => db.AuditLog.CountAsync(e => e.Action == "payout.approve" && e.ActorId == finance.Id)));
-        Assert.Equal(0, await app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
+        Assert.Equal(1, await _app.QueryAsync(db => db.AuditLog.CountAsync(e => e.Action == "payout.approve" && e.ActorId == finance.Id)));
+        Assert.Equal(0, await _app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class SettlementTests : IAsyncLifetime
         var lease = (await MarketplaceBuilder.LeaseAsync(client))!;
         await MarketplaceBuilder.UploadAsync(client, lease.LeaseId, "garbage"u8.ToArray());
 
-        await app.RunRecurringJobAsync(SettlementTask.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
 
         Assert.Equal(0, await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id)));
     }
@@ -93,11 +93,11 @@ public sealed class SettlementTests : IAsyncLifetime
         await MarketplaceBuilder.CompleteAllOfferedAsync(client);
 
         await Eventually.TrueAsync(
-            () => app.QueryAsync(db => db.Jobs.AnyAsync(j => j.Id == jobId && j.Status == JobStatus.Completed)),
+            () => _app.QueryAsync(db => db.Jobs.AnyAsync(j => j.Id == jobId && j.Status == JobStatus.Completed)),
             TimeSpan.FromSeconds(30), "the job's outputs to be assembled");
         return (device, buyer, jobId);
     }
 
     private Task<long> Balance(string account) =>
-        app.QueryAsync(db => db.Postings.Where(p => p.Account == account).SumAsync(p => p.AmountMinor));
+        _app.QueryAsync(db => db.Postings.Where(p => p.Account == account).SumAsync(p => p.AmountMinor));
 }

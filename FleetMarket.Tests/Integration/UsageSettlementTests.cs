@@ -20,19 +20,19 @@ namespace FleetMarket.Tests.Integration;
 public sealed class UsageSettlementTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 30, 15, TimeSpan.Zero);
-    private readonly FleetApp app = new();
+    private readonly FleetApp _app = new();
     private readonly MarketplaceBuilder _market;
 
-    public UsageSettlementTests() => _market = new MarketplaceBuilder(app);
+    public UsageSettlementTests() => _market = new MarketplaceBuilder(_app);
 
     /// <summary>The recurring run would settle the tests' records under them; each test runs settlement itself.</summary>
     public Task InitializeAsync()
     {
-        app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(SettlementTask.Id);
+        _app.Services.GetRequiredService<IRecurringJobManager>().RemoveIfExists(SettlementTask.Id);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await app.DisposeAsync();
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task SettleBatch_PostingsReadBackThroughEf_AsSettleUsageBuildsThem()
@@ -47,7 +47,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         var batch = await SettleBatchAsync(100);
 
         Assert.Equal(new UsageBatch(4, 4, 5_00 + 7 + 3, 1_00 + 3, records.Min(r => r.RecordedAt), records.Max(r => r.RecordedAt)), batch);
-        await app.QueryAsync(async db =>
+        await _app.QueryAsync(async db =>
         {
             Assert.All(await db.UsageRecords.AsNoTracking().ToListAsync(), record => Assert.Equal(Now, record.SettledAt));
             foreach (var group in new[] { first, second })
@@ -73,7 +73,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
             Assert.Equal(ids.Count, ids.Distinct().Count());
             return true;
         });
-        Assert.True((await app.InScopeAsync(s => s.GetRequiredService<LedgerService>().CheckAsync())).Balanced);
+        Assert.True((await _app.InScopeAsync(s => s.GetRequiredService<LedgerService>().CheckAsync())).Balanced);
     }
 
     [Fact]
@@ -93,8 +93,8 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         Assert.Equal(records.Max(r => r.RecordedAt), batches.Max(b => b.To));
 
         // One job on one owner's devices: one transaction per batch.
-        Assert.Equal(3, await app.QueryAsync(db => db.LedgerTransactions.CountAsync(t => t.IdempotencyKey.StartsWith("usage:"))));
-        Assert.Equal(0, await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.SettledAt == null)));
+        Assert.Equal(3, await _app.QueryAsync(db => db.LedgerTransactions.CountAsync(t => t.IdempotencyKey.StartsWith("usage:"))));
+        Assert.Equal(0, await _app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.SettledAt == null)));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
 
         Assert.Equal((1 + 2, 3 + 4), after); // The buyer's top-up and the job's hold, then the job's usage on the owner's device.
         Assert.Equal(after, await LedgerSizeAsync());
-        var run = await app.QueryAsync(db => db.SettlementRuns.AsNoTracking().SingleAsync());
+        var run = await _app.QueryAsync(db => db.SettlementRuns.AsNoTracking().SingleAsync());
         Assert.Equal((12, 12 * 5L, 12 * 1L), (run.UsageRecords, run.ChargedMinor, run.FeesMinor));
         Assert.Equal((records.Min(r => r.RecordedAt), records.Max(r => r.RecordedAt)), (run.PeriodFrom, run.PeriodTo));
     }
@@ -122,10 +122,10 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         await Task.WhenAll(RunSettlementAsync(), RunSettlementAsync());
 
         Assert.Equal((1 + 2, 3 + 4), await LedgerSizeAsync());
-        var runs = await app.QueryAsync(db => db.SettlementRuns.AsNoTracking().ToListAsync());
+        var runs = await _app.QueryAsync(db => db.SettlementRuns.AsNoTracking().ToListAsync());
         Assert.Equal(40, runs.Sum(r => r.UsageRecords));
         Assert.Equal(40 * 5, runs.Sum(r => r.ChargedMinor));
-        Assert.True((await app.InScopeAsync(s => s.GetRequiredService<LedgerService>().CheckAsync())).Balanced);
+        Assert.True((await _app.InScopeAsync(s => s.GetRequiredService<LedgerService>().CheckAsync())).Balanced);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
     public async Task SettleBatch_RecordAlreadyPostedUnderItsKey_IsMarkedButNotPostedAgain()
     {
         var records = await UsageAsync([(5, 1), (5, 1)]);
-        await app.InScopeAsync(async services =>
+        await _app.InScopeAsync(async services =>
         {
             await services.GetRequiredService<LedgerService>().TryAddAsync(SettlementEntries.SettleUsage([records[0]], Now));
             return await services.GetRequiredService<FleetDbContext>().SaveChangesAsync();
@@ -165,20 +165,20 @@ public sealed class UsageSettlementTests : IAsyncLifetime
 
         Assert.Equal((2, 1, 5L), (batch.Marked, batch.Posted, batch.ChargedMinor));
         Assert.Equal((2 + 2, 2 * 3 + 4), await LedgerSizeAsync());
-        Assert.Equal(0, await app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.SettledAt == null)));
+        Assert.Equal(0, await _app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.SettledAt == null)));
     }
 
     private static List<(string Account, long AmountMinor, string Currency)> Legs(LedgerTransaction transaction) =>
         transaction.Postings.Select(p => (p.Account, p.AmountMinor, p.Currency)).Order().ToList();
 
     private Task<UsageBatch> SettleBatchAsync(int batchSize) =>
-        app.InScopeAsync(services => services.GetRequiredService<IUsageSettlement>().SettleBatchAsync(batchSize, Now, CancellationToken.None));
+        _app.InScopeAsync(services => services.GetRequiredService<IUsageSettlement>().SettleBatchAsync(batchSize, Now, CancellationToken.None));
 
     private Task RunSettlementAsync() =>
-        app.InScopeAsync(services => services.GetRequiredService<SettlementTask>().RunAsync(CancellationToken.None));
+        _app.InScopeAsync(services => services.GetRequiredService<SettlementTask>().RunAsync(CancellationToken.None));
 
     private Task<(int Transactions, int Postings)> LedgerSizeAsync() =>
-        app.QueryAsync(async db => (await db.LedgerTransactions.CountAsync(), await db.Postings.CountAsync()));
+        _app.QueryAsync(async db => (await db.LedgerTransactions.CountAsync(), await db.Postings.CountAsync()));
 
     /// <summary>Unsettled usage of one device, a unit of a fresh job each, recorded a second apart; charge and fee as given.</summary>
     private async Task<List<UsageRecord>> UsageAsync(IReadOnlyList<(long Charge, long Fee)> prices)
@@ -186,7 +186,7 @@ public sealed class UsageSettlementTests : IAsyncLifetime
         var device = await _market.PairedDeviceAsync();
         var buyer = await _market.BuyerWithBalanceAsync(1_000_00);
         var jobId = await _market.SubmitSampleJobAsync(buyer, rows: prices.Count, rowsPerUnit: 1);
-        return await app.QueryAsync(async db =>
+        return await _app.QueryAsync(async db =>
         {
             var job = await db.Jobs.Include(j => j.Units).SingleAsync(j => j.Id == jobId);
             var records = job.Units.OrderBy(u => u.Index).Select((unit, i) => new UsageRecord(unit, job, device.DeviceId, device.Owner.Id,

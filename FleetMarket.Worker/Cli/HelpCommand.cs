@@ -1,10 +1,10 @@
+using System.CommandLine;
+
 namespace FleetMarket.Worker.Cli;
 
-public sealed record HelpCommand : IWorkerCommand
+/// <summary><c>--help</c>: System.CommandLine's help for the command asked about, written where the caller says.</summary>
+public sealed record HelpCommand(ParseResult Request) : IWorkerCommand
 {
-    public async Task<int> ExecuteAsync(TextWriter output, TextWriter error)
-    {
-        await output.WriteLineAsync(CommandLine.Usage);
-        return 0;
-    }
+    public Task<int> ExecuteAsync(TextWriter output, TextWriter error) =>
+        Task.FromResult(Request.Invoke(new InvocationConfiguration { Output = output, Error = error }));
 }

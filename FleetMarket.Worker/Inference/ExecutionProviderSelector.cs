@@ -14,7 +14,7 @@ public sealed class ExecutionProviderSelector
     /// <summary>Below this size a model runs faster on one thread than paying for a thread pool's hand-offs.</summary>
     public const long SmallModelBytes = 4 * 1024 * 1024;
 
-    private readonly ExecutionProvider chosen;
+    private readonly ExecutionProvider _chosen;
 
     public ExecutionProviderSelector()
         : this(OrtEnv.Instance().GetAvailableProviders())
@@ -34,7 +34,7 @@ public sealed class ExecutionProviderSelector
         ArgumentNullException.ThrowIfNull(candidates);
         AvailableProviders = [.. availableProviders.Select(ExecutionProvider.NameOf)];
         var failures = new List<string>();
-        chosen = candidates.Where(candidate => availableProviders.Contains(candidate.OrtName)).FirstOrDefault(candidate => Starts(candidate, failures))
+        _chosen = candidates.Where(candidate => availableProviders.Contains(candidate.OrtName)).FirstOrDefault(candidate => Starts(candidate, failures))
             ?? ExecutionProvider.Cpu;
         Failures = failures;
     }
@@ -43,7 +43,7 @@ public sealed class ExecutionProviderSelector
     public IReadOnlyList<string> AvailableProviders { get; }
 
     /// <summary>The provider models run on, as reported to the marketplace: "CUDA", "CPU"…</summary>
-    public string ProviderName => chosen.Name;
+    public string ProviderName => _chosen.Name;
 
     /// <summary>Why each better provider was passed over, one line each.</summary>
     public IReadOnlyList<string> Failures { get; }
@@ -59,7 +59,7 @@ public sealed class ExecutionProviderSelector
                 options.IntraOpNumThreads = 1;
             }
 
-            chosen.Append(options);
+            _chosen.Append(options);
             return options;
         }
         catch

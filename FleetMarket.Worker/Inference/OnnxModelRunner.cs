@@ -13,13 +13,13 @@ public sealed class OnnxModelRunner(ExecutionProviderSelector providers, int cap
     /// <summary>How many models stay loaded at once.</summary>
     public const int DefaultCapacity = 4;
 
-    private readonly SessionCache sessions = new(capacity);
-    private readonly TensorBufferPool buffers = new();
+    private readonly SessionCache _sessions = new(capacity);
+    private readonly TensorBufferPool _buffers = new();
 
     /// <summary>The execution provider models run on: "CUDA", "CPU"… (see <see cref="ExecutionProviderSelector"/>).</summary>
     public string ExecutionProvider => providers.ProviderName;
 
-    public bool IsLoaded(string modelSha256) => sessions.Contains(modelSha256);
+    public bool IsLoaded(string modelSha256) => _sessions.Contains(modelSha256);
 
     /// <summary>Loads the model unless it is loaded already, and returns its SHA-256 to run it by.</summary>
     /// <exception cref="OnnxRuntimeException">The bytes are not a model ONNX Runtime can load.</exception>
@@ -27,10 +27,10 @@ public sealed class OnnxModelRunner(ExecutionProviderSelector providers, int cap
     {
         ArgumentNullException.ThrowIfNull(modelBytes);
         var sha256 = ContentHash.Sha256(modelBytes);
-        if (!sessions.Contains(sha256))
+        if (!_sessions.Contains(sha256))
         {
             using var options = providers.CreateSessionOptions(modelBytes.LongLength);
-            sessions.Add(sha256, new InferenceSession(modelBytes, options));
+            _sessions.Add(sha256, new InferenceSession(modelBytes, options));
         }
 
         return sha256;
@@ -45,7 +45,7 @@ public sealed class OnnxModelRunner(ExecutionProviderSelector providers, int cap
     public IReadOnlyDictionary<string, NpyArray> Run(string modelSha256, IReadOnlyDictionary<string, NpyArray> inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return sessions.Use(modelSha256, session => Run(session, inputs, cancellationToken));
+        return _sessions.Use(modelSha256, session => Run(session, inputs, cancellationToken));
     }
 
     /// <summary>Decodes a unit's <c>.npz</c> inputs straight into tensors for <see cref="RunToNpz"/>, reusing buffers of earlier units.</summary>
@@ -54,21 +54,21 @@ public sealed class OnnxModelRunner(ExecutionProviderSelector providers, int cap
     public OrtInputs Decode(string modelSha256, byte[] inputNpz)
     {
         ArgumentNullException.ThrowIfNull(inputNpz);
-        return sessions.Use(modelSha256, session => new OrtInputs(modelSha256, OrtNpz.Decode(session, inputNpz, buffers), buffers));
+        return _sessions.Use(modelSha256, session => new OrtInputs(modelSha256, OrtNpz.Decode(session, inputNpz, _buffers), _buffers));
     }
 
     /// <summary>Runs the model the inputs were decoded for; returns its outputs as an <c>.npz</c> keyed by output name.</summary>
     public byte[] RunToNpz(OrtInputs inputs, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        return sessions.Use(inputs.ModelSha256, session => RunWith(session, inputs.Values, cancellationToken,
+        return _sessions.Use(inputs.ModelSha256, session => RunWith(session, inputs.Values, cancellationToken,
             outputs => OrtNpz.Encode(session.OutputNames, outputs)));
     }
 
     public void Dispose()
     {
-        sessions.Dispose();
-        buffers.Dispose();
+        _sessions.Dispose();
+        _buffers.Dispose();
     }
 
     private static OrderedDictionary<string, NpyArray> Run(InferenceSession session, IReadOnlyDictionary<string, NpyArray> inputs, CancellationToken cancellationToken)

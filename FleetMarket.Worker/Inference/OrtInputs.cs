@@ -8,25 +8,25 @@ namespace FleetMarket.Worker.Inference;
 /// </summary>
 public sealed class OrtInputs : IDisposable
 {
-    private readonly TensorBufferPool pool;
-    private OrtValue[]? values;
+    private readonly TensorBufferPool _pool;
+    private OrtValue[]? _values;
 
     internal OrtInputs(string modelSha256, OrtValue[] values, TensorBufferPool pool)
     {
         ModelSha256 = modelSha256;
-        this.values = values;
-        this.pool = pool;
+        _values = values;
+        _pool = pool;
     }
 
     public string ModelSha256 { get; }
 
-    internal IReadOnlyList<OrtValue> Values => values ?? throw new ObjectDisposedException(nameof(OrtInputs));
+    internal IReadOnlyList<OrtValue> Values => _values ?? throw new ObjectDisposedException(nameof(OrtInputs));
 
     public void Dispose()
     {
-        foreach (var value in Interlocked.Exchange(ref values, null) ?? [])
+        foreach (var value in Interlocked.Exchange(ref _values, null) ?? [])
         {
-            pool.Return(value);
+            _pool.Return(value);
         }
     }
 }

@@ -9,35 +9,35 @@ namespace FleetMarket.Worker.Inference;
 /// </summary>
 internal sealed class SessionCache(int capacity) : IDisposable
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, LinkedListNode<Entry>> bySha = new(StringComparer.OrdinalIgnoreCase);
-    private readonly LinkedList<Entry> recency = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, LinkedListNode<Entry>> _bySha = new(StringComparer.OrdinalIgnoreCase);
+    private readonly LinkedList<Entry> _recency = new();
 
     public bool Contains(string sha256)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return bySha.ContainsKey(sha256);
+            return _bySha.ContainsKey(sha256);
         }
     }
 
     /// <summary>Adds a session unless one for the same model is there already, in which case the new one is disposed.</summary>
     public void Add(string sha256, InferenceSession session)
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (bySha.ContainsKey(sha256))
+            if (_bySha.ContainsKey(sha256))
             {
                 session.Dispose();
                 return;
             }
 
-            bySha[sha256] = recency.AddFirst(new Entry(sha256, session));
-            while (recency.Count > capacity)
+            _bySha[sha256] = _recency.AddFirst(new Entry(sha256, session));
+            while (_recency.Count > capacity)
             {
-                var oldest = recency.Last!.Value;
-                recency.RemoveLast();
-                bySha.Remove(oldest.Sha256);
+                var oldest = _recency.Last!.Value;
+                _recency.RemoveLast();
+                _bySha.Remove(oldest.Sha256);
                 oldest.Evict();
             }
         }
@@ -47,15 +47,15 @@ internal sealed class SessionCache(int capacity) : IDisposable
     public T Use<T>(string sha256, Func<InferenceSession, T> action)
     {
         Entry entry;
-        lock (gate)
+        lock (_gate)
         {
-            if (!bySha.TryGetValue(sha256, out var node))
+            if (!_bySha.TryGetValue(sha256, out var node))
             {
                 throw new InvalidOperationException($"Model {sha256} is not loaded; call LoadModel first.");
             }
 
-            recency.Remove(node);
-            recency.AddFirst(node);
+            _recency.Remove(node);
+            _recency.AddFirst(node);
             entry = node.Value;
             entry.AddUser();
         }
@@ -72,23 +72,23 @@ internal sealed class SessionCache(int capacity) : IDisposable
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            foreach (var entry in recency)
+            foreach (var entry in _recency)
             {
                 entry.Evict();
             }
 
-            recency.Clear();
-            bySha.Clear();
+            _recency.Clear();
+            _bySha.Clear();
         }
     }
 
     private sealed class Entry(string sha256, InferenceSession session)
     {
-        private readonly Lock gate = new();
-        private int users;
-        private bool evicted;
+        private readonly Lock _gate = new();
+        private int _users;
+        private bool _evicted;
 
         public string Sha256 => sha256;
 
@@ -96,17 +96,17 @@ internal sealed class SessionCache(int capacity) : IDisposable
 
         public void AddUser()
         {
-            lock (gate)
+            lock (_gate)
             {
-                users++;
+                _users++;
             }
         }
 
         public void RemoveUser()
         {
-            lock (gate)
+            lock (_gate)
             {
-                if (--users == 0 && evicted)
+                if (--_users == 0 && _evicted)
                 {
                     session.Dispose();
                 }
@@ -115,10 +115,10 @@ internal sealed class SessionCache(int capacity) : IDisposable
 
         public void Evict()
         {
-            lock (gate)
+            lock (_gate)
             {
-                evicted = true;
-                if (users == 0)
+                _evicted = true;
+                if (_users == 0)
                 {
                     session.Dispose();
                 }

@@ -13,19 +13,19 @@ internal sealed class TensorBufferPool(int maxKept = TensorBufferPool.DefaultMax
     /// <summary>Two units' inputs in flight at once (one running, the next decoded), of a few inputs each.</summary>
     public const int DefaultMaxKept = 8;
 
-    private readonly Lock gate = new();
-    private readonly LinkedList<(string Key, OrtValue Value)> kept = new();
+    private readonly Lock _gate = new();
+    private readonly LinkedList<(string Key, OrtValue Value)> _kept = new();
 
     public OrtValue Rent(TensorElementType elementType, int[] shape)
     {
         var key = KeyOf(elementType, shape);
-        lock (gate)
+        lock (_gate)
         {
-            for (var node = kept.First; node is not null; node = node.Next)
+            for (var node = _kept.First; node is not null; node = node.Next)
             {
                 if (node.Value.Key == key)
                 {
-                    kept.Remove(node);
+                    _kept.Remove(node);
                     return node.Value.Value;
                 }
             }
@@ -39,13 +39,13 @@ internal sealed class TensorBufferPool(int maxKept = TensorBufferPool.DefaultMax
         var info = value.GetTensorTypeAndShape();
         var key = KeyOf(info.ElementDataType, Array.ConvertAll(info.Shape, dimension => (int)dimension));
         OrtValue? dropped = null;
-        lock (gate)
+        lock (_gate)
         {
-            kept.AddFirst((key, value));
-            if (kept.Count > maxKept)
+            _kept.AddFirst((key, value));
+            if (_kept.Count > maxKept)
             {
-                dropped = kept.Last!.Value.Value;
-                kept.RemoveLast();
+                dropped = _kept.Last!.Value.Value;
+                _kept.RemoveLast();
             }
         }
 
@@ -54,14 +54,14 @@ internal sealed class TensorBufferPool(int maxKept = TensorBufferPool.DefaultMax
 
     public void Dispose()
     {
-        lock (gate)
+        lock (_gate)
         {
-            foreach (var (_, value) in kept)
+            foreach (var (_, value) in _kept)
             {
                 value.Dispose();
             }
 
-            kept.Clear();
+            _kept.Clear();
         }
     }
 

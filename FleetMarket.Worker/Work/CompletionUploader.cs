@@ -17,7 +17,7 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
     public const long MaxBatchBytes = 64L * 1024 * 1024;
 
     /// <summary>True at start, so that results kept from before a restart go before any new work.</summary>
-    private bool mayHavePending = true;
+    private bool _mayHavePending = true;
 
     /// <summary>Whether a result of <paramref name="nextBytes"/> joins a batch of <paramref name="count"/> results and <paramref name="bytes"/> bytes.</summary>
     public static bool Fits(int count, long bytes, long nextBytes) =>
@@ -39,7 +39,7 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
         }
         catch
         {
-            mayHavePending = true;
+            _mayHavePending = true;
             throw;
         }
 
@@ -75,7 +75,7 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
             }
             catch
             {
-                mayHavePending = true;
+                _mayHavePending = true;
                 throw;
             }
         }
@@ -100,7 +100,7 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
     /// <summary>Sends the kept results, oldest first. A failure other than a refusal stops it, for the caller to retry later.</summary>
     public async Task ResendPendingAsync(CancellationToken cancellationToken)
     {
-        if (!mayHavePending)
+        if (!_mayHavePending)
         {
             return;
         }
@@ -124,7 +124,7 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
             await ResendAsync(batch, cancellationToken);
         }
 
-        mayHavePending = false;
+        _mayHavePending = false;
     }
 
     private async Task ResendAsync(IReadOnlyList<PendingCompletion> batch, CancellationToken cancellationToken)

@@ -9,32 +9,32 @@ namespace FleetMarket.Worker.Work;
 /// </summary>
 public sealed class UnitInHand : IAsyncDisposable
 {
-    private readonly CancellationTokenSource work;
-    private readonly CancellationTokenRegistration onStop;
-    private readonly IAsyncDisposable renewing;
+    private readonly CancellationTokenSource _work;
+    private readonly CancellationTokenRegistration _onStop;
+    private readonly IAsyncDisposable _renewing;
 
     public UnitInHand(WorkUnitLease lease, LeaseKeeper keeper, TimeSpan shutdownGrace, TimeProvider time, CancellationToken stoppingToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         ArgumentNullException.ThrowIfNull(keeper);
         Lease = lease;
-        work = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
-        onStop = stoppingToken.Register(() => work.CancelAfter(shutdownGrace));
-        renewing = keeper.Keep(lease, work);
+        _work = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
+        _onStop = stoppingToken.Register(() => _work.CancelAfter(shutdownGrace));
+        _renewing = keeper.Keep(lease, _work);
     }
 
     public WorkUnitLease Lease { get; }
 
     /// <summary>Cancelled when the unit's work must stop.</summary>
-    public CancellationToken Token => work.Token;
+    public CancellationToken Token => _work.Token;
 
     /// <summary>Where its time went, for the log: the pipeline exists to hide the fetch and the upload behind the run.</summary>
     public UnitTimings Timings { get; } = new();
 
     public async ValueTask DisposeAsync()
     {
-        await renewing.DisposeAsync();
-        await onStop.DisposeAsync();
-        work.Dispose();
+        await _renewing.DisposeAsync();
+        await _onStop.DisposeAsync();
+        _work.Dispose();
     }
 }

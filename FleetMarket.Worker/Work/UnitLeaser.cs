@@ -17,18 +17,18 @@ public sealed class UnitLeaser(WorkerApiClient api, ILogger<UnitLeaser> logger)
     /// </summary>
     public const int BatchSize = 3;
 
-    private volatile bool serverTakesBatches = true;
+    private volatile bool _serverTakesBatches = true;
 
     /// <summary>False once the server has shown it predates batched leases and completions.</summary>
-    public bool ServerTakesBatches => serverTakesBatches;
+    public bool ServerTakesBatches => _serverTakesBatches;
 
     /// <summary>How many units one request asks for.</summary>
-    public int UnitsPerRequest => serverTakesBatches ? BatchSize : 1;
+    public int UnitsPerRequest => _serverTakesBatches ? BatchSize : 1;
 
     /// <summary>The units, in run order; none when the server has none within <paramref name="wait"/>.</summary>
     public async Task<IReadOnlyList<WorkUnitLease>> LeaseAsync(DeviceConditions conditions, TimeSpan wait, CancellationToken cancellationToken)
     {
-        if (serverTakesBatches)
+        if (_serverTakesBatches)
         {
             try
             {
@@ -37,7 +37,7 @@ public sealed class UnitLeaser(WorkerApiClient api, ILogger<UnitLeaser> logger)
             catch (WorkerApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
             {
                 logger.LogInformation("The server does not hand out units in batches; asking for one at a time.");
-                serverTakesBatches = false;
+                _serverTakesBatches = false;
             }
         }
 

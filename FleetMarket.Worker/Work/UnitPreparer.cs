@@ -10,7 +10,7 @@ namespace FleetMarket.Worker.Work;
 public sealed class UnitPreparer(WorkerApiClient api, OnnxModelRunner runner, ModelFileCache models, TimeProvider time) : IDisposable
 {
     /// <summary>The run stage may load again a model that more recent ones pushed out; the disk cache takes one user at a time.</summary>
-    private readonly SemaphoreSlim modelGate = new(1, 1);
+    private readonly SemaphoreSlim _modelGate = new(1, 1);
 
     public async Task<PreparedUnit> PrepareAsync(UnitInHand unit, CancellationToken cancellationToken)
     {
@@ -34,7 +34,7 @@ public sealed class UnitPreparer(WorkerApiClient api, OnnxModelRunner runner, Mo
             return;
         }
 
-        await modelGate.WaitAsync(cancellationToken);
+        await _modelGate.WaitAsync(cancellationToken);
         try
         {
             if (!runner.IsLoaded(sha256))
@@ -44,11 +44,11 @@ public sealed class UnitPreparer(WorkerApiClient api, OnnxModelRunner runner, Mo
         }
         finally
         {
-            modelGate.Release();
+            _modelGate.Release();
         }
     }
 
-    public void Dispose() => modelGate.Dispose();
+    public void Dispose() => _modelGate.Dispose();
 
     private async Task<byte[]> DownloadModelAsync(string sha256, CancellationToken cancellationToken)
     {

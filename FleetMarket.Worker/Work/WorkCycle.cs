@@ -41,9 +41,9 @@ public sealed class WorkCycle(
     /// <summary>How long <c>run</c> lets the server hold a lease request open; the server's own bound.</summary>
     public static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(LeaseRequest.MaxWaitSeconds);
 
-    private HeartbeatResponse? lastHeartbeat;
-    private DateTimeOffset nextHeartbeatAt;
-    private bool heldLeasesReleased;
+    private HeartbeatResponse? _lastHeartbeat;
+    private DateTimeOffset _nextHeartbeatAt;
+    private bool _heldLeasesReleased;
 
     /// <param name="waitForWork">How long the server may look for a unit before answering that it has none.</param>
     public async Task<CycleOutcome> RunAsync(TimeSpan waitForWork, CancellationToken cancellationToken)
@@ -88,7 +88,7 @@ public sealed class WorkCycle(
         var batch = first;
         yield return batch;
         while (batch.Count >= leaser.UnitsPerRequest && !stoppingToken.IsCancellationRequested && UntilNextHeartbeat() > TimeSpan.Zero
-            && lastHeartbeat is { ShouldWork: true } heartbeat && conditions.Read() is var current && PolicyRefusal(heartbeat, current) is null)
+            && _lastHeartbeat is { ShouldWork: true } heartbeat && conditions.Read() is var current && PolicyRefusal(heartbeat, current) is null)
         {
             try
             {
@@ -123,7 +123,7 @@ public sealed class WorkCycle(
 
     private async Task ReleaseHeldLeasesOnceAsync(CancellationToken cancellationToken)
     {
-        if (heldLeasesReleased)
+        if (_heldLeasesReleased)
         {
             return;
         }
@@ -142,27 +142,27 @@ public sealed class WorkCycle(
             // A server from before this call: the units come back when their leases run out.
         }
 
-        heldLeasesReleased = true;
+        _heldLeasesReleased = true;
     }
 
     private async Task<HeartbeatResponse> HeartbeatIfDueAsync(CancellationToken cancellationToken)
     {
-        if (lastHeartbeat is not null && time.GetUtcNow() < nextHeartbeatAt)
+        if (_lastHeartbeat is not null && time.GetUtcNow() < _nextHeartbeatAt)
         {
-            return lastHeartbeat;
+            return _lastHeartbeat;
         }
 
         var request = new HeartbeatRequest(conditions.Read(), runner.ExecutionProvider);
-        lastHeartbeat = await api.HeartbeatAsync(request, cancellationToken);
-        var interval = TimeSpan.FromSeconds(lastHeartbeat.NextHeartbeatSeconds);
-        nextHeartbeatAt = time.GetUtcNow() + TimeSpan.FromTicks(Math.Clamp(interval.Ticks, MinHeartbeatInterval.Ticks, MaxHeartbeatInterval.Ticks));
-        logger.LogDebug("Heartbeat: {Conditions}; server says work = {ShouldWork} ({Reason})", request.Conditions, lastHeartbeat.ShouldWork, lastHeartbeat.Reason);
-        return lastHeartbeat;
+        _lastHeartbeat = await api.HeartbeatAsync(request, cancellationToken);
+        var interval = TimeSpan.FromSeconds(_lastHeartbeat.NextHeartbeatSeconds);
+        _nextHeartbeatAt = time.GetUtcNow() + TimeSpan.FromTicks(Math.Clamp(interval.Ticks, MinHeartbeatInterval.Ticks, MaxHeartbeatInterval.Ticks));
+        logger.LogDebug("Heartbeat: {Conditions}; server says work = {ShouldWork} ({Reason})", request.Conditions, _lastHeartbeat.ShouldWork, _lastHeartbeat.Reason);
+        return _lastHeartbeat;
     }
 
     private TimeSpan UntilNextHeartbeat()
     {
-        var wait = nextHeartbeatAt - time.GetUtcNow();
+        var wait = _nextHeartbeatAt - time.GetUtcNow();
         return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
     }
 }

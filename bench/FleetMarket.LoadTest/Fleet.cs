@@ -24,13 +24,13 @@ internal sealed record SimulatedDevice(int Number, Guid DeviceId, Authentication
 /// </summary>
 internal sealed class Fleet : IAsyncDisposable
 {
-    private readonly Dictionary<string, byte[]> outputsByInput;
+    private readonly Dictionary<string, byte[]> _outputsByInput;
 
     private Fleet(FleetApp app, IReadOnlyList<SimulatedDevice> devices, Dictionary<string, byte[]> outputsByInput, int units)
     {
         App = app;
         Devices = devices;
-        this.outputsByInput = outputsByInput;
+        _outputsByInput = outputsByInput;
         Units = units;
     }
 
@@ -41,7 +41,7 @@ internal sealed class Fleet : IAsyncDisposable
     public int Units { get; }
 
     /// <summary>The unit's correct outputs as the worker would upload them (an .npz), by the unit's input blob.</summary>
-    public byte[] OutputsFor(string inputSha256) => outputsByInput[inputSha256];
+    public byte[] OutputsFor(string inputSha256) => _outputsByInput[inputSha256];
 
     public static async Task<Fleet> CreateAsync(LoadTestOptions options, TextWriter log)
     {

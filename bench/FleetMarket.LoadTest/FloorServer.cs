@@ -32,13 +32,13 @@ internal sealed class FloorServer : IAsyncDisposable
 {
     public const string Route = "/floor";
 
-    private readonly WebApplication app;
-    private readonly string folder;
+    private readonly WebApplication _app;
+    private readonly string _folder;
 
     private FloorServer(WebApplication app, string folder, Uri baseAddress, string connectionString)
     {
-        this.app = app;
-        this.folder = folder;
+        _app = app;
+        _folder = folder;
         BaseAddress = baseAddress;
         ConnectionString = connectionString;
     }
@@ -115,12 +115,12 @@ internal sealed class FloorServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();
         try
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(_folder, recursive: true);
         }
         catch (IOException)
         {

@@ -9,42 +9,42 @@ namespace FleetMarket.LoadTest;
 internal sealed class OperationStats(string name)
 {
     /// <summary>Microseconds, 1 µs to 60 s, three significant digits.</summary>
-    private readonly LongConcurrentHistogram latency = new(1, 60_000_000, 3);
-    private readonly ConcurrentDictionary<string, long> errors = new();
-    private long succeeded;
+    private readonly LongConcurrentHistogram _latency = new(1, 60_000_000, 3);
+    private readonly ConcurrentDictionary<string, long> _errors = new();
+    private long _succeeded;
 
     public string Name => name;
 
-    public long Succeeded => Interlocked.Read(ref succeeded);
+    public long Succeeded => Interlocked.Read(ref _succeeded);
 
-    public long Requests => latency.TotalCount;
+    public long Requests => _latency.TotalCount;
 
-    public IReadOnlyDictionary<string, long> Errors => errors;
+    public IReadOnlyDictionary<string, long> Errors => _errors;
 
-    public long ErrorCount => errors.Values.Sum();
+    public long ErrorCount => _errors.Values.Sum();
 
     public void Record(long microseconds, string? error)
     {
-        latency.RecordValue(Math.Clamp(microseconds, 1, 60_000_000));
+        _latency.RecordValue(Math.Clamp(microseconds, 1, 60_000_000));
         if (error is null)
         {
-            Interlocked.Increment(ref succeeded);
+            Interlocked.Increment(ref _succeeded);
         }
         else
         {
-            errors.AddOrUpdate(error, 1, (_, count) => count + 1);
+            _errors.AddOrUpdate(error, 1, (_, count) => count + 1);
         }
     }
 
     /// <summary>An answer that came back 2xx but says no (a completion not accepted, an empty queue).</summary>
-    public void CountOutcome(string outcome) => errors.AddOrUpdate(outcome, 1, (_, count) => count + 1);
+    public void CountOutcome(string outcome) => _errors.AddOrUpdate(outcome, 1, (_, count) => count + 1);
 
     public double PercentileMilliseconds(double percentile) =>
-        latency.TotalCount == 0 ? double.NaN : latency.GetValueAtPercentile(percentile) / 1000.0;
+        _latency.TotalCount == 0 ? double.NaN : _latency.GetValueAtPercentile(percentile) / 1000.0;
 
-    public double MaxMilliseconds => latency.TotalCount == 0 ? double.NaN : latency.GetMaxValue() / 1000.0;
+    public double MaxMilliseconds => _latency.TotalCount == 0 ? double.NaN : _latency.GetMaxValue() / 1000.0;
 
-    public double MeanMilliseconds => latency.TotalCount == 0 ? double.NaN : latency.GetMean() / 1000.0;
+    public double MeanMilliseconds => _latency.TotalCount == 0 ? double.NaN : _latency.GetMean() / 1000.0;
 }
 
 /// <summary>A response read to its end inside the timed region.</summary>
@@ -62,14 +62,14 @@ internal readonly record struct Reply(HttpStatusCode Status, byte[] Body, bool F
 /// </summary>
 internal sealed class LoadClient : IDisposable
 {
-    private readonly SemaphoreSlim gate;
-    private readonly HttpClient http;
-    private long windowStart = long.MaxValue;
-    private long windowEnd = long.MaxValue;
+    private readonly SemaphoreSlim _gate;
+    private readonly HttpClient _http;
+    private long _windowStart = long.MaxValue;
+    private long _windowEnd = long.MaxValue;
 
     public LoadClient(Uri baseAddress, int concurrency)
     {
-        gate = new SemaphoreSlim(concurrency, concurrency);
+        _gate = new SemaphoreSlim(concurrency, concurrency);
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = concurrency,
@@ -80,27 +80,27 @@ internal sealed class LoadClient : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
         };
-        http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestVersion = HttpVersion.Version11;
-        http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        _http.DefaultRequestVersion = HttpVersion.Version11;
+        _http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
     }
 
     /// <summary>Requests that start from now on, and end before <see cref="CloseWindow"/>, are counted.</summary>
-    public void OpenWindow() => Volatile.Write(ref windowStart, Stopwatch.GetTimestamp());
+    public void OpenWindow() => Volatile.Write(ref _windowStart, Stopwatch.GetTimestamp());
 
-    public void CloseWindow() => Volatile.Write(ref windowEnd, Stopwatch.GetTimestamp());
+    public void CloseWindow() => Volatile.Write(ref _windowEnd, Stopwatch.GetTimestamp());
 
-    public TimeSpan Window => Stopwatch.GetElapsedTime(windowStart, windowEnd);
+    public TimeSpan Window => Stopwatch.GetElapsedTime(_windowStart, _windowEnd);
 
     public async Task<Reply> SendAsync(OperationStats stats, HttpRequestMessage request, CancellationToken stopping)
     {
-        await gate.WaitAsync(stopping);
+        await _gate.WaitAsync(stopping);
         var started = Stopwatch.GetTimestamp();
         Reply reply;
         string? error;
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, CancellationToken.None);
             var body = await response.Content.ReadAsByteArrayAsync(CancellationToken.None);
             reply = new Reply(response.StatusCode, body, Failed: false);
             error = reply.IsSuccess ? null : ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -112,12 +112,12 @@ internal sealed class LoadClient : IDisposable
         }
         finally
         {
-            gate.Release();
+            _gate.Release();
             request.Dispose();
         }
 
         var ended = Stopwatch.GetTimestamp();
-        if (started >= Volatile.Read(ref windowStart) && ended < Volatile.Read(ref windowEnd))
+        if (started >= Volatile.Read(ref _windowStart) && ended < Volatile.Read(ref _windowEnd))
         {
             stats.Record((long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds, error);
             return reply with { Counted = true };
@@ -128,7 +128,7 @@ internal sealed class LoadClient : IDisposable
 
     public void Dispose()
     {
-        http.Dispose();
-        gate.Dispose();
+        _http.Dispose();
+        _gate.Dispose();
     }
 }

@@ -21,16 +21,16 @@ internal sealed record RuntimeSnapshot(
     long LockContentions,
     int Threads)
 {
-    private static long exceptions;
+    private static long _exceptions;
 
     /// <summary>Counts every exception thrown in the process, caught or not: each costs tens of microseconds.</summary>
-    public static void CountExceptions() => AppDomain.CurrentDomain.FirstChanceException += (_, _) => Interlocked.Increment(ref exceptions);
+    public static void CountExceptions() => AppDomain.CurrentDomain.FirstChanceException += (_, _) => Interlocked.Increment(ref _exceptions);
 
     public static RuntimeSnapshot Take()
     {
         using var process = Process.GetCurrentProcess();
         return new RuntimeSnapshot(Stopwatch.GetTimestamp(), process.TotalProcessorTime, GC.CollectionCount(0), GC.CollectionCount(1),
-            GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(), Interlocked.Read(ref exceptions),
+            GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes(), Interlocked.Read(ref _exceptions),
             Monitor.LockContentionCount, ThreadPool.ThreadCount);
     }
 }
@@ -69,34 +69,34 @@ internal sealed record ServerLatency(long Count, double P50, double P99, double 
 /// </summary>
 internal sealed class ServerRequestMetrics : IDisposable
 {
-    private readonly MeterListener listener = new();
-    private readonly ConcurrentDictionary<string, LongConcurrentHistogram> byRoute = new();
-    private volatile bool recording;
+    private readonly MeterListener _listener = new();
+    private readonly ConcurrentDictionary<string, LongConcurrentHistogram> _byRoute = new();
+    private volatile bool _recording;
 
     public ServerRequestMetrics()
     {
-        listener.InstrumentPublished = (instrument, meterListener) =>
+        _listener.InstrumentPublished = (instrument, meterListener) =>
         {
             if (instrument.Meter.Name == "Microsoft.AspNetCore.Hosting" && instrument.Name == "http.server.request.duration")
             {
                 meterListener.EnableMeasurementEvents(instrument);
             }
         };
-        listener.SetMeasurementEventCallback<double>(OnMeasurement);
-        listener.Start();
+        _listener.SetMeasurementEventCallback<double>(OnMeasurement);
+        _listener.Start();
     }
 
     public bool Recording
     {
-        get => recording;
-        set => recording = value;
+        get => _recording;
+        set => _recording = value;
     }
 
-    public void Clear() => byRoute.Clear();
+    public void Clear() => _byRoute.Clear();
 
     /// <summary>Milliseconds at the percentiles, or NaN where the route saw no request.</summary>
     public ServerLatency Of(string route) =>
-        byRoute.TryGetValue(route, out var histogram) && histogram.TotalCount > 0
+        _byRoute.TryGetValue(route, out var histogram) && histogram.TotalCount > 0
             ? new ServerLatency(histogram.TotalCount, histogram.GetValueAtPercentile(50) / 1000.0, histogram.GetValueAtPercentile(99) / 1000.0,
                 histogram.GetValueAtPercentile(99.9) / 1000.0, histogram.GetMaxValue() / 1000.0,
                 histogram.TotalCount - histogram.RecordedValues().Where(v => v.ValueIteratedTo < 100_000).Sum(v => v.CountAtValueIteratedTo))
@@ -104,7 +104,7 @@ internal sealed class ServerRequestMetrics : IDisposable
 
     private void OnMeasurement(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
-        if (!recording)
+        if (!_recording)
         {
             return;
         }
@@ -118,11 +118,11 @@ internal sealed class ServerRequestMetrics : IDisposable
             }
         }
 
-        byRoute.GetOrAdd(route, _ => new LongConcurrentHistogram(1, 60_000_000, 3))
+        _byRoute.GetOrAdd(route, _ => new LongConcurrentHistogram(1, 60_000_000, 3))
             .RecordValue(Math.Clamp((long)(seconds * 1_000_000), 1, 60_000_000));
     }
 
-    public void Dispose() => listener.Dispose();
+    public void Dispose() => _listener.Dispose();
 }
 
 /// <summary>
@@ -131,20 +131,20 @@ internal sealed class ServerRequestMetrics : IDisposable
 /// </summary>
 internal sealed partial class DatabaseBreakdown : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
-    private readonly ConcurrentDictionary<string, Entry> entries = new();
-    private readonly List<IDisposable> subscriptions = [];
-    private volatile bool recording;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new();
+    private readonly List<IDisposable> _subscriptions = [];
+    private volatile bool _recording;
 
-    public DatabaseBreakdown() => subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
+    public DatabaseBreakdown() => _subscriptions.Add(DiagnosticListener.AllListeners.Subscribe(this));
 
     public bool Recording
     {
-        get => recording;
-        set => recording = value;
+        get => _recording;
+        set => _recording = value;
     }
 
     public IReadOnlyList<(string What, long Count, double TotalMilliseconds, double MeanMilliseconds, double MaxMilliseconds, long Over100Ms)> Rows =>
-        entries.Select(pair => (pair.Key, pair.Value.Count, pair.Value.TotalTicks / (double)TimeSpan.TicksPerMillisecond,
+        _entries.Select(pair => (pair.Key, pair.Value.Count, pair.Value.TotalTicks / (double)TimeSpan.TicksPerMillisecond,
                 pair.Value.TotalTicks / (double)TimeSpan.TicksPerMillisecond / Math.Max(1, pair.Value.Count),
                 pair.Value.MaxTicks / (double)TimeSpan.TicksPerMillisecond, pair.Value.Over100Ms))
             .OrderByDescending(row => row.Item3)
@@ -154,16 +154,16 @@ internal sealed partial class DatabaseBreakdown : IObserver<DiagnosticListener>,
     {
         if (value.Name == DbLoggerCategory.Name)
         {
-            lock (subscriptions)
+            lock (_subscriptions)
             {
-                subscriptions.Add(value.Subscribe(this));
+                _subscriptions.Add(value.Subscribe(this));
             }
         }
     }
 
     public void OnNext(KeyValuePair<string, object?> value)
     {
-        if (!recording)
+        if (!_recording)
         {
             return;
         }
@@ -185,11 +185,11 @@ internal sealed partial class DatabaseBreakdown : IObserver<DiagnosticListener>,
 
     /// <summary>The full SQL of each statement shape, to ask SQLite for its query plan.</summary>
     public IReadOnlyDictionary<string, string> Statements =>
-        entries.Where(pair => pair.Value.Sql is not null).ToDictionary(pair => pair.Key, pair => pair.Value.Sql!);
+        _entries.Where(pair => pair.Value.Sql is not null).ToDictionary(pair => pair.Key, pair => pair.Value.Sql!);
 
     private Entry Add(string what, TimeSpan duration)
     {
-        var entry = entries.GetOrAdd(what, _ => new Entry());
+        var entry = _entries.GetOrAdd(what, _ => new Entry());
         Interlocked.Increment(ref entry.Count);
         Interlocked.Add(ref entry.TotalTicks, duration.Ticks);
         if (duration >= TimeSpan.FromMilliseconds(100))
@@ -226,9 +226,9 @@ internal sealed partial class DatabaseBreakdown : IObserver<DiagnosticListener>,
 
     public void Dispose()
     {
-        lock (subscriptions)
+        lock (_subscriptions)
         {
-            subscriptions.ForEach(subscription => subscription.Dispose());
+            _subscriptions.ForEach(subscription => subscription.Dispose());
         }
     }
 

@@ -6,20 +6,20 @@ namespace FleetMarket.Tests.Unit.Worker;
 
 public sealed class DeviceConditionsProbeTests : IDisposable
 {
-    private readonly string sysClass = Path.Combine(Path.GetTempPath(), "fleetmarket-sysfs-" + Guid.NewGuid().ToString("N"));
+    private readonly string _sysClass = Path.Combine(Path.GetTempPath(), "fleetmarket-sysfs-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
-        if (Directory.Exists(sysClass))
+        if (Directory.Exists(_sysClass))
         {
-            Directory.Delete(sysClass, recursive: true);
+            Directory.Delete(_sysClass, recursive: true);
         }
     }
 
     [Fact]
     public void Read_NoSysfs_ReportsIdleAndNothingElse()
     {
-        var conditions = new DeviceConditionsProbe(sysClass).Read();
+        var conditions = new DeviceConditionsProbe(_sysClass).Read();
 
         Assert.True(conditions.IsIdle);
         Assert.Null(conditions.IsCharging);
@@ -37,7 +37,7 @@ public sealed class DeviceConditionsProbeTests : IDisposable
         Attribute("thermal/thermal_zone1", "temp", "57250");
         Attribute("thermal/cooling_device0", "temp", "99000");
 
-        var conditions = new DeviceConditionsProbe(sysClass).Read();
+        var conditions = new DeviceConditionsProbe(_sysClass).Read();
 
         Assert.True(conditions.IsCharging);
         Assert.Equal(83, conditions.BatteryPercent);
@@ -55,7 +55,7 @@ public sealed class DeviceConditionsProbeTests : IDisposable
         Attribute("power_supply/BAT0", "type", "Battery");
         Attribute("power_supply/BAT0", "status", batteryStatus);
 
-        Assert.Equal(expected, new DeviceConditionsProbe(sysClass).Read().IsCharging);
+        Assert.Equal(expected, new DeviceConditionsProbe(_sysClass).Read().IsCharging);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class DeviceConditionsProbeTests : IDisposable
         Attribute("power_supply/AC", "type", "Mains");
         Attribute("power_supply/AC", "online", "1\n");
 
-        var conditions = new DeviceConditionsProbe(sysClass).Read();
+        var conditions = new DeviceConditionsProbe(_sysClass).Read();
 
         Assert.True(conditions.IsCharging);
         Assert.Null(conditions.BatteryPercent);
@@ -79,14 +79,14 @@ public sealed class DeviceConditionsProbeTests : IDisposable
         Attribute("thermal/thermal_zone0", "temp", "41500");
         var overrides = new ConditionOverrides(Idle: false, Charging: true, BatteryPercent: 77);
 
-        var conditions = new DeviceConditionsProbe(sysClass, overrides).Read();
+        var conditions = new DeviceConditionsProbe(_sysClass, overrides).Read();
 
         Assert.Equal(new DeviceConditions(IsIdle: false, IsCharging: true, BatteryPercent: 77, TemperatureCelsius: 41.5), conditions);
     }
 
     private void Attribute(string device, string name, string value)
     {
-        var folder = Path.Combine(sysClass, device);
+        var folder = Path.Combine(_sysClass, device);
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, name), value);
     }

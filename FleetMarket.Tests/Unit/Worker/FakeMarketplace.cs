@@ -28,11 +28,11 @@ internal sealed class FakeMarketplace : IAsyncDisposable
 
     public static readonly Guid DeviceId = Guid.Parse("6f1c2a50-8d1e-4e4f-9a55-1f0b6a2c7d11");
 
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
-    private FakeMarketplace(WebApplication app) => this.app = app;
+    private FakeMarketplace(WebApplication app) => _app = app;
 
-    public Uri Address => new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+    public Uri Address => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
     public bool ShouldWork { get; set; } = true;
 
@@ -100,7 +100,7 @@ internal sealed class FakeMarketplace : IAsyncDisposable
         builder.Logging.ClearProviders();
         var fake = new FakeMarketplace(builder.Build());
         fake.MapRoutes();
-        await fake.app.StartAsync();
+        await fake._app.StartAsync();
         return fake;
     }
 
@@ -116,7 +116,7 @@ internal sealed class FakeMarketplace : IAsyncDisposable
         return lease;
     }
 
-    public ValueTask DisposeAsync() => app.DisposeAsync();
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
 
     private string AddBlob(byte[] bytes)
     {
@@ -127,11 +127,11 @@ internal sealed class FakeMarketplace : IAsyncDisposable
 
     private void MapRoutes()
     {
-        app.MapPost(WorkerRoutes.Pair, (PairRequest request) => request.Code == PairingCode
+        _app.MapPost(WorkerRoutes.Pair, (PairRequest request) => request.Code == PairingCode
             ? Results.Ok(new PairResponse(DeviceId, "test car", Credential))
             : Results.Problem(title: "Invalid pairing code", detail: "The pairing code is invalid or has expired.", statusCode: 400));
 
-        var device = app.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
+        var device = _app.MapGroup(string.Empty).AddEndpointFilter(async (context, next) =>
             context.HttpContext.Request.Headers.Authorization == $"Bearer {Credential}" ? await next(context) : Results.Unauthorized());
 
         device.MapPost(WorkerRoutes.Heartbeat, (HeartbeatRequest request) =>

@@ -11,35 +11,35 @@ public sealed class LeaseLoopServiceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    private readonly TemporaryWorkerHome home = new();
-    private FakeMarketplace marketplace = null!;
+    private readonly TemporaryWorkerHome _home = new();
+    private FakeMarketplace _marketplace = null!;
 
-    public async Task InitializeAsync() => marketplace = await FakeMarketplace.StartAsync();
+    public async Task InitializeAsync() => _marketplace = await FakeMarketplace.StartAsync();
 
     public async Task DisposeAsync()
     {
-        await marketplace.DisposeAsync();
-        home.Dispose();
+        await _marketplace.DisposeAsync();
+        _home.Dispose();
     }
 
     [Fact]
     public async Task ExecuteAsync_UnitsQueued_ReportsCapabilitiesCompletesThemAndStopsCleanly()
     {
-        marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(5));
-        marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(6));
+        _marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(5));
+        _marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(6));
         using var host = Host(FakeMarketplace.Credential);
 
         await host.StartAsync();
         using var waited = new CancellationTokenSource(Patience);
-        while (marketplace.Completions.Count < 2)
+        while (_marketplace.Completions.Count < 2)
         {
             await Task.Delay(20, waited.Token);
         }
 
         await host.StopAsync();
 
-        Assert.Equal([5L, 6L], marketplace.Completions.Select(c => c.InferenceCount));
-        var capabilities = Assert.Single(marketplace.Capabilities);
+        Assert.Equal([5L, 6L], _marketplace.Completions.Select(c => c.InferenceCount));
+        var capabilities = Assert.Single(_marketplace.Capabilities);
         Assert.Equal("CPU", capabilities.ExecutionProvider);
         Assert.Contains("CPU", capabilities.AvailableProviders);
         Assert.True(capabilities.BenchmarkInferencesPerSecond > 0);
@@ -50,22 +50,22 @@ public sealed class LeaseLoopServiceTests : IAsyncLifetime
     public async Task ExecuteAsync_ServerSaysRetryAfter_AsksAgainExactlyThen()
     {
         // Longer than the first back-off after a failure (1 s), far shorter than the last (30 s).
-        marketplace.NextLeaseRetryAfter = TimeSpan.FromSeconds(3);
-        marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(3));
+        _marketplace.NextLeaseRetryAfter = TimeSpan.FromSeconds(3);
+        _marketplace.AddUnit(ReferenceModel.Build(), ReferenceModel.SampleInputs(3));
         using var host = Host(FakeMarketplace.Credential);
 
         await host.StartAsync();
         using var waited = new CancellationTokenSource(Patience);
-        while (marketplace.Completions.IsEmpty)
+        while (_marketplace.Completions.IsEmpty)
         {
             await Task.Delay(20, waited.Token);
         }
 
         await host.StopAsync();
 
-        var asked = marketplace.LeaseRequestTimes.ToArray();
+        var asked = _marketplace.LeaseRequestTimes.ToArray();
         Assert.InRange(asked[1] - asked[0], TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(10));
-        Assert.Equal(3L, Assert.Single(marketplace.Completions).InferenceCount);
+        Assert.Equal(3L, Assert.Single(_marketplace.Completions).InferenceCount);
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class LeaseLoopServiceTests : IAsyncLifetime
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Services
-            .AddWorker(new WorkerSettings(marketplace.Address, FakeMarketplace.DeviceId, "test car", credential), home.Options)
+            .AddWorker(new WorkerSettings(_marketplace.Address, FakeMarketplace.DeviceId, "test car", credential), _home.Options)
             .AddHostedService<LeaseLoopService>();
         return builder.Build();
     }

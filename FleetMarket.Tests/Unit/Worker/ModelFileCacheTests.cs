@@ -5,10 +5,10 @@ namespace FleetMarket.Tests.Unit.Worker;
 
 public sealed class ModelFileCacheTests : IDisposable
 {
-    private readonly TemporaryWorkerHome home = new();
-    private readonly FixedTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero));
+    private readonly TemporaryWorkerHome _home = new();
+    private readonly FixedTimeProvider _time = new(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero));
 
-    public void Dispose() => home.Dispose();
+    public void Dispose() => _home.Dispose();
 
     [Fact]
     public void Write_BeyondTheCap_EvictsTheLeastRecentlyUsed()
@@ -75,7 +75,7 @@ public sealed class ModelFileCacheTests : IDisposable
     }
 
     private ModelFileCache Cache(long maxBytes = 1 << 20) =>
-        new(Path.Combine(home.Path, "cache", "models"), maxBytes, time, NullLogger<ModelFileCache>.Instance);
+        new(Path.Combine(_home.Path, "cache", "models"), maxBytes, _time, NullLogger<ModelFileCache>.Instance);
 
     /// <summary>Writes one second after the previous write, so that their order is their age.</summary>
     private void Write(ModelFileCache cache, (string Sha, byte[] Bytes) model)
@@ -84,7 +84,7 @@ public sealed class ModelFileCacheTests : IDisposable
         cache.Write(model.Sha, model.Bytes);
     }
 
-    private void Tick() => time.Now += TimeSpan.FromSeconds(1);
+    private void Tick() => _time.Now += TimeSpan.FromSeconds(1);
 
     /// <summary>1,000 bytes: the cache holds any bytes, models or not.</summary>
     private static (string Sha, byte[] Bytes) Blob(byte fill)

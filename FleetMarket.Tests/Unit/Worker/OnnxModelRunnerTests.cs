@@ -8,7 +8,7 @@ namespace FleetMarket.Tests.Unit.Worker;
 
 public sealed class OnnxModelRunnerTests : IDisposable
 {
-    private readonly OnnxModelRunner runner = new(new ExecutionProviderSelector());
+    private readonly OnnxModelRunner _runner = new(new ExecutionProviderSelector());
 
     public static TheoryData<TensorProto.Types.DataType, string> ElementTypes => new()
     {
@@ -21,14 +21,14 @@ public sealed class OnnxModelRunnerTests : IDisposable
         { TensorProto.Types.DataType.Bool, NpyDType.Bool },
     };
 
-    public void Dispose() => runner.Dispose();
+    public void Dispose() => _runner.Dispose();
 
     [Fact]
     public void Run_ReferenceModel_MatchesPlainCSharpWithin1e5()
     {
         var features = NpyArray.FromFloats([.. Enumerable.Range(0, 64 * 4).Select(i => MathF.Sin(i * 0.37f) * 3)], 64, 4);
 
-        var outputs = runner.Run(ReferenceModel.Build(), Inputs(features));
+        var outputs = _runner.Run(ReferenceModel.Build(), Inputs(features));
 
         var scores = Assert.Single(outputs);
         Assert.Equal(ReferenceModel.OutputName, scores.Key);
@@ -40,7 +40,7 @@ public sealed class OnnxModelRunnerTests : IDisposable
     [Fact]
     public void Run_ZeroRows_ReturnsZeroRows()
     {
-        var outputs = runner.Run(ReferenceModel.Build(), Inputs(NpyArray.FromFloats([], 0, 4)));
+        var outputs = _runner.Run(ReferenceModel.Build(), Inputs(NpyArray.FromFloats([], 0, 4)));
 
         Assert.Equal([0, 3], outputs[ReferenceModel.OutputName].Shape);
     }
@@ -51,7 +51,7 @@ public sealed class OnnxModelRunnerTests : IDisposable
     {
         var input = TestArrays.Sequential(dtype, 3, 2);
 
-        var outputs = runner.Run(TestModels.Identity(elementType), new Dictionary<string, NpyArray> { ["x"] = input });
+        var outputs = _runner.Run(TestModels.Identity(elementType), new Dictionary<string, NpyArray> { ["x"] = input });
 
         var y = outputs["y"];
         Assert.Equal(dtype, y.DType);
@@ -65,7 +65,7 @@ public sealed class OnnxModelRunnerTests : IDisposable
         var x = NpyArray.FromFloats([1, 2, 3, -4, 5, 6], 2, 3);
         var scale = NpyArray.FromFloats([2.5f]);
 
-        var outputs = runner.Run(TestModels.Scale(), new Dictionary<string, NpyArray> { ["x"] = x, ["scale"] = scale });
+        var outputs = _runner.Run(TestModels.Scale(), new Dictionary<string, NpyArray> { ["x"] = x, ["scale"] = scale });
 
         Assert.Equal([2, 3], outputs["y"].Shape);
         Assert.Equal([2.5f, 5, 7.5f, -10, 12.5f, 15], outputs["y"].ToFloats());
@@ -79,7 +79,7 @@ public sealed class OnnxModelRunnerTests : IDisposable
     {
         var features = new NpyArray(NpyDType.Float32, shape, new byte[shape.Aggregate(4, (a, b) => a * b)]);
 
-        var error = Assert.Throws<ModelInputException>(() => runner.Run(ReferenceModel.Build(), Inputs(features)));
+        var error = Assert.Throws<ModelInputException>(() => _runner.Run(ReferenceModel.Build(), Inputs(features)));
 
         Assert.Equal($"Input 'features' {expected}.", error.Message);
     }
@@ -89,7 +89,7 @@ public sealed class OnnxModelRunnerTests : IDisposable
     {
         var features = new NpyArray(NpyDType.Float64, [2, 4], new byte[64]);
 
-        var error = Assert.Throws<ModelInputException>(() => runner.Run(ReferenceModel.Build(), Inputs(features)));
+        var error = Assert.Throws<ModelInputException>(() => _runner.Run(ReferenceModel.Build(), Inputs(features)));
 
         Assert.Contains("must have dtype '<f4'", error.Message);
         Assert.Contains("has '<f8'", error.Message);
@@ -100,7 +100,7 @@ public sealed class OnnxModelRunnerTests : IDisposable
     {
         var inputs = new Dictionary<string, NpyArray> { ["x"] = ReferenceModel.SampleInputs() };
 
-        var error = Assert.Throws<ModelInputException>(() => runner.Run(ReferenceModel.Build(), inputs));
+        var error = Assert.Throws<ModelInputException>(() => _runner.Run(ReferenceModel.Build(), inputs));
 
         Assert.Equal("The model takes inputs 'features'; missing 'features'; not in the model 'x'.", error.Message);
     }
@@ -110,24 +110,24 @@ public sealed class OnnxModelRunnerTests : IDisposable
     {
         var model = ReferenceModel.Build();
 
-        var sha = runner.LoadModel(model);
+        var sha = _runner.LoadModel(model);
 
-        Assert.Equal(sha, runner.LoadModel(model));
+        Assert.Equal(sha, _runner.LoadModel(model));
         Assert.Equal(ContentHash.Sha256(model), sha);
-        Assert.True(runner.IsLoaded(sha));
-        Assert.True(runner.IsLoaded(sha.ToUpperInvariant()));
+        Assert.True(_runner.IsLoaded(sha));
+        Assert.True(_runner.IsLoaded(sha.ToUpperInvariant()));
     }
 
     [Fact]
     public void LoadModel_NotAModel_ThrowsOnnxRuntimeException()
     {
-        Assert.ThrowsAny<OnnxRuntimeException>(() => runner.LoadModel("not an onnx model"u8.ToArray()));
+        Assert.ThrowsAny<OnnxRuntimeException>(() => _runner.LoadModel("not an onnx model"u8.ToArray()));
     }
 
     [Fact]
     public void Run_ModelNotLoaded_Throws()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => runner.Run(new string('0', 64), Inputs(ReferenceModel.SampleInputs())));
+        var error = Assert.Throws<InvalidOperationException>(() => _runner.Run(new string('0', 64), Inputs(ReferenceModel.SampleInputs())));
 
         Assert.Contains("not loaded", error.Message);
     }
@@ -151,12 +151,12 @@ public sealed class OnnxModelRunnerTests : IDisposable
     [Fact]
     public async Task Run_ManyThreadsOnOneSession_AllGetTheirOwnAnswers()
     {
-        var sha = runner.LoadModel(ReferenceModel.Build());
+        var sha = _runner.LoadModel(ReferenceModel.Build());
 
         var results = await Task.WhenAll(Enumerable.Range(1, 16).Select(rows => Task.Run(() =>
         {
             var inputs = ReferenceModel.SampleInputs(rows);
-            return (Expected: ReferenceModel.Compute(inputs), Actual: runner.Run(sha, Inputs(inputs))[ReferenceModel.OutputName]);
+            return (Expected: ReferenceModel.Compute(inputs), Actual: _runner.Run(sha, Inputs(inputs))[ReferenceModel.OutputName]);
         })));
 
         Assert.All(results, r => Assert.Equal(r.Expected.ToFloats(), r.Actual.ToFloats(), (a, b) => Math.Abs(a - b) <= 1e-5f));
@@ -166,13 +166,13 @@ public sealed class OnnxModelRunnerTests : IDisposable
     public void Run_AlreadyCancelled_ThrowsOperationCanceled()
     {
         Assert.ThrowsAny<OperationCanceledException>(
-            () => runner.Run(ReferenceModel.Build(), Inputs(ReferenceModel.SampleInputs()), new CancellationToken(canceled: true)));
+            () => _runner.Run(ReferenceModel.Build(), Inputs(ReferenceModel.SampleInputs()), new CancellationToken(canceled: true)));
     }
 
     [Fact]
     public void ExecutionProvider_OnThisMachine_IsCpu()
     {
-        Assert.Equal(ExecutionProviderSelector.Cpu, runner.ExecutionProvider);
+        Assert.Equal(ExecutionProviderSelector.Cpu, _runner.ExecutionProvider);
     }
 
     private static Dictionary<string, NpyArray> Inputs(NpyArray features) => new() { [ReferenceModel.InputName] = features };

@@ -9,24 +9,24 @@ namespace FleetMarket.Tests.Unit.Worker;
 /// <summary>What the pipeline adds to a work cycle: batched leases and completions, and stages that overlap.</summary>
 public sealed class WorkPipelineTests : IAsyncLifetime
 {
-    private readonly TemporaryWorkerHome home = new();
-    private FakeMarketplace marketplace = null!;
-    private ServiceProvider services = null!;
+    private readonly TemporaryWorkerHome _home = new();
+    private FakeMarketplace _marketplace = null!;
+    private ServiceProvider _services = null!;
 
     public async Task InitializeAsync()
     {
-        marketplace = await FakeMarketplace.StartAsync();
-        services = new ServiceCollection()
+        _marketplace = await FakeMarketplace.StartAsync();
+        _services = new ServiceCollection()
             .AddLogging()
-            .AddWorker(new WorkerSettings(marketplace.Address, FakeMarketplace.DeviceId, "test car", FakeMarketplace.Credential), home.Options)
+            .AddWorker(new WorkerSettings(_marketplace.Address, FakeMarketplace.DeviceId, "test car", FakeMarketplace.Credential), _home.Options)
             .BuildServiceProvider();
     }
 
     public async Task DisposeAsync()
     {
-        await services.DisposeAsync();
-        await marketplace.DisposeAsync();
-        home.Dispose();
+        await _services.DisposeAsync();
+        await _marketplace.DisposeAsync();
+        _home.Dispose();
     }
 
     [Fact]
@@ -35,31 +35,31 @@ public sealed class WorkPipelineTests : IAsyncLifetime
         var model = ReferenceModel.Build();
         foreach (var rows in (int[])[2, 3, 4, 5])
         {
-            marketplace.AddUnit(model, ReferenceModel.SampleInputs(rows));
+            _marketplace.AddUnit(model, ReferenceModel.SampleInputs(rows));
         }
 
         var outcome = await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal(CycleResult.Worked, outcome.Result);
-        Assert.Equal([2L, 3L, 4L, 5L], marketplace.Completions.Select(c => c.InferenceCount));
-        Assert.All(marketplace.Completions, c => Assert.Equal(
+        Assert.Equal([2L, 3L, 4L, 5L], _marketplace.Completions.Select(c => c.InferenceCount));
+        Assert.All(_marketplace.Completions, c => Assert.Equal(
             ReferenceModel.Compute(ReferenceModel.SampleInputs((int)c.InferenceCount)).ToFloats(),
             c.Outputs[ReferenceModel.OutputName].ToFloats(),
             (a, b) => Math.Abs(a - b) <= 1e-5f));
         // A full batch of three, then the fourth unit asked for while they ran: a batch not full ends the asking.
-        Assert.Equal(2, marketplace.LeaseRequestBodies.Count);
-        Assert.All(marketplace.LeaseRequestBodies, body => Assert.Contains("\"maxUnits\":3", body));
-        Assert.Equal(0, services.GetRequiredService<PendingCompletions>().Count());
+        Assert.Equal(2, _marketplace.LeaseRequestBodies.Count);
+        Assert.All(_marketplace.LeaseRequestBodies, body => Assert.Contains("\"maxUnits\":3", body));
+        Assert.Equal(0, _services.GetRequiredService<PendingCompletions>().Count());
     }
 
     [Fact]
     public async Task RunAsync_NextUnitsInput_IsFetchedBeforeThePreviousResultIsUploaded()
     {
         var model = ReferenceModel.Build();
-        var first = marketplace.AddUnit(model, ReferenceModel.SampleInputs(2));
-        var second = marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
+        var first = _marketplace.AddUnit(model, ReferenceModel.SampleInputs(2));
+        var second = _marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
         var secondInputFetched = new TaskCompletionSource();
-        marketplace.BeforeBlob = sha =>
+        _marketplace.BeforeBlob = sha =>
         {
             if (sha == second.InputSha256)
             {
@@ -69,7 +69,7 @@ public sealed class WorkPipelineTests : IAsyncLifetime
             return Task.CompletedTask;
         };
         var fetchedBeforeFirstUpload = false;
-        marketplace.BeforeComplete = async (leaseId, _) =>
+        _marketplace.BeforeComplete = async (leaseId, _) =>
         {
             if (leaseId == first.LeaseId)
             {
@@ -82,51 +82,51 @@ public sealed class WorkPipelineTests : IAsyncLifetime
         await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.True(fetchedBeforeFirstUpload);
-        Assert.Equal([first.LeaseId, second.LeaseId], marketplace.Completions.Select(c => c.LeaseId));
+        Assert.Equal([first.LeaseId, second.LeaseId], _marketplace.Completions.Select(c => c.LeaseId));
     }
 
     [Fact]
     public async Task RunAsync_ResultsWaitingWhileAnUploadIsUnderWay_GoOutInOneRequest()
     {
         var model = ReferenceModel.Build();
-        var first = marketplace.AddUnit(model, ReferenceModel.SampleInputs(2));
-        var second = marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
-        var third = marketplace.AddUnit(model, ReferenceModel.SampleInputs(4));
+        var first = _marketplace.AddUnit(model, ReferenceModel.SampleInputs(2));
+        var second = _marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
+        var third = _marketplace.AddUnit(model, ReferenceModel.SampleInputs(4));
         HoldFirstUploadWhileTheOthersRun(first, second);
 
         await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
-        Assert.Equal([first.LeaseId, second.LeaseId, third.LeaseId], marketplace.Completions.Select(c => c.LeaseId));
-        Assert.Equal([second.LeaseId, third.LeaseId], Assert.Single(marketplace.CompletionBatches));
-        Assert.Equal(0, services.GetRequiredService<PendingCompletions>().Count());
+        Assert.Equal([first.LeaseId, second.LeaseId, third.LeaseId], _marketplace.Completions.Select(c => c.LeaseId));
+        Assert.Equal([second.LeaseId, third.LeaseId], Assert.Single(_marketplace.CompletionBatches));
+        Assert.Equal(0, _services.GetRequiredService<PendingCompletions>().Count());
     }
 
     [Fact]
     public async Task RunAsync_BatchCompletionAnswered404_CompletesEachResultAlone()
     {
         var model = ReferenceModel.Build();
-        var first = marketplace.AddUnit(model, ReferenceModel.SampleInputs(2));
-        var second = marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
-        marketplace.AddUnit(model, ReferenceModel.SampleInputs(4));
+        var first = _marketplace.AddUnit(model, ReferenceModel.SampleInputs(2));
+        var second = _marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
+        _marketplace.AddUnit(model, ReferenceModel.SampleInputs(4));
         HoldFirstUploadWhileTheOthersRun(first, second);
-        marketplace.CompleteManyRefusal = 404;
+        _marketplace.CompleteManyRefusal = 404;
 
         await Cycle().RunAsync(TimeSpan.Zero, CancellationToken.None);
 
-        Assert.Equal([2L, 3L, 4L], marketplace.Completions.Select(c => c.InferenceCount));
-        Assert.All(marketplace.Completions, c => Assert.Equal(WorkerApiClientOutputs, c.FileName));
-        Assert.Empty(marketplace.CompletionBatches);
-        Assert.Empty(marketplace.Releases);
-        Assert.Equal(0, services.GetRequiredService<PendingCompletions>().Count());
+        Assert.Equal([2L, 3L, 4L], _marketplace.Completions.Select(c => c.InferenceCount));
+        Assert.All(_marketplace.Completions, c => Assert.Equal(WorkerApiClientOutputs, c.FileName));
+        Assert.Empty(_marketplace.CompletionBatches);
+        Assert.Empty(_marketplace.Releases);
+        Assert.Equal(0, _services.GetRequiredService<PendingCompletions>().Count());
     }
 
     [Fact]
     public async Task RunAsync_ServerFromBeforeBatches_LeasesAndCompletesOneAtATime()
     {
-        marketplace.TakesBatches = false;
+        _marketplace.TakesBatches = false;
         var model = ReferenceModel.Build();
-        var first = marketplace.AddUnit(model, ReferenceModel.SampleInputs(2));
-        var second = marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
+        var first = _marketplace.AddUnit(model, ReferenceModel.SampleInputs(2));
+        var second = _marketplace.AddUnit(model, ReferenceModel.SampleInputs(3));
         HoldFirstUploadWhileTheOthersRun(first, second);
         var cycle = Cycle();
 
@@ -134,19 +134,19 @@ public sealed class WorkPipelineTests : IAsyncLifetime
         var then = await cycle.RunAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal((CycleResult.Worked, CycleResult.NoWork), (worked.Result, then.Result));
-        Assert.Equal([2L, 3L], marketplace.Completions.Select(c => c.InferenceCount));
-        Assert.Empty(marketplace.CompletionBatches);
+        Assert.Equal([2L, 3L], _marketplace.Completions.Select(c => c.InferenceCount));
+        Assert.Empty(_marketplace.CompletionBatches);
         // Asked once a unit of the old route, after the one 404 from the new one: the 404 is remembered.
-        Assert.All(marketplace.LeaseRequestBodies, body => Assert.DoesNotContain("\"maxUnits\":3", body));
-        Assert.Equal(4, marketplace.LeaseRequestBodies.Count);
+        Assert.All(_marketplace.LeaseRequestBodies, body => Assert.DoesNotContain("\"maxUnits\":3", body));
+        Assert.Equal(4, _marketplace.LeaseRequestBodies.Count);
     }
 
     /// <summary>The second unit's input is served once the first result's upload has begun, which then lasts a second: the units after the first finish while it is under way.</summary>
     private void HoldFirstUploadWhileTheOthersRun(WorkUnitLease first, WorkUnitLease second)
     {
         var firstUploadBegun = new TaskCompletionSource();
-        marketplace.BeforeBlob = sha => sha == second.InputSha256 ? firstUploadBegun.Task.WaitAsync(TimeSpan.FromSeconds(60)) : Task.CompletedTask;
-        marketplace.BeforeComplete = (leaseId, aborted) =>
+        _marketplace.BeforeBlob = sha => sha == second.InputSha256 ? firstUploadBegun.Task.WaitAsync(TimeSpan.FromSeconds(60)) : Task.CompletedTask;
+        _marketplace.BeforeComplete = (leaseId, aborted) =>
         {
             if (leaseId != first.LeaseId)
             {
@@ -160,5 +160,5 @@ public sealed class WorkPipelineTests : IAsyncLifetime
 
     private const string WorkerApiClientOutputs = FleetMarket.Worker.Api.WorkerApiClient.OutputsFileName;
 
-    private WorkCycle Cycle() => services.GetRequiredService<WorkCycle>();
+    private WorkCycle Cycle() => _services.GetRequiredService<WorkCycle>();
 }

@@ -5,9 +5,9 @@ namespace FleetMarket.Tests.Unit.Worker;
 
 public sealed class WorkerConfigurationTests : IDisposable
 {
-    private readonly TemporaryWorkerHome home = new();
+    private readonly TemporaryWorkerHome _home = new();
 
-    public void Dispose() => home.Dispose();
+    public void Dispose() => _home.Dispose();
 
     [Fact]
     public void Load_NothingConfigured_OverridesNothingAndCaches2GiB()
@@ -16,7 +16,7 @@ public sealed class WorkerConfigurationTests : IDisposable
 
         Assert.Equal(new ConditionOverrides(), options.Conditions);
         Assert.Equal(2048L * 1024 * 1024, options.ModelCacheMaxBytes);
-        Assert.Equal(Path.Combine(home.Path, "cache", "models"), options.ModelCacheDirectory);
+        Assert.Equal(Path.Combine(_home.Path, "cache", "models"), options.ModelCacheDirectory);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class WorkerConfigurationTests : IDisposable
         Assert.EndsWith($"is '{value}'; it takes {expected}.", error.Message);
     }
 
-    private WorkerSettingsStore Store() => new(home.Path);
+    private WorkerSettingsStore Store() => new(_home.Path);
 
     /// <summary>Stands in for the process's FLEETMARKET_ variables, which worker processes started by other tests would inherit.</summary>
     private static MemoryConfigurationSource Variables(params (string Key, string Value)[] variables) =>

@@ -5,39 +5,39 @@ namespace FleetMarket.Tests.Unit.Worker;
 
 public sealed class WorkerSettingsStoreTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "fleetmarket-settings-" + Guid.NewGuid().ToString("N"));
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "fleetmarket-settings-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose()
     {
-        if (Directory.Exists(folder))
+        if (Directory.Exists(_folder))
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(_folder, recursive: true);
         }
     }
 
     [Fact]
     public void Load_NothingSaved_ReturnsNull()
     {
-        Assert.Null(new WorkerSettingsStore(folder).Load());
+        Assert.Null(new WorkerSettingsStore(_folder).Load());
     }
 
     [Fact]
     public void Save_ThenLoad_RoundTrips()
     {
-        var store = new WorkerSettingsStore(folder);
+        var store = new WorkerSettingsStore(_folder);
         var settings = new WorkerSettings(new Uri("https://fleet.example/"), Guid.NewGuid(), "garage car", "secret");
 
         store.Save(settings);
         store.Save(settings with { Credential = "rotated" });
 
         Assert.Equal(settings with { Credential = "rotated" }, store.Load());
-        Assert.Equal([WorkerSettingsStore.FileName], Directory.GetFiles(folder).Select(Path.GetFileName));
+        Assert.Equal([WorkerSettingsStore.FileName], Directory.GetFiles(_folder).Select(Path.GetFileName));
     }
 
     [Fact]
     public void Save_AfterTheOwnerAddedSettings_KeepsThem()
     {
-        var store = new WorkerSettingsStore(folder);
+        var store = new WorkerSettingsStore(_folder);
         var settings = new WorkerSettings(new Uri("https://fleet.example/"), Guid.NewGuid(), "garage car", "secret");
         store.Save(settings);
         File.WriteAllText(store.FilePath, File.ReadAllText(store.FilePath).Replace("{", "{ \"charging\": true, \"model_cache_mb\": 512,"));
@@ -54,12 +54,12 @@ public sealed class WorkerSettingsStoreTests : IDisposable
     [UnsupportedOSPlatform("windows")]
     public void Save_OnUnix_MakesFileReadableByOwnerOnly()
     {
-        var store = new WorkerSettingsStore(folder);
+        var store = new WorkerSettingsStore(_folder);
 
         store.Save(new WorkerSettings(new Uri("https://fleet.example/"), Guid.NewGuid(), "car", "secret"));
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.FilePath));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_folder));
     }
 
     [Theory]
@@ -67,8 +67,8 @@ public sealed class WorkerSettingsStoreTests : IDisposable
     [InlineData("{\"server\": \"https://fleet.example/\"}")]
     public void Load_InvalidFile_ThrowsSayingPairAgain(string content)
     {
-        Directory.CreateDirectory(folder);
-        var store = new WorkerSettingsStore(folder);
+        Directory.CreateDirectory(_folder);
+        var store = new WorkerSettingsStore(_folder);
         File.WriteAllText(store.FilePath, content);
 
         var error = Assert.Throws<InvalidDataException>(store.Load);

@@ -23,16 +23,16 @@ internal sealed record UnitTiming(int Index, int RowStart, int RowCount, DateTim
 /// </summary>
 internal sealed class BenchMarket : IAsyncDisposable
 {
-    private readonly FleetApp app;
-    private readonly MarketplaceBuilder market;
-    private readonly HttpClient api;
-    private readonly List<BenchWorker> workers = [];
+    private readonly FleetApp _app;
+    private readonly MarketplaceBuilder _market;
+    private readonly HttpClient _api;
+    private readonly List<BenchWorker> _workers = [];
 
     private BenchMarket(FleetApp app, MarketplaceBuilder market, HttpClient api)
     {
-        this.app = app;
-        this.market = market;
-        this.api = api;
+        _app = app;
+        _market = market;
+        _api = api;
     }
 
     public static async Task<BenchMarket> StartAsync()
@@ -51,15 +51,15 @@ internal sealed class BenchMarket : IAsyncDisposable
     /// <summary>Pairs a new device with its own worker home; it does not run until started.</summary>
     public async Task<BenchWorker> PairWorkerAsync()
     {
-        var (_, code) = await market.DeviceAwaitingPairingAsync();
+        var (_, code) = await _market.DeviceAwaitingPairingAsync();
         var worker = new BenchWorker(new WorkerProcess());
-        var paired = await worker.Home.RunAsync("pair", "--server", app.BaseAddress.ToString(), "--code", code.Code);
+        var paired = await worker.Home.RunAsync("pair", "--server", _app.BaseAddress.ToString(), "--code", code.Code);
         if (paired.ExitCode != 0)
         {
             throw new InvalidOperationException(paired.Error + paired.Output);
         }
 
-        workers.Add(worker);
+        _workers.Add(worker);
         return worker;
     }
 
@@ -81,7 +81,7 @@ internal sealed class BenchMarket : IAsyncDisposable
             form.Add(new StringContent(rows.ToString()), "rowsPerUnit");
         }
 
-        using var submitted = await api.PostAsync("/api/jobs", form);
+        using var submitted = await _api.PostAsync("/api/jobs", form);
         if (!submitted.IsSuccessStatusCode)
         {
             var refusal = $"POST /api/jobs answered {(int)submitted.StatusCode}: {await submitted.Content.ReadAsStringAsync()}";
@@ -92,7 +92,7 @@ internal sealed class BenchMarket : IAsyncDisposable
     }
 
     /// <summary>The job as <c>GET /api/jobs/{id}</c> shows it to its buyer.</summary>
-    public Task<JsonElement> JobAsync(Guid id) => api.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
+    public Task<JsonElement> JobAsync(Guid id) => _api.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}");
 
     /// <summary>Polls every 50 ms, as a buyer's script would, until the job completes; fails on any other end.</summary>
     public async Task WaitCompletedAsync(Guid id, TimeSpan timeout)
@@ -124,7 +124,7 @@ internal sealed class BenchMarket : IAsyncDisposable
     /// <summary>The job's outputs by name, whether the app returned one .npy or an .npz.</summary>
     public async Task<IReadOnlyDictionary<string, NpyArray>> DownloadAsync(Guid id, IReadOnlyList<string> outputNames)
     {
-        using var response = await api.GetAsync($"/api/jobs/{id}/outputs");
+        using var response = await _api.GetAsync($"/api/jobs/{id}/outputs");
         response.EnsureSuccessStatusCode();
         var bytes = await response.Content.ReadAsByteArrayAsync();
         var fileName = response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName ?? "";
@@ -135,7 +135,7 @@ internal sealed class BenchMarket : IAsyncDisposable
 
     public async Task CancelAsync(Guid id)
     {
-        using var response = await api.PostAsync($"/api/jobs/{id}/cancel", null);
+        using var response = await _api.PostAsync($"/api/jobs/{id}/cancel", null);
         response.EnsureSuccessStatusCode();
     }
 
@@ -173,7 +173,7 @@ internal sealed class BenchMarket : IAsyncDisposable
 
     public async Task<List<UnitTiming>> UnitsAsync(Guid jobId)
     {
-        var units = await app.QueryAsync(db => db.WorkUnits.AsNoTracking()
+        var units = await _app.QueryAsync(db => db.WorkUnits.AsNoTracking()
             .Where(u => u.JobId == jobId && u.Status == WorkUnitStatus.Done)
             .Select(u => new UnitTiming(u.Index, u.RowStart, u.RowCount, u.LeasedAt!.Value, u.CompletedAt!.Value, u.ComputeMilliseconds))
             .ToListAsync());
@@ -182,14 +182,14 @@ internal sealed class BenchMarket : IAsyncDisposable
 
     /// <summary>The units of the job now leased, and since when.</summary>
     public Task<List<DateTimeOffset>> LeasedSinceAsync(Guid jobId) =>
-        app.QueryAsync(db => db.WorkUnits.AsNoTracking()
+        _app.QueryAsync(db => db.WorkUnits.AsNoTracking()
             .Where(u => u.JobId == jobId && u.Status == WorkUnitStatus.Leased && u.LeasedAt != null)
             .Select(u => u.LeasedAt!.Value)
             .ToListAsync());
 
     /// <summary>Why the job's units failed or were given back, as the server recorded it.</summary>
     public Task<List<string>> UnitFailuresAsync(Guid jobId) =>
-        app.QueryAsync(db => db.WorkUnits.AsNoTracking()
+        _app.QueryAsync(db => db.WorkUnits.AsNoTracking()
             .Where(u => u.JobId == jobId && u.FailureReason != null)
             .Select(u => u.FailureReason!)
             .Distinct()
@@ -203,17 +203,17 @@ internal sealed class BenchMarket : IAsyncDisposable
     }
 
     public Task<int> DoneCountAsync(Guid jobId) =>
-        app.QueryAsync(db => db.WorkUnits.CountAsync(u => u.JobId == jobId && u.Status == WorkUnitStatus.Done));
+        _app.QueryAsync(db => db.WorkUnits.CountAsync(u => u.JobId == jobId && u.Status == WorkUnitStatus.Done));
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var worker in workers)
+        foreach (var worker in _workers)
         {
             await worker.DisposeAsync();
         }
 
-        api.Dispose();
-        await app.DisposeAsync();
+        _api.Dispose();
+        await _app.DisposeAsync();
     }
 }
 
@@ -223,8 +223,8 @@ internal sealed class BenchMarket : IAsyncDisposable
 /// </summary>
 internal sealed class BenchWorker(WorkerProcess home) : IAsyncDisposable
 {
-    private Process? running;
-    private Task drained = Task.CompletedTask;
+    private Process? _running;
+    private Task _drained = Task.CompletedTask;
 
     public WorkerProcess Home { get; } = home;
 
@@ -242,15 +242,15 @@ internal sealed class BenchWorker(WorkerProcess home) : IAsyncDisposable
 
     public void Start()
     {
-        running = Home.Start("run");
-        var process = running;
-        drained = Task.WhenAll(Drain(process.StandardOutput), Drain(process.StandardError));
+        _running = Home.Start("run");
+        var process = _running;
+        _drained = Task.WhenAll(Drain(process.StandardOutput), Drain(process.StandardError));
     }
 
     /// <summary>Asks the worker to stop the way systemd does (SIGTERM) and waits for it.</summary>
     public async Task StopAsync()
     {
-        if (running is not { HasExited: false } process)
+        if (_running is not { HasExited: false } process)
         {
             return;
         }
@@ -261,20 +261,20 @@ internal sealed class BenchWorker(WorkerProcess home) : IAsyncDisposable
         }
 
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        await drained;
+        await _drained;
     }
 
     /// <summary>Kills the worker outright (SIGKILL), as a crash or a pulled plug would.</summary>
     public async Task KillAsync()
     {
-        if (running is not { HasExited: false } process)
+        if (_running is not { HasExited: false } process)
         {
             return;
         }
 
         process.Kill();
         await process.WaitForExitAsync();
-        await drained;
+        await _drained;
     }
 
     public async ValueTask DisposeAsync()
@@ -285,10 +285,10 @@ internal sealed class BenchWorker(WorkerProcess home) : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            running?.Kill(entireProcessTree: true);
+            _running?.Kill(entireProcessTree: true);
         }
 
-        running?.Dispose();
+        _running?.Dispose();
         Home.Dispose();
     }
 

@@ -3,7 +3,7 @@ namespace FleetMarket.Tests.Unit.Protocol.Tensors;
 /// <summary>A read-only stream that cannot tell its length, like a network or decompression stream.</summary>
 internal sealed class UnseekableStream(byte[] bytes) : Stream
 {
-    private readonly MemoryStream inner = new(bytes);
+    private readonly MemoryStream _inner = new(bytes);
 
     public override bool CanRead => true;
 
@@ -19,7 +19,7 @@ internal sealed class UnseekableStream(byte[] bytes) : Stream
         set => throw new NotSupportedException();
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, 7));
+    public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, Math.Min(count, 7));
 
     public override void Flush()
     {
@@ -33,7 +33,7 @@ internal sealed class UnseekableStream(byte[] bytes) : Stream
 
     protected override void Dispose(bool disposing)
     {
-        inner.Dispose();
+        _inner.Dispose();
         base.Dispose(disposing);
     }
 }

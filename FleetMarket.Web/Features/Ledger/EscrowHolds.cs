@@ -82,9 +82,12 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
         return (true, balance);
     }
 
-    private async Task LockAsync(string account, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
+    /// <summary>
+    /// Touches the buyer's guard, creating it the first time. A conflict: another transaction created the guard first,
+    /// and the update now finds and locks it. The tracker is kept: it holds the caller's pending changes.
+    /// </summary>
+    private Task LockAsync(string account, CancellationToken cancellationToken) =>
+        ConflictRetry.RunAsync(2, ConflictRetry.Statement, clear: null, async _ =>
         {
             if (await db.BalanceGuards.Where(g => g.Account == account)
                     .ExecuteUpdateAsync(set => set.SetProperty(g => g.Version, g => g.Version + 1), cancellationToken) > 0)
@@ -92,17 +95,8 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
                 return;
             }
 
-            try
-            {
-                // Not through the change tracker: that would save the caller's pending changes before the check.
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"INSERT INTO \"BalanceGuards\" (\"Account\", \"Version\") VALUES ({account}, 0)", cancellationToken);
-                return;
-            }
-            catch (DbException) when (attempt == 0)
-            {
-                // Another transaction created the guard first; the update above now finds and locks it.
-            }
-        }
-    }
+            // Not through the change tracker: that would save the caller's pending changes before the check.
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO \"BalanceGuards\" (\"Account\", \"Version\") VALUES ({account}, 0)", cancellationToken);
+        });
 }

@@ -11,7 +11,7 @@ namespace FleetMarket.Web.Features.Ledger;
 /// run in one database transaction that first touches the buyer's <see cref="BalanceGuard"/>, so concurrent
 /// holds (two jobs, a job and a reservation, two nodes) are serialised and the balance never goes below zero.
 /// </summary>
-public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteGate writes)
+public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger)
 {
     /// <summary>
     /// Saves the context's pending changes together with <paramref name="hold"/>, or nothing at all when the
@@ -39,15 +39,12 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
         CancellationToken cancellationToken = default)
     {
         var account = LedgerAccounts.BuyerBalance(buyerId);
-        using (await writes.EnterAsync(cancellationToken))
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await LockAsync(account, cancellationToken);
-            var result = await work(await ledger.BalanceAsync(account, currency, cancellationToken));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockAsync(account, cancellationToken);
+        var result = await work(await ledger.BalanceAsync(account, currency, cancellationToken));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 
     /// <summary>

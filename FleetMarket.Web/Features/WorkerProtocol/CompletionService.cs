@@ -21,7 +21,7 @@ public sealed record UnitResult(byte[] OutputsNpz, long ComputeMilliseconds, lon
 /// unit, once. Completing the same lease again answers the same and records nothing more.
 /// </summary>
 public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeProvider time,
-    IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs, IWriteGate writes, ResultVerifier verifier,
+    IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs, ResultVerifier verifier,
     AssemblyKick assembly, WaitingRowsCutter cutter, ILogger<CompletionService> logger)
 {
     /// <summary>Two results of one index decided at once: the loser decides again on what the winner saved.</summary>
@@ -59,13 +59,10 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             // The decision reads what it writes (the index's other results, the job and owner's metering): under
             // SQLite's gate it reads and writes with no other writer between, so results of one job and owner
             // accepted at once no longer retry each other into failure.
-            using (await writes.EnterAsync(cancellationToken))
-            {
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var refused = await DecideAsync(taken with { Unit = unit }, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-                return refused;
-            }
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var refused = await DecideAsync(taken with { Unit = unit }, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return refused;
         });
         if (answer is not null)
         {
@@ -156,26 +153,23 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             return true;
         }
 
-        using (await writes.EnterAsync(cancellationToken))
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            try
+            foreach (var (position, taken) in takenResults)
             {
-                foreach (var (position, taken) in takenResults)
-                {
-                    var refused = await DecideAsync(taken, cancellationToken);
-                    answers[position] = new LeaseCompletionResponse(taken.LeaseId, refused?.Accepted ?? true, refused?.Reason);
-                }
+                var refused = await DecideAsync(taken, cancellationToken);
+                answers[position] = new LeaseCompletionResponse(taken.LeaseId, refused?.Accepted ?? true, refused?.Reason);
+            }
 
-                await transaction.CommitAsync(cancellationToken);
-                return true;
-            }
-            catch (DbUpdateException)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                db.ChangeTracker.Clear();
-                return false;
-            }
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return false;
         }
     }
 

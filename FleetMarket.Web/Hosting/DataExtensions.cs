@@ -28,18 +28,17 @@ public static class DataExtensions
             builder.Services.AddDbContext<FleetDbContext, SqlServerFleetDbContext>((services, options) =>
                 options.UseSqlServer(services.GetRequiredService<IOptions<DatabaseOptions>>().Value.SqlServerConnectionString)
                     .AddInterceptors(services.GetRequiredService<QueuedWorkInterceptor>()));
-            builder.Services.AddSingleton<IWriteGate, OpenWriteGate>();
         }
         else
         {
             builder.Services.AddDbContext<FleetDbContext, SqliteFleetDbContext>((services, options) => options
                 .UseSqlite(SqliteConnectionString(services.GetRequiredService<DataFolder>()))
-                .AddInterceptors(Pragmas, services.GetRequiredService<QueuedWorkInterceptor>())
+                .AddInterceptors(Pragmas, services.GetRequiredService<QueuedWorkInterceptor>(), services.GetRequiredService<SqliteWriteGate>())
                 // SQLite rebuilds a table to change a column (the Reservations migration does), and EF turns foreign keys
                 // off around the rebuild outside its transaction, warning on every first start. The rebuild itself is
                 // transactional; the warning alarmed new users and told them nothing they could act on.
                 .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
-            builder.Services.AddSingleton<IWriteGate, SqliteWriteGate>();
+            builder.Services.AddSingleton<SqliteWriteGate>();
         }
 
         // Registered before anything else that starts with the host (data protection's key ring, Hangfire),

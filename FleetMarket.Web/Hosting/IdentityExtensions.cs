@@ -19,6 +19,7 @@ public static class IdentityExtensions
         var services = builder.Services;
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<CurrentUser>();
 
         services.AddAuthentication(options =>
             {

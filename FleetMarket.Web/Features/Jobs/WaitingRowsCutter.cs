@@ -14,7 +14,7 @@ namespace FleetMarket.Web.Features.Jobs;
 /// the cut loses nothing. Of two cuts at once, exactly one removes the waiting rows and adds their units, in one transaction.
 /// </summary>
 public sealed class WaitingRowsCutter(FleetDbContext db, IBlobStore blobs, ModelInspector inspector, UnitSizer sizer,
-    IWriteGate writes, IOptions<MarketplaceOptions> marketplace)
+    IOptions<MarketplaceOptions> marketplace)
 {
     [AutomaticRetry(Attempts = 5)]
     public async Task CutAsync(Guid jobId, CancellationToken cancellationToken)
@@ -41,17 +41,14 @@ public sealed class WaitingRowsCutter(FleetDbContext db, IBlobStore blobs, Model
         var slices = await InputSlices.PutAsync(blobs, inputs,
             job.UnitRanges(rowsPerUnit, waiting.RowStart).Select(range => (range.Start - waiting.RowStart, range.Count)), cancellationToken);
         var units = job.CutWaiting(waiting, rowsPerUnit, slices);
-        using (await writes.EnterAsync(cancellationToken))
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (await db.WorkUnits.Where(u => u.Id == waiting.Id && u.Status == WorkUnitStatus.Waiting).ExecuteDeleteAsync(cancellationToken) == 0)
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (await db.WorkUnits.Where(u => u.Id == waiting.Id && u.Status == WorkUnitStatus.Waiting).ExecuteDeleteAsync(cancellationToken) == 0)
-            {
-                return;
-            }
-
-            db.WorkUnits.AddRange(units);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            return;
         }
+
+        db.WorkUnits.AddRange(units);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 }

@@ -11,7 +11,7 @@ namespace FleetMarket.Web.Features.Ledger;
 /// run in one database transaction that first touches the buyer's <see cref="BalanceGuard"/>, so concurrent
 /// holds (two jobs, a job and a reservation, two nodes) are serialised and the balance never goes below zero.
 /// </summary>
-public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteGate writes)
+public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger)
 {
     /// <summary>
     /// Saves the context's pending changes together with <paramref name="hold"/>, or nothing at all when the
@@ -39,15 +39,12 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
         CancellationToken cancellationToken = default)
     {
         var account = LedgerAccounts.BuyerBalance(buyerId);
-        using (await writes.EnterAsync(cancellationToken))
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await LockAsync(account, cancellationToken);
-            var result = await work(await ledger.BalanceAsync(account, currency, cancellationToken));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockAsync(account, cancellationToken);
+        var result = await work(await ledger.BalanceAsync(account, currency, cancellationToken));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
     }
 
     /// <summary>
@@ -82,9 +79,12 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
         return (true, balance);
     }
 
-    private async Task LockAsync(string account, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
+    /// <summary>
+    /// Touches the buyer's guard, creating it the first time. A conflict: another transaction created the guard first,
+    /// and the update now finds and locks it. The tracker is kept: it holds the caller's pending changes.
+    /// </summary>
+    private Task LockAsync(string account, CancellationToken cancellationToken) =>
+        ConflictRetry.RunAsync(2, ConflictRetry.Statement, clear: null, async _ =>
         {
             if (await db.Set<BalanceGuard>().Where(g => g.Account == account)
                     .ExecuteUpdateAsync(set => set.SetProperty(g => g.Version, g => g.Version + 1), cancellationToken) > 0)
@@ -92,17 +92,8 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger, IWriteG
                 return;
             }
 
-            try
-            {
-                // Not through the change tracker: that would save the caller's pending changes before the check.
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"INSERT INTO \"BalanceGuards\" (\"Account\", \"Version\") VALUES ({account}, 0)", cancellationToken);
-                return;
-            }
-            catch (DbException) when (attempt == 0)
-            {
-                // Another transaction created the guard first; the update above now finds and locks it.
-            }
-        }
-    }
+            // Not through the change tracker: that would save the caller's pending changes before the check.
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO \"BalanceGuards\" (\"Account\", \"Version\") VALUES ({account}, 0)", cancellationToken);
+        });
 }

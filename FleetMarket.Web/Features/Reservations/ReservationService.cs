@@ -35,37 +35,34 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
     public async Task<Guid> ReserveAsync(string buyerId, ReservationRequest request, CancellationToken cancellationToken = default)
     {
         var currency = marketplace.Value.Currency;
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            var now = time.GetUtcNow();
-            if (request.Problem(now) is { } problem)
+            // A conflict: a slot was sold to someone else between matching and saving, and the unique index refused it.
+            return await ConflictRetry.RunAsync(Attempts, ConflictRetry.Saving, db.ChangeTracker, async _ =>
             {
-                throw new DomainException(problem);
-            }
+                var now = time.GetUtcNow();
+                if (request.Problem(now) is { } problem)
+                {
+                    throw new DomainException(problem);
+                }
 
-            var offers = await capacity.OffersAsync(request.Requirements, cancellationToken);
-            var taken = await capacity.TakenAsync(offers, CapacityClock.FirstSlotFrom(request.WindowStart, now), request.WindowEnd, cancellationToken);
-            var reservation = new Reservation(buyerId, request, CapacityMatcher.Match(request, offers, taken, now), currency, now);
-            db.Reservations.Add(reservation);
-            try
-            {
+                var offers = await capacity.OffersAsync(request.Requirements, cancellationToken);
+                var taken = await capacity.TakenAsync(offers, CapacityClock.FirstSlotFrom(request.WindowStart, now), request.WindowEnd, cancellationToken);
+                var reservation = new Reservation(buyerId, request, CapacityMatcher.Match(request, offers, taken, now), currency, now);
+                db.Reservations.Add(reservation);
                 await holds.SaveWithHoldAsync(buyerId, SettlementEntries.HoldForReservation(reservation, now), reservation.HeldMinor, currency,
                     balance => $"Reserving these {reservation.DeviceHours} device-hours holds {new Domain.Money.Money(reservation.HeldMinor, currency)}; the balance is {new Domain.Money.Money(balance, currency)}. Top up first.",
                     cancellationToken);
                 return reservation.Id;
-            }
-            catch (DbUpdateException) when (attempt < Attempts)
-            {
-                // A slot was sold to someone else between matching and saving: the unique index refused it.
-            }
-            catch (DbUpdateException)
-            {
-                throw new DomainException("Other buyers took that capacity while it was being reserved; look again and retry.");
-            }
-            finally
-            {
-                db.ChangeTracker.Clear();
-            }
+            });
+        }
+        catch (DbUpdateException)
+        {
+            throw new DomainException("Other buyers took that capacity while it was being reserved; look again and retry.");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
         }
     }
 

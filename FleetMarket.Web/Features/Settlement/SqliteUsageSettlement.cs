@@ -6,11 +6,11 @@ namespace FleetMarket.Web.Features.Settlement;
 /// <summary>
 /// settle-usage on SQLite. The batch's transaction starts with BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default), so
 /// it holds the one write lock from its first statement: a run in another process waits for it and then finds these
-/// records settled. In this process it queues at the write gate like every hot-path writer, so a worker's completion
+/// records settled. In this process it queues at the write gate like every writer, so a worker's completion
 /// waits for at most one batch instead of backing off until the run is over. Guids are TEXT in the upper-case form
 /// EF Core writes and compares; times are the model's 64-bit numbers, converted by the model's own converter.
 /// </summary>
-internal sealed class SqliteUsageSettlement(FleetDbContext db, IWriteGate writes) : IUsageSettlement
+internal sealed class SqliteUsageSettlement(FleetDbContext db) : IUsageSettlement
 {
     // The oldest unsettled records (the SettledAt index yields them in insertion order), copied aside for the
     // statements below. Taken in that order, marking them settled rewrites neighbouring rows, not pages all over.
@@ -71,7 +71,6 @@ internal sealed class SqliteUsageSettlement(FleetDbContext db, IWriteGate writes
     {
         var time = UsageSettlementModel.TimeConverter(db);
         var stamp = time.ToProvider(now);
-        using var writer = await writes.EnterAsync(cancellationToken);
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {

@@ -21,7 +21,7 @@ public sealed record UnitResult(byte[] OutputsNpz, long ComputeMilliseconds, lon
 /// unit, once. Completing the same lease again answers the same and records nothing more.
 /// </summary>
 public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeProvider time,
-    IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs, IWriteGate writes, ResultVerifier verifier,
+    IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs, ResultVerifier verifier,
     AssemblyKick assembly, WaitingRowsCutter cutter, ILogger<CompletionService> logger)
 {
     /// <summary>Two results of one index decided at once: the loser decides again on what the winner saved.</summary>
@@ -41,34 +41,13 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
     private async Task<CompletionResponse> DecideAloneAsync(TakenResult taken, CancellationToken cancellationToken)
     {
         var unit = taken.Unit!;
-        for (var attempt = 1; ; attempt++)
+        // A conflict: another result of the index was decided first, the lease ran out and the unit was leased again,
+        // another unit of the job and owner was metered at the same moment, or a concurrent completion of this very
+        // lease won (the unique usage record per unit is its). The next attempt looks again at what is saved.
+        var answer = await ConflictRetry.RunAsync(DecisionAttempts, ConflictRetry.Saving, db.ChangeTracker, async attempt =>
         {
-            try
+            if (attempt > 1)
             {
-                // The decision reads what it writes (the index's other results, the job and owner's metering): under
-                // SQLite's gate it reads and writes with no other writer between, so results of one job and owner
-                // accepted at once no longer retry each other into failure.
-                CompletionResponse? refused;
-                using (await writes.EnterAsync(cancellationToken))
-                {
-                    await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                    refused = await DecideAsync(taken with { Unit = unit }, cancellationToken);
-                    await transaction.CommitAsync(cancellationToken);
-                }
-
-                if (refused is not null)
-                {
-                    return refused;
-                }
-
-                break;
-            }
-            catch (DbUpdateException) when (attempt < DecisionAttempts)
-            {
-                // Another result of the index was decided first, the lease ran out and the unit was leased again,
-                // another unit of the job and owner was metered at the same moment, or a concurrent completion of this
-                // very lease won (the unique usage record per unit is its): look again at what is saved.
-                db.ChangeTracker.Clear();
                 if (await ReloadUndecidedAsync(unit.Id, cancellationToken) is not { } reloaded)
                 {
                     return AlreadyCompleted;
@@ -76,6 +55,18 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
                 unit = reloaded;
             }
+
+            // The decision reads what it writes (the index's other results, the job and owner's metering): under
+            // SQLite's gate it reads and writes with no other writer between, so results of one job and owner
+            // accepted at once no longer retry each other into failure.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var refused = await DecideAsync(taken with { Unit = unit }, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return refused;
+        });
+        if (answer is not null)
+        {
+            return answer;
         }
 
         await FollowUpAsync(taken.Job!, probeCompleted: unit.Index == 0, cancellationToken);
@@ -162,26 +153,23 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             return true;
         }
 
-        using (await writes.EnterAsync(cancellationToken))
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            try
+            foreach (var (position, taken) in takenResults)
             {
-                foreach (var (position, taken) in takenResults)
-                {
-                    var refused = await DecideAsync(taken, cancellationToken);
-                    answers[position] = new LeaseCompletionResponse(taken.LeaseId, refused?.Accepted ?? true, refused?.Reason);
-                }
+                var refused = await DecideAsync(taken, cancellationToken);
+                answers[position] = new LeaseCompletionResponse(taken.LeaseId, refused?.Accepted ?? true, refused?.Reason);
+            }
 
-                await transaction.CommitAsync(cancellationToken);
-                return true;
-            }
-            catch (DbUpdateException)
-            {
-                await transaction.RollbackAsync(cancellationToken);
-                db.ChangeTracker.Clear();
-                return false;
-            }
+            await transaction.CommitAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return false;
         }
     }
 

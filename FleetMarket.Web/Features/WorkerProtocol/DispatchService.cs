@@ -15,7 +15,7 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// Hands work units to devices. A lease is one short conditional UPDATE that picks the unit in the same
 /// statement, through the write gate, so devices never race for the same row and no lock is held between calls.
 /// </summary>
-public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace, IWriteGate writes,
+public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
     VerificationDice dice)
 {
     /// <summary>Open jobs looked at per lease, in dispatch order; a unit almost always comes from the first.</summary>
@@ -77,48 +77,45 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
 
         // A batch is leased in one pass through the gate and one transaction: one commit, however many units.
         var taken = new List<Guid>(wanted);
-        using (await writes.EnterAsync(cancellationToken))
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        foreach (var job in jobs.TakeWhile(_ => taken.Count < wanted))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            foreach (var job in jobs.TakeWhile(_ => taken.Count < wanted))
-            {
-                var queued = takeable.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Queued);
-                var agreed = job.ReservationId is null ? price : slot!.PricePerHourMinor;
-                var before = taken.Count;
-                while (taken.Count < wanted
-                       && await TryLeaseAsync(device, now, agreed, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
-                {
-                    taken.Add(lease);
-                }
-
-                if (taken.Count > before && job.Status == JobStatus.Queued)
-                {
-                    await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Queued)
-                        .ExecuteUpdateAsync(set => set.SetProperty(j => j.Status, JobStatus.Running), cancellationToken);
-                }
-            }
-
-            // The rare path: a lease ran out and its unit waits to be taken again (expiry needs no sweeper).
-            var expired = takeable.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased);
-            var running = db.Jobs.Where(j => j.Status == JobStatus.Running);
-            while (taken.Count < wanted && slot is not null
-                   && await TryLeaseAsync(device, now, slot.PricePerHourMinor,
-                       expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == slot.ReservationId)),
-                       WorkUnit.LeasableAt(now), cancellationToken) is { } reserved)
-            {
-                taken.Add(reserved);
-            }
-
+            var queued = takeable.Where(u => u.JobId == job.Id && u.Status == WorkUnitStatus.Queued);
+            var agreed = job.ReservationId is null ? price : slot!.PricePerHourMinor;
+            var before = taken.Count;
             while (taken.Count < wanted
-                   && await TryLeaseAsync(device, now, price,
-                       expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == null && j.MaxPricePerHourMinor >= price)),
-                       WorkUnit.LeasableAt(now), cancellationToken) is { } again)
+                   && await TryLeaseAsync(device, now, agreed, queued, u => u.Status == WorkUnitStatus.Queued, cancellationToken) is { } lease)
             {
-                taken.Add(again);
+                taken.Add(lease);
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            if (taken.Count > before && job.Status == JobStatus.Queued)
+            {
+                await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Queued)
+                    .ExecuteUpdateAsync(set => set.SetProperty(j => j.Status, JobStatus.Running), cancellationToken);
+            }
         }
+
+        // The rare path: a lease ran out and its unit waits to be taken again (expiry needs no sweeper).
+        var expired = takeable.Where(WorkUnit.LeasableAt(now)).Where(u => u.Status == WorkUnitStatus.Leased);
+        var running = db.Jobs.Where(j => j.Status == JobStatus.Running);
+        while (taken.Count < wanted && slot is not null
+               && await TryLeaseAsync(device, now, slot.PricePerHourMinor,
+                   expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == slot.ReservationId)),
+                   WorkUnit.LeasableAt(now), cancellationToken) is { } reserved)
+        {
+            taken.Add(reserved);
+        }
+
+        while (taken.Count < wanted
+               && await TryLeaseAsync(device, now, price,
+                   expired.Where(u => running.Any(j => j.Id == u.JobId && j.ReservationId == null && j.MaxPricePerHourMinor >= price)),
+                   WorkUnit.LeasableAt(now), cancellationToken) is { } again)
+        {
+            taken.Add(again);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
 
         return await LeasesAsync(taken, cancellationToken);
     }
@@ -163,8 +160,8 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
 
     /// <summary>
     /// Leases the first of <paramref name="candidates"/> in one UPDATE that chooses the unit and re-checks
-    /// <paramref name="stillLeasable"/>: of two devices going for one unit, exactly one sees a row change. The caller
-    /// holds the write gate.
+    /// <paramref name="stillLeasable"/>: of two devices going for one unit, exactly one sees a row change. Runs in the
+    /// caller's transaction, which holds the write gate.
     /// </summary>
     private async Task<Guid?> TryLeaseAsync(AuthenticatedDevice device, DateTimeOffset now, long pricePerHourMinor, IQueryable<WorkUnit> candidates,
         Expression<Func<WorkUnit, bool>> stillLeasable, CancellationToken cancellationToken)
@@ -221,10 +218,7 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             .Where(u => u.DeviceId == deviceId && u.Status == WorkUnitStatus.Leased && !keep.Contains(u.LeaseId!.Value))
             .ToListAsync(cancellationToken);
         held.ForEach(unit => unit.Release(unit.LeaseId!.Value, "the device restarted without finishing it"));
-        using (await writes.EnterAsync(cancellationToken))
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await db.SaveChangesAsync(cancellationToken);
 
         return held.Count;
     }

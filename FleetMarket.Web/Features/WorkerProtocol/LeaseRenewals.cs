@@ -13,7 +13,7 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// run out (its unit may be another device's by now) is never revived, and no unit runs past
 /// <see cref="MarketplaceOptions.MaxUnitDuration"/> or into the owner's next departure or window end.
 /// </summary>
-public sealed class LeaseRenewals(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace, IWriteGate writes)
+public sealed class LeaseRenewals(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
 {
     public async Task<LeaseRenewal> RenewAsync(AuthenticatedDevice device, Guid leaseId, CancellationToken cancellationToken = default)
     {
@@ -27,14 +27,10 @@ public sealed class LeaseRenewals(FleetDbContext db, TimeProvider time, IOptions
 
         var expiresAt = now + settings.LeaseDuration;
         var leasedNoEarlierThan = expiresAt - settings.MaxUnitDuration;
-        int renewed;
-        using (await writes.EnterAsync(cancellationToken))
-        {
-            renewed = await db.WorkUnits
-                .Where(u => u.LeaseId == leaseId && u.DeviceId == device.DeviceId && u.Status == WorkUnitStatus.Leased
-                            && u.LeaseExpiresAt > now && u.LeasedAt >= leasedNoEarlierThan)
-                .ExecuteUpdateAsync(set => set.SetProperty(u => u.LeaseExpiresAt, expiresAt), cancellationToken);
-        }
+        var renewed = await db.WorkUnits
+            .Where(u => u.LeaseId == leaseId && u.DeviceId == device.DeviceId && u.Status == WorkUnitStatus.Leased
+                        && u.LeaseExpiresAt > now && u.LeasedAt >= leasedNoEarlierThan)
+            .ExecuteUpdateAsync(set => set.SetProperty(u => u.LeaseExpiresAt, expiresAt), cancellationToken);
 
         return renewed == 1 ? new LeaseRenewal(leaseId, expiresAt) : throw await WhyNotAsync(device.DeviceId, leaseId, now, cancellationToken);
     }

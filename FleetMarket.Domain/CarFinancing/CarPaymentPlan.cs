@@ -1,16 +1,19 @@
 using FleetMarket.Domain.Validation;
 using FleetMarket.Protocol.Validation;
 
-namespace FleetMarket.Domain.Leases;
+namespace FleetMarket.Domain.CarFinancing;
 
-/// <summary>The car lease an owner wants their devices' earnings to offset.</summary>
-public sealed class CarLease
+/// <summary>
+/// The car payment (a lease or a loan: owners call it their car lease) an owner wants their devices' earnings to
+/// offset: a monthly amount to the lessor, due on one day of the month, from a start to an end date.
+/// </summary>
+public sealed class CarPaymentPlan
 {
-    private CarLease()
+    private CarPaymentPlan()
     {
     }
 
-    public CarLease(string ownerId, string currency)
+    public CarPaymentPlan(string ownerId, string currency)
     {
         Id = Guid.NewGuid();
         OwnerId = ownerId;
@@ -61,7 +64,7 @@ public sealed class CarLease
     public bool IsDueIn(DateOnly monthStart) =>
         monthStart >= new DateOnly(StartsOn.Year, StartsOn.Month, 1) && monthStart <= EndsOn;
 
-    /// <summary>The first payment day on or after <paramref name="from"/> while the lease runs; null after its last payment.</summary>
+    /// <summary>The first payment day on or after <paramref name="from"/> while the plan runs; null after its last payment.</summary>
     public DateOnly? NextDueDate(DateOnly from)
     {
         var thisMonth = new DateOnly(from.Year, from.Month, DueDay);

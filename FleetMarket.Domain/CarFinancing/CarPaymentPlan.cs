@@ -26,19 +26,27 @@ public sealed class CarPaymentPlan
     public long MonthlyPaymentMinor { get; private set; }
     public string Currency { get; private set; } = "";
 
+    /// <summary>The monthly payment as money; stored as its two columns.</summary>
+    public Money.Money MonthlyPayment => new(MonthlyPaymentMinor, Currency);
+
     /// <summary>Day of the month the payment is due: 1 to 28, so every month has it.</summary>
     public int DueDay { get; private set; } = 1;
     public DateOnly StartsOn { get; private set; }
     public DateOnly EndsOn { get; private set; }
 
-    public void Update(string lessor, long monthlyPaymentMinor, int dueDay, DateOnly startsOn, DateOnly endsOn)
+    public void Update(string lessor, Money.Money monthlyPayment, int dueDay, DateOnly startsOn, DateOnly endsOn)
     {
         if (string.IsNullOrWhiteSpace(lessor))
         {
             throw new DomainException("Name the lessor.");
         }
 
-        if (monthlyPaymentMinor is <= 0 or > FieldLimits.MaxMonthlyPaymentMinor)
+        if (monthlyPayment.Currency != Currency)
+        {
+            throw new DomainException($"The monthly payment must be in {Currency}.");
+        }
+
+        if (monthlyPayment.Minor is <= 0 or > FieldLimits.MaxMonthlyPaymentMinor)
         {
             throw new DomainException($"The monthly payment must be above zero and at most {FieldLimits.MaxMonthlyPaymentMinor / 100:N0}.00.");
         }
@@ -54,7 +62,7 @@ public sealed class CarPaymentPlan
         }
 
         Lessor = PlainText.Require(lessor, "The lessor", FieldLimits.Lessor);
-        MonthlyPaymentMinor = monthlyPaymentMinor;
+        MonthlyPaymentMinor = monthlyPayment.Minor;
         DueDay = dueDay;
         StartsOn = startsOn;
         EndsOn = endsOn;

@@ -64,6 +64,6 @@ public sealed class PayoutBuilder(FleetApp app)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         return app.InScopeAsync(services => services.GetRequiredService<EarningsService>()
-            .SaveCarPaymentPlanAsync(owner.Id, new CarPaymentPlanInput("Tesla Finance", monthlyPaymentMinor, dueDay, today.AddMonths(-3), today.AddYears(2))));
+            .SaveCarPaymentPlanAsync(owner.Id, new CarPaymentPlanInput("Tesla Finance", new Money(monthlyPaymentMinor, Currencies.Usd), dueDay, today.AddMonths(-3), today.AddYears(2))));
     }
 }

@@ -1,4 +1,5 @@
 using FleetMarket.Domain;
+using FleetMarket.Domain.Money;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Earnings;
 using Microsoft.EntityFrameworkCore;
@@ -21,14 +22,14 @@ public sealed class EarningsTests(FleetApp app) : IClassFixture<FleetApp>
         await MarketplaceBuilder.CompleteAllOfferedAsync(client);
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        await Earnings(s => s.SaveCarPaymentPlanAsync(device.Owner.Id, new CarPaymentPlanInput("Tesla Finance", 1_00, 15, today.AddMonths(-2), today.AddYears(2))));
+        await Earnings(s => s.SaveCarPaymentPlanAsync(device.Owner.Id, new CarPaymentPlanInput("Tesla Finance", new Money(1_00, "USD"), 15, today.AddMonths(-2), today.AddYears(2))));
         var report = await Earnings(s => s.ReportAsync(device.Owner.Id));
 
         var share = await app.QueryAsync(db => db.UsageRecords.Where(u => u.OwnerId == device.Owner.Id).SumAsync(u => u.ChargeMinor - u.FeeMinor));
         Assert.True(share > 0);
-        Assert.Equal(share, report.Days[^1].Minor);
-        Assert.Equal(share, report.Months[^1].EarnedMinor);
-        Assert.Equal(1_00, report.Months[^1].CarPaymentMinor);
+        Assert.Equal(share, report.Days[^1].Earned.Minor);
+        Assert.Equal(share, report.Months[^1].Earned.Minor);
+        Assert.Equal(1_00, report.Months[^1].CarPayment.Minor);
         Assert.Equal((int)(share * 10_000 / 1_00), report.Months[^1].CoveredBasisPoints);
         Assert.Equal("Tesla Finance", report.PaymentPlan!.Lessor);
         Assert.True(Assert.Single(report.Utilisation).Percent >= 0);
@@ -41,7 +42,7 @@ public sealed class EarningsTests(FleetApp app) : IClassFixture<FleetApp>
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
         await Assert.ThrowsAsync<DomainException>(() =>
-            Earnings(s => s.SaveCarPaymentPlanAsync(owner.Id, new CarPaymentPlanInput("Bank", 300_00, 1, today, today.AddDays(-1)))));
+            Earnings(s => s.SaveCarPaymentPlanAsync(owner.Id, new CarPaymentPlanInput("Bank", new Money(300_00, "USD"), 1, today, today.AddDays(-1)))));
 
         Assert.False(await app.QueryAsync(db => db.CarPaymentPlans.AnyAsync(l => l.OwnerId == owner.Id)));
     }

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Earnings;
@@ -33,7 +34,7 @@ public sealed class PayoutRunTests : IAsyncLifetime
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var dueDay = today.AddDays(2).Day <= 28 ? today.AddDays(2).Day : 1;
         await _app.InScopeAsync(s => s.GetRequiredService<EarningsService>().SaveCarPaymentPlanAsync(paymentDueSoon.Id,
-            new CarPaymentPlanInput("Tesla Finance", 450_00, dueDay, today.AddMonths(-6), today.AddYears(2))));
+            new CarPaymentPlanInput("Tesla Finance", new Money(450_00, Currencies.Usd), dueDay, today.AddMonths(-6), today.AddYears(2))));
         var seen = await _app.InScopeAsync(s => s.GetRequiredService<UnclaimedEarnings>().WaitingAsync());
 
         await _app.RunRecurringJobAsync(PayoutRunTask.Id);

@@ -1,5 +1,6 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.CarFinancing;
+using FleetMarket.Domain.Money;
 
 namespace FleetMarket.Tests.Unit.Domain;
 
@@ -8,7 +9,7 @@ public sealed class CarPaymentPlanTests
     private static CarPaymentPlan Plan()
     {
         var plan = new CarPaymentPlan("owner", "USD");
-        plan.Update("Tesla Finance", 450_00, 15, new DateOnly(2026, 3, 10), new DateOnly(2029, 3, 9));
+        plan.Update("Tesla Finance", new Money(450_00, "USD"), 15, new DateOnly(2026, 3, 10), new DateOnly(2029, 3, 9));
         return plan;
     }
 
@@ -29,7 +30,7 @@ public sealed class CarPaymentPlanTests
     public void CoveredBasisPoints_SmallSharesShowPrecisely(long earned, long payment, int expected, string shown)
     {
         var plan = new CarPaymentPlan("owner", "USD");
-        plan.Update("Tesla Finance", payment, 15, new DateOnly(2026, 3, 10), new DateOnly(2029, 3, 9));
+        plan.Update("Tesla Finance", new Money(payment, "USD"), 15, new DateOnly(2026, 3, 10), new DateOnly(2029, 3, 9));
 
         var covered = plan.CoveredBasisPoints(new DateOnly(2026, 11, 1), earned);
 
@@ -51,7 +52,7 @@ public sealed class CarPaymentPlanTests
     public void Update_InvalidTerms_AreRefused(string lessor, long payment, int dueDay, string named)
     {
         var refused = Assert.Throws<DomainException>(() =>
-            new CarPaymentPlan("owner", "USD").Update(lessor, payment, dueDay, new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)));
+            new CarPaymentPlan("owner", "USD").Update(lessor, new Money(payment, "USD"), dueDay, new DateOnly(2026, 1, 1), new DateOnly(2027, 1, 1)));
 
         Assert.Contains(named, refused.Message);
     }

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.CarFinancing;
+using FleetMarket.Domain.Money;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
@@ -6,12 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Earnings;
 
-public sealed record CarPaymentPlanInput(string Lessor, long MonthlyPaymentMinor, int DueDay, DateOnly StartsOn, DateOnly EndsOn);
+public sealed record CarPaymentPlanInput(string Lessor, Money MonthlyPayment, int DueDay, DateOnly StartsOn, DateOnly EndsOn);
 
-public sealed record DayEarnings(DateOnly Day, long Minor);
+public sealed record DayEarnings(DateOnly Day, Money Earned);
 
 /// <param name="CoveredBasisPoints">The share of the month's lease payment the earnings cover, in hundredths of a percent.</param>
-public sealed record MonthEarnings(DateOnly Month, long EarnedMinor, long CarPaymentMinor, int CoveredBasisPoints);
+public sealed record MonthEarnings(DateOnly Month, Money Earned, Money CarPayment, int CoveredBasisPoints);
 
 public sealed record DeviceUtilisation(string Device, double Percent);
 
@@ -41,18 +42,19 @@ public sealed class EarningsService(FleetDbContext db, TimeProvider time, IOptio
             .ToListAsync(cancellationToken);
         var plan = await db.CarPaymentPlans.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
 
+        var currency = marketplace.Value.Currency;
         var byDay = usage.GroupBy(u => DateOnly.FromDateTime(u.RecordedAt.UtcDateTime)).ToDictionary(g => g.Key, g => g.Sum(u => u.Share));
         var days = Enumerable.Range(0, DaysShown).Select(i => today.AddDays(i - DaysShown + 1))
-            .Select(day => new DayEarnings(day, byDay.GetValueOrDefault(day))).ToList();
+            .Select(day => new DayEarnings(day, new Money(byDay.GetValueOrDefault(day), currency))).ToList();
 
         var months = Enumerable.Range(0, MonthsShown).Select(i => firstMonth.AddMonths(i)).Select(month =>
         {
             var earned = usage.Where(u => u.RecordedAt.Year == month.Year && u.RecordedAt.Month == month.Month).Sum(u => u.Share);
             var payment = plan?.IsDueIn(month) == true ? plan.MonthlyPaymentMinor : 0;
-            return new MonthEarnings(month, earned, payment, plan?.CoveredBasisPoints(month, earned) ?? 0);
+            return new MonthEarnings(month, new Money(earned, currency), new Money(payment, currency), plan?.CoveredBasisPoints(month, earned) ?? 0);
         }).ToList();
 
-        return new EarningsReport(marketplace.Value.Currency, plan, days, months,
+        return new EarningsReport(currency, plan, days, months,
             await UtilisationAsync(ownerId, today, cancellationToken));
     }
 
@@ -65,7 +67,7 @@ public sealed class EarningsService(FleetDbContext db, TimeProvider time, IOptio
             db.CarPaymentPlans.Add(plan);
         }
 
-        plan.Update(input.Lessor, input.MonthlyPaymentMinor, input.DueDay, input.StartsOn, input.EndsOn);
+        plan.Update(input.Lessor, input.MonthlyPayment, input.DueDay, input.StartsOn, input.EndsOn);
         await db.SaveChangesAsync(cancellationToken);
     }
 

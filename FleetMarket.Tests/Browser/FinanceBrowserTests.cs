@@ -26,7 +26,7 @@ public sealed class FinanceBrowserTests(BrowserFixture browser) : IClassFixture<
         // One owner earned through real work (with a car lease); three more have payouts of their own, two flagged.
         // Their devices' records: the worker's trusted, Dana's worth a look, Sam's failing, Lee without a device.
         var worker = await _payouts.OwnerWithAcceptedWorkAsync(await _market.BuyerWithBalanceAsync(), rows: 12);
-        await _payouts.LeaseAsync(worker.Owner, monthlyPaymentMinor: 1_50);
+        await _payouts.CarPaymentPlanAsync(worker.Owner, monthlyPaymentMinor: 1_50);
         await browser.App.RunRecurringJobAsync(SettlementTask.Id);
         await browser.App.RunRecurringJobAsync(PayoutRunTask.Id);
         var (dana, _) = await _payouts.PendingPayoutAsync(84_20, PayoutAnomalies.FarAboveUsual | PayoutAnomalies.MeteringBeyondBenchmark, Dana);

@@ -60,10 +60,10 @@ public sealed class PayoutBuilder(FleetApp app)
         return (owner, payoutId);
     }
 
-    public Task LeaseAsync(TestUser owner, long monthlyPaymentMinor, int dueDay = 15)
+    public Task CarPaymentPlanAsync(TestUser owner, long monthlyPaymentMinor, int dueDay = 15)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         return app.InScopeAsync(services => services.GetRequiredService<EarningsService>()
-            .SaveLeaseAsync(owner.Id, new LeaseInput("Tesla Finance", monthlyPaymentMinor, dueDay, today.AddMonths(-3), today.AddYears(2))));
+            .SaveCarPaymentPlanAsync(owner.Id, new CarPaymentPlanInput("Tesla Finance", new Money(monthlyPaymentMinor, Currencies.Usd), dueDay, today.AddMonths(-3), today.AddYears(2))));
     }
 }

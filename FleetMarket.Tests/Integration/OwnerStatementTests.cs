@@ -37,7 +37,7 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         var buyer = await _market.BuyerWithBalanceAsync();
         var device = await _payouts.OwnerWithAcceptedWorkAsync(buyer);
         var owner = device.Owner;
-        await _payouts.LeaseAsync(owner, monthlyPaymentMinor: 50);
+        await _payouts.CarPaymentPlanAsync(owner, monthlyPaymentMinor: 50);
         await _app.RunRecurringJobAsync(SettlementTask.Id);
         await _app.RunRecurringJobAsync(PayoutRunTask.Id);
         var payout = await _app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == owner.Id));
@@ -63,8 +63,8 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         Assert.Equal(payout.AmountMinor, statement.PaidOutMinor);
         Assert.Equal(statement.NetEarnedMinor, statement.PaidOutMinor);
         Assert.True(Assert.Single(statement.Payouts).Simulated);
-        Assert.Equal(50, statement.LeasePaymentMinor);
-        Assert.Equal((int)Math.Min(99_900, (charged - fees) * 10_000 / 50), statement.LeaseCoveredBasisPoints);
+        Assert.Equal(50, statement.CarPaymentMinor);
+        Assert.Equal((int)Math.Min(99_900, (charged - fees) * 10_000 / 50), statement.CarPaymentCoveredBasisPoints);
 
         using var ownerClient = await TestUsers.SignedInClientAsync(_app, owner);
         var lines = await ReadAsync(await ownerClient.GetAsync(StatementsApi.PathFor(month)));
@@ -77,7 +77,7 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         Assert.Contains("(simulated)", Line(lines, "Payout of run").Item);
         Assert.Equal(payout.AmountMinor, Line(lines, "Paid out to you").AmountMinor);
         Assert.Equal(50, Line(lines, "Lease payment to Tesla Finance").AmountMinor);
-        Assert.Equal(statement.LeaseCoveredBasisPoints * 0.01m, Line(lines, "Lease covered").Percent);
+        Assert.Equal(statement.CarPaymentCoveredBasisPoints * 0.01m, Line(lines, "Lease covered").Percent);
         Assert.All(lines.Where(l => l.AmountMinor is not null), l => Assert.Equal(l.AmountMinor, l.Amount * 100));
 
         // Another owner asking for the same month gets their own, empty statement: the address names no owner.
@@ -99,7 +99,7 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         var statement = await _app.InScopeAsync(s => s.GetRequiredService<OwnerStatements>().StatementAsync(device.Owner.Id, lastMonth));
 
         Assert.Equal((0, 0L, 0L, 0L), (statement.UsageRecords, statement.ChargedMinor, statement.NetEarnedMinor, statement.PaidOutMinor));
-        Assert.Null(statement.LeaseCoveredBasisPoints);
+        Assert.Null(statement.CarPaymentCoveredBasisPoints);
     }
 
     private static StatementCsvLine Line(IEnumerable<StatementCsvLine> lines, string startsWith) =>

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Earnings;
@@ -26,31 +27,31 @@ public sealed class PayoutRunTests : IAsyncLifetime
     public Task DisposeAsync() => _app.DisposeAsync().AsTask();
 
     [Fact]
-    public async Task EarningsBelowTheMinimum_WaitForALaterRun_UnlessTheLeasePaymentIsNear()
+    public async Task EarningsBelowTheMinimum_WaitForALaterRun_UnlessTheCarPaymentIsNear()
     {
         var waiting = await OwnerWithEarningsAsync();
-        var leaseDueSoon = await OwnerWithEarningsAsync();
+        var paymentDueSoon = await OwnerWithEarningsAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var dueDay = today.AddDays(2).Day <= 28 ? today.AddDays(2).Day : 1;
-        await _app.InScopeAsync(s => s.GetRequiredService<EarningsService>().SaveLeaseAsync(leaseDueSoon.Id,
-            new LeaseInput("Tesla Finance", 450_00, dueDay, today.AddMonths(-6), today.AddYears(2))));
+        await _app.InScopeAsync(s => s.GetRequiredService<EarningsService>().SaveCarPaymentPlanAsync(paymentDueSoon.Id,
+            new CarPaymentPlanInput("Tesla Finance", new Money(450_00, Currencies.Usd), dueDay, today.AddMonths(-6), today.AddYears(2))));
         var seen = await _app.InScopeAsync(s => s.GetRequiredService<UnclaimedEarnings>().WaitingAsync());
 
         await _app.RunRecurringJobAsync(PayoutRunTask.Id);
 
         // What finance saw before the run: both owners' earnings, and which of them the run would pay.
         Assert.False(seen.Single(w => w.Earnings.OwnerId == waiting.Id).PaidNextRun);
-        Assert.Null(seen.Single(w => w.Earnings.OwnerId == waiting.Id).Earnings.LeaseDueDate);
-        Assert.True(seen.Single(w => w.Earnings.OwnerId == leaseDueSoon.Id).PaidNextRun);
+        Assert.Null(seen.Single(w => w.Earnings.OwnerId == waiting.Id).Earnings.CarPaymentDueDate);
+        Assert.True(seen.Single(w => w.Earnings.OwnerId == paymentDueSoon.Id).PaidNextRun);
         Assert.Equal([waiting.Id], (await _app.InScopeAsync(s => s.GetRequiredService<UnclaimedEarnings>().WaitingAsync())).Select(w => w.Earnings.OwnerId));
 
         Assert.False(await _app.QueryAsync(db => db.Payouts.AnyAsync(p => p.OwnerId == waiting.Id)));
-        var payout = await _app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == leaseDueSoon.Id));
+        var payout = await _app.QueryAsync(db => db.Payouts.AsNoTracking().SingleAsync(p => p.OwnerId == paymentDueSoon.Id));
         var due = today.Day <= dueDay ? new DateOnly(today.Year, today.Month, dueDay) : new DateOnly(today.Year, today.Month, dueDay).AddMonths(1);
         Assert.True(payout.PayBy < due, $"pay by {payout.PayBy}, due {due}");
         Assert.True(payout.PayBy >= today);
-        Assert.Equal(0, await Balance(LedgerAccounts.OwnerEarnings(leaseDueSoon.Id)));
-        Assert.Equal(payout.AmountMinor, await Balance(LedgerAccounts.OwnerPayable(leaseDueSoon.Id)));
+        Assert.Equal(0, await Balance(LedgerAccounts.OwnerEarnings(paymentDueSoon.Id)));
+        Assert.Equal(payout.AmountMinor, await Balance(LedgerAccounts.OwnerPayable(paymentDueSoon.Id)));
         Assert.True(payout.Anomalies.HasFlag(PayoutAnomalies.NewDeviceLargeEarnings), "a device paired today already earned above the limit");
     }
 

@@ -1,8 +1,8 @@
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Audit;
+using FleetMarket.Domain.CarFinancing;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
-using FleetMarket.Domain.Leases;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Domain.Pricing;
@@ -29,7 +29,7 @@ public abstract class FleetDbContext(DbContextOptions options)
     public DbSet<LedgerTransaction> LedgerTransactions => Set<LedgerTransaction>();
     public DbSet<Posting> Postings => Set<Posting>();
     public DbSet<Payout> Payouts => Set<Payout>();
-    public DbSet<CarLease> CarLeases => Set<CarLease>();
+    public DbSet<CarPaymentPlan> CarPaymentPlans => Set<CarPaymentPlan>();
     public DbSet<Reservation> Reservations => Set<Reservation>();
     public DbSet<ReservedSlot> ReservedSlots => Set<ReservedSlot>();
     public DbSet<SettlementRun> SettlementRuns => Set<SettlementRun>();

@@ -1,6 +1,7 @@
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.CarFinancing;
 using FleetMarket.Domain.Devices;
-using FleetMarket.Domain.Leases;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Accounts;
@@ -48,9 +49,9 @@ internal sealed class DemoSeeder(UserManager<ApplicationUser> users, DeviceServi
         // A lease payment due in a few days: the walk's first payout run pays the owner's few cents of earnings, which
         // would otherwise wait below the payout minimum.
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var lease = new CarLease(owner, marketplace.Value.Currency);
-        lease.Update("Demo Auto Finance", 499_00, dueDay: Math.Min(28, today.AddDays(3).Day), today.AddMonths(-2), today.AddYears(3));
-        db.CarLeases.Add(lease);
+        var plan = new CarPaymentPlan(owner, marketplace.Value.Currency);
+        plan.Update("Demo Auto Finance", new Money(499_00, plan.Currency), dueDay: Math.Min(28, today.AddDays(3).Day), today.AddMonths(-2), today.AddYears(3));
+        db.CarPaymentPlans.Add(plan);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Seeded demo accounts ({Domain}) with devices and a buyer balance", DemoOptions.EmailDomain);
     }

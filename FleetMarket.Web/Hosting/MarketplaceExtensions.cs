@@ -1,3 +1,4 @@
+using FleetMarket.Domain.Money;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Accounts;
@@ -30,6 +31,8 @@ public static class MarketplaceExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.MaxUnitDuration >= o.LeaseDuration, "Marketplace:MaxUnitDuration must be at least Marketplace:LeaseDuration.")
             .Validate(o => o.MaxUnitDuration >= o.UnitTargetDuration, "Marketplace:MaxUnitDuration must be at least Marketplace:UnitTargetDuration.")
+            .Validate(o => IsoCurrency.TryFind(o.Currency, out _),
+                $"Marketplace:Currency must be one the marketplace accepts: {string.Join(", ", IsoCurrency.All.Select(c => c.Code))}.")
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();

@@ -1388,3 +1388,64 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
+)
+BEGIN
+    ALTER TABLE [CarLeases] DROP CONSTRAINT [FK_CarLeases_AspNetUsers_OwnerId];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
+)
+BEGIN
+    ALTER TABLE [CarLeases] DROP CONSTRAINT [PK_CarLeases];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
+)
+BEGIN
+    EXEC sp_rename N'[CarLeases]', N'CarPaymentPlans', 'OBJECT';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
+)
+BEGIN
+    EXEC sp_rename N'[CarPaymentPlans].[IX_CarLeases_OwnerId]', N'IX_CarPaymentPlans_OwnerId', 'INDEX';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
+)
+BEGIN
+    ALTER TABLE [CarPaymentPlans] ADD CONSTRAINT [PK_CarPaymentPlans] PRIMARY KEY ([Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
+)
+BEGIN
+    ALTER TABLE [CarPaymentPlans] ADD CONSTRAINT [FK_CarPaymentPlans_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261207193907_CarPaymentPlans', N'10.0.12');
+END;
+
+COMMIT;
+GO
+

@@ -1,4 +1,5 @@
-using FleetMarket.Domain.Leases;
+using FleetMarket.Domain.CarFinancing;
+using FleetMarket.Domain.Money;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
@@ -6,16 +7,16 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Earnings;
 
-public sealed record LeaseInput(string Lessor, long MonthlyPaymentMinor, int DueDay, DateOnly StartsOn, DateOnly EndsOn);
+public sealed record CarPaymentPlanInput(string Lessor, Money MonthlyPayment, int DueDay, DateOnly StartsOn, DateOnly EndsOn);
 
-public sealed record DayEarnings(DateOnly Day, long Minor);
+public sealed record DayEarnings(DateOnly Day, Money Earned);
 
 /// <param name="CoveredBasisPoints">The share of the month's lease payment the earnings cover, in hundredths of a percent.</param>
-public sealed record MonthEarnings(DateOnly Month, long EarnedMinor, long LeasePaymentMinor, int CoveredBasisPoints);
+public sealed record MonthEarnings(DateOnly Month, Money Earned, Money CarPayment, int CoveredBasisPoints);
 
 public sealed record DeviceUtilisation(string Device, double Percent);
 
-public sealed record EarningsReport(string Currency, CarLease? Lease, IReadOnlyList<DayEarnings> Days,
+public sealed record EarningsReport(string Currency, CarPaymentPlan? PaymentPlan, IReadOnlyList<DayEarnings> Days,
     IReadOnlyList<MonthEarnings> Months, IReadOnlyList<DeviceUtilisation> Utilisation);
 
 /// <summary>An owner's earnings (their share of accepted usage) by day and month, against their car lease.</summary>
@@ -39,33 +40,34 @@ public sealed class EarningsService(FleetDbContext db, TimeProvider time, IOptio
             .Where(u => u.ReversedAt == null)
             .Select(u => new { u.RecordedAt, Share = u.ChargeMinor - u.FeeMinor, u.DeviceId, u.ComputeMilliseconds })
             .ToListAsync(cancellationToken);
-        var lease = await db.CarLeases.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
+        var plan = await db.CarPaymentPlans.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
 
+        var currency = marketplace.Value.Currency;
         var byDay = usage.GroupBy(u => DateOnly.FromDateTime(u.RecordedAt.UtcDateTime)).ToDictionary(g => g.Key, g => g.Sum(u => u.Share));
         var days = Enumerable.Range(0, DaysShown).Select(i => today.AddDays(i - DaysShown + 1))
-            .Select(day => new DayEarnings(day, byDay.GetValueOrDefault(day))).ToList();
+            .Select(day => new DayEarnings(day, new Money(byDay.GetValueOrDefault(day), currency))).ToList();
 
         var months = Enumerable.Range(0, MonthsShown).Select(i => firstMonth.AddMonths(i)).Select(month =>
         {
             var earned = usage.Where(u => u.RecordedAt.Year == month.Year && u.RecordedAt.Month == month.Month).Sum(u => u.Share);
-            var payment = lease?.IsDueIn(month) == true ? lease.MonthlyPaymentMinor : 0;
-            return new MonthEarnings(month, earned, payment, lease?.CoveredBasisPoints(month, earned) ?? 0);
+            var payment = plan?.IsDueIn(month) == true ? plan.MonthlyPaymentMinor : 0;
+            return new MonthEarnings(month, new Money(earned, currency), new Money(payment, currency), plan?.CoveredBasisPoints(month, earned) ?? 0);
         }).ToList();
 
-        return new EarningsReport(marketplace.Value.Currency, lease, days, months,
+        return new EarningsReport(currency, plan, days, months,
             await UtilisationAsync(ownerId, today, cancellationToken));
     }
 
-    public async Task SaveLeaseAsync(string ownerId, LeaseInput input, CancellationToken cancellationToken = default)
+    public async Task SaveCarPaymentPlanAsync(string ownerId, CarPaymentPlanInput input, CancellationToken cancellationToken = default)
     {
-        var lease = await db.CarLeases.SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
-        if (lease is null)
+        var plan = await db.CarPaymentPlans.SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
+        if (plan is null)
         {
-            lease = new CarLease(ownerId, marketplace.Value.Currency);
-            db.CarLeases.Add(lease);
+            plan = new CarPaymentPlan(ownerId, marketplace.Value.Currency);
+            db.CarPaymentPlans.Add(plan);
         }
 
-        lease.Update(input.Lessor, input.MonthlyPaymentMinor, input.DueDay, input.StartsOn, input.EndsOn);
+        plan.Update(input.Lessor, input.MonthlyPayment, input.DueDay, input.StartsOn, input.EndsOn);
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -26,7 +26,7 @@ public sealed record StatementJob(Guid JobId, int Units, long Inferences, long C
 /// month's work job by job, largest first (<paramref name="Jobs"/>).
 /// </summary>
 public sealed record OwnerStatement(DateOnly Month, string Currency, int UsageRecords, long ChargedMinor, long FeesMinor,
-    long ReversedMinor, IReadOnlyList<StatementPayout> Payouts, string? Lessor, long LeasePaymentMinor, int? LeaseCoveredBasisPoints,
+    long ReversedMinor, IReadOnlyList<StatementPayout> Payouts, string? Lessor, long CarPaymentMinor, int? CarPaymentCoveredBasisPoints,
     IReadOnlyList<StatementJob> Jobs)
 {
     /// <summary>What the month's work cost buyers exactly; <see cref="ChargedMinor"/> is this rounded down per job.</summary>
@@ -75,12 +75,12 @@ public sealed class OwnerStatements(FleetDbContext db, TimeProvider time, IOptio
             .OrderBy(p => p.PaidAt)
             .Select(p => new StatementPayout(p.Id, p.RunDate, p.PaidAt!.Value, p.AmountMinor, p.Simulated))
             .ToListAsync(cancellationToken);
-        var lease = await db.CarLeases.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
+        var plan = await db.CarPaymentPlans.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
 
         var net = usage.Charged - usage.Fees - reversed;
-        var leasePayment = lease?.IsDueIn(month) == true ? lease.MonthlyPaymentMinor : 0;
-        return new OwnerStatement(month, currency, usage.Count, usage.Charged, usage.Fees, reversed, payouts, lease?.Lessor,
-            leasePayment, lease is null ? null : lease.CoveredBasisPoints(month, Math.Max(0, net)),
+        var carPayment = plan?.IsDueIn(month) == true ? plan.MonthlyPaymentMinor : 0;
+        return new OwnerStatement(month, currency, usage.Count, usage.Charged, usage.Fees, reversed, payouts, plan?.Lessor,
+            carPayment, plan is null ? null : plan.CoveredBasisPoints(month, Math.Max(0, net)),
             jobs.OrderByDescending(j => j.ChargeMicros).ThenBy(j => j.JobId).ToList());
     }
 }

@@ -34,8 +34,8 @@ public static class StatementCsv
         lines.Add(Line("Paid out to you", statement.PaidOutMinor));
         if (statement.Lessor is not null)
         {
-            lines.Add(Line($"Lease payment to {statement.Lessor}", statement.LeasePaymentMinor));
-            lines.Add(new StatementCsvLine(month, "Lease covered by net earnings", null, null, null, statement.LeaseCoveredBasisPoints * 0.01m));
+            lines.Add(Line($"Lease payment to {statement.Lessor}", statement.CarPaymentMinor));
+            lines.Add(new StatementCsvLine(month, "Lease covered by net earnings", null, null, null, statement.CarPaymentCoveredBasisPoints * 0.01m));
         }
 
         // Then the work behind the charge, one line per job: their amounts add up to the month's charge.

@@ -1,4 +1,4 @@
-using FleetMarket.Domain.Leases;
+using FleetMarket.Domain.CarFinancing;
 using FleetMarket.Domain.Ledger;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Web.Data;
@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 namespace FleetMarket.Web.Features.Finance;
 
 public sealed record OwnerFacts(string Id, string Email, string DisplayName, string Currency, long EarningsMinor, long PayableMinor,
-    long PaidOutMinor, PayoutAccountState? PayoutAccount, string? LastBankPayoutFailure, CarLease? Lease, long EarnedThisMonthMinor);
+    long PaidOutMinor, PayoutAccountState? PayoutAccount, string? LastBankPayoutFailure, CarPaymentPlan? PaymentPlan, long EarnedThisMonthMinor);
 
 /// <summary>
 /// One job's accepted work on the owner's devices: the ledger's whole minor units (charge, fee, share) beside the exact
@@ -46,7 +46,7 @@ public sealed class OwnerDrillDown(FleetDbContext db, LedgerService ledger, Devi
         var currency = marketplace.Value.Currency;
         var accounts = new[] { LedgerAccounts.OwnerEarnings(ownerId), LedgerAccounts.OwnerPayable(ownerId) };
         var account = await db.PayoutAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.OwnerId == ownerId, cancellationToken);
-        var lease = await db.CarLeases.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
+        var plan = await db.CarPaymentPlans.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
         var now = time.GetUtcNow();
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
@@ -55,7 +55,7 @@ public sealed class OwnerDrillDown(FleetDbContext db, LedgerService ledger, Devi
             await ledger.BalanceAsync(accounts[1], currency, cancellationToken),
             await db.Payouts.Where(p => p.OwnerId == ownerId && p.Status == PayoutStatus.Paid && p.Currency == currency)
                 .SumAsync(p => p.AmountMinor, cancellationToken),
-            account?.State, account?.LastBankPayoutFailure, lease,
+            account?.State, account?.LastBankPayoutFailure, plan,
             await db.UsageRecords.Where(u => u.OwnerId == ownerId && u.RecordedAt >= monthStart).SumAsync(u => u.ChargeMinor - u.FeeMinor, cancellationToken));
 
         var usage = await db.UsageRecords.AsNoTracking().Where(u => u.OwnerId == ownerId)

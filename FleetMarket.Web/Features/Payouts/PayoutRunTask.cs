@@ -35,7 +35,7 @@ public sealed class PayoutRunTask(FleetDbContext db, LedgerService ledger, Uncla
         var created = 0;
         foreach (var owner in toPay)
         {
-            var payBy = owner.LeaseDueSoon(today, settings) ? Max(today, owner.LeaseDueDate!.Value.AddDays(-1)) : today.AddDays(settings.DaysToLand);
+            var payBy = owner.CarPaymentDueSoon(today, settings) ? Max(today, owner.CarPaymentDueDate!.Value.AddDays(-1)) : today.AddDays(settings.DaysToLand);
             var anomalies = PayoutAnomalyRules.Evaluate(ownerFacts[owner.OwnerId], settings.NewDeviceEarningsLimitMinor);
             var payout = new Payout(owner.OwnerId, owner.AmountMinor, currency, today, payBy, anomalies, now);
             db.Payouts.Add(payout);

@@ -5,14 +5,14 @@ using Microsoft.Extensions.Options;
 namespace FleetMarket.Web.Features.Payouts;
 
 /// <summary>An owner's settled earnings not yet claimed by a payout, and when their car lease payment falls next.</summary>
-public sealed record OwnerEarnings(string OwnerId, long AmountMinor, DateOnly? LeaseDueDate)
+public sealed record OwnerEarnings(string OwnerId, long AmountMinor, DateOnly? CarPaymentDueDate)
 {
     /// <summary>The lease payment is near enough to pay the owner now, whatever the amount.</summary>
-    public bool LeaseDueSoon(DateOnly today, PayoutOptions options) =>
-        LeaseDueDate is { } due && due.DayNumber - today.DayNumber <= options.LeaseDueWithinDays;
+    public bool CarPaymentDueSoon(DateOnly today, PayoutOptions options) =>
+        CarPaymentDueDate is { } due && due.DayNumber - today.DayNumber <= options.LeaseDueWithinDays;
 
     /// <summary>Whether a payout run today builds a payout of these earnings: past the minimum, or the lease payment near.</summary>
-    public bool Payable(DateOnly today, PayoutOptions options) => AmountMinor >= options.MinimumPayoutMinor || LeaseDueSoon(today, options);
+    public bool Payable(DateOnly today, PayoutOptions options) => AmountMinor >= options.MinimumPayoutMinor || CarPaymentDueSoon(today, options);
 }
 
 /// <summary>Unclaimed earnings as finance sees them: whose, and whether the next payout run pays them.</summary>
@@ -48,8 +48,8 @@ public sealed class UnclaimedEarnings(FleetDbContext db, IOptions<Marketplace.Ma
             .Select(e => (OwnerId: OwnerOf(e.Account), e.Amount))
             .ToList();
         var ownerIds = earnings.Select(e => e.OwnerId).ToList();
-        var leases = await db.CarLeases.AsNoTracking().Where(l => ownerIds.Contains(l.OwnerId)).ToDictionaryAsync(l => l.OwnerId, cancellationToken);
-        return earnings.Select(e => new OwnerEarnings(e.OwnerId, e.Amount, leases.GetValueOrDefault(e.OwnerId)?.NextDueDate(today))).ToList();
+        var plans = await db.CarPaymentPlans.AsNoTracking().Where(l => ownerIds.Contains(l.OwnerId)).ToDictionaryAsync(l => l.OwnerId, cancellationToken);
+        return earnings.Select(e => new OwnerEarnings(e.OwnerId, e.Amount, plans.GetValueOrDefault(e.OwnerId)?.NextDueDate(today))).ToList();
     }
 
     private static string OwnerOf(string earningsAccount) => earningsAccount["owner:".Length..earningsAccount.LastIndexOf(':')];

@@ -106,6 +106,48 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.CarFinancing.CarPaymentPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("nchar(3)")
+                        .IsFixedLength();
+
+                    b.Property<int>("DueDay")
+                        .HasColumnType("int");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Lessor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<long>("MonthlyPaymentMinor")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId")
+                        .IsUnique();
+
+                    b.ToTable("CarPaymentPlans");
+                });
+
             modelBuilder.Entity("FleetMarket.Domain.Devices.Device", b =>
                 {
                     b.Property<Guid>("Id")
@@ -488,48 +530,6 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.HasIndex("JobId", "Status", "Index");
 
                     b.ToTable("WorkUnits");
-                });
-
-            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uniqueidentifier");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("nchar(3)")
-                        .IsFixedLength();
-
-                    b.Property<int>("DueDay")
-                        .HasColumnType("int");
-
-                    b.Property<DateOnly>("EndsOn")
-                        .HasColumnType("date");
-
-                    b.Property<string>("Lessor")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("nvarchar(200)");
-
-                    b.Property<long>("MonthlyPaymentMinor")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("nvarchar(450)");
-
-                    b.Property<DateOnly>("StartsOn")
-                        .HasColumnType("date");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OwnerId")
-                        .IsUnique();
-
-                    b.ToTable("CarLeases");
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Ledger.LedgerTransaction", b =>
@@ -1166,6 +1166,15 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.CarFinancing.CarPaymentPlan", b =>
+                {
+                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FleetMarket.Domain.Devices.Device", b =>
                 {
                     b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
@@ -1237,15 +1246,6 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.HasOne("FleetMarket.Domain.Jobs.InferenceJob", null)
                         .WithMany("Units")
                         .HasForeignKey("JobId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
-                {
-                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
-                        .WithMany()
-                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -101,6 +101,48 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.ToTable("AuditLog", (string)null);
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.CarFinancing.CarPaymentPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("DueDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Lessor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MonthlyPaymentMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId")
+                        .IsUnique();
+
+                    b.ToTable("CarPaymentPlans");
+                });
+
             modelBuilder.Entity("FleetMarket.Domain.Devices.Device", b =>
                 {
                     b.Property<Guid>("Id")
@@ -480,48 +522,6 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasIndex("JobId", "Status", "Index");
 
                     b.ToTable("WorkUnits");
-                });
-
-            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT")
-                        .IsFixedLength();
-
-                    b.Property<int>("DueDay")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("EndsOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Lessor")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("MonthlyPaymentMinor")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("StartsOn")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OwnerId")
-                        .IsUnique();
-
-                    b.ToTable("CarLeases");
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Ledger.LedgerTransaction", b =>
@@ -1150,6 +1150,15 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.CarFinancing.CarPaymentPlan", b =>
+                {
+                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FleetMarket.Domain.Devices.Device", b =>
                 {
                     b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
@@ -1221,15 +1230,6 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasOne("FleetMarket.Domain.Jobs.InferenceJob", null)
                         .WithMany("Units")
                         .HasForeignKey("JobId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
-                {
-                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
-                        .WithMany()
-                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

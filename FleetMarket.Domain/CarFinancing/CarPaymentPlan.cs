@@ -1,16 +1,19 @@
 using FleetMarket.Domain.Validation;
 using FleetMarket.Protocol.Validation;
 
-namespace FleetMarket.Domain.Leases;
+namespace FleetMarket.Domain.CarFinancing;
 
-/// <summary>The car lease an owner wants their devices' earnings to offset.</summary>
-public sealed class CarLease
+/// <summary>
+/// The car payment (a lease or a loan: owners call it their car lease) an owner wants their devices' earnings to
+/// offset: a monthly amount to the lessor, due on one day of the month, from a start to an end date.
+/// </summary>
+public sealed class CarPaymentPlan
 {
-    private CarLease()
+    private CarPaymentPlan()
     {
     }
 
-    public CarLease(string ownerId, string currency)
+    public CarPaymentPlan(string ownerId, string currency)
     {
         Id = Guid.NewGuid();
         OwnerId = ownerId;
@@ -23,19 +26,27 @@ public sealed class CarLease
     public long MonthlyPaymentMinor { get; private set; }
     public string Currency { get; private set; } = "";
 
+    /// <summary>The monthly payment as money; stored as its two columns.</summary>
+    public Money.Money MonthlyPayment => new(MonthlyPaymentMinor, Currency);
+
     /// <summary>Day of the month the payment is due: 1 to 28, so every month has it.</summary>
     public int DueDay { get; private set; } = 1;
     public DateOnly StartsOn { get; private set; }
     public DateOnly EndsOn { get; private set; }
 
-    public void Update(string lessor, long monthlyPaymentMinor, int dueDay, DateOnly startsOn, DateOnly endsOn)
+    public void Update(string lessor, Money.Money monthlyPayment, int dueDay, DateOnly startsOn, DateOnly endsOn)
     {
         if (string.IsNullOrWhiteSpace(lessor))
         {
             throw new DomainException("Name the lessor.");
         }
 
-        if (monthlyPaymentMinor is <= 0 or > FieldLimits.MaxMonthlyPaymentMinor)
+        if (monthlyPayment.Currency != Currency)
+        {
+            throw new DomainException($"The monthly payment must be in {Currency}.");
+        }
+
+        if (monthlyPayment.Minor is <= 0 or > FieldLimits.MaxMonthlyPaymentMinor)
         {
             throw new DomainException($"The monthly payment must be above zero and at most {FieldLimits.MaxMonthlyPaymentMinor / 100:N0}.00.");
         }
@@ -51,7 +62,7 @@ public sealed class CarLease
         }
 
         Lessor = PlainText.Require(lessor, "The lessor", FieldLimits.Lessor);
-        MonthlyPaymentMinor = monthlyPaymentMinor;
+        MonthlyPaymentMinor = monthlyPayment.Minor;
         DueDay = dueDay;
         StartsOn = startsOn;
         EndsOn = endsOn;
@@ -61,7 +72,7 @@ public sealed class CarLease
     public bool IsDueIn(DateOnly monthStart) =>
         monthStart >= new DateOnly(StartsOn.Year, StartsOn.Month, 1) && monthStart <= EndsOn;
 
-    /// <summary>The first payment day on or after <paramref name="from"/> while the lease runs; null after its last payment.</summary>
+    /// <summary>The first payment day on or after <paramref name="from"/> while the plan runs; null after its last payment.</summary>
     public DateOnly? NextDueDate(DateOnly from)
     {
         var thisMonth = new DateOnly(from.Year, from.Month, DueDay);

@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoles] (
@@ -25,7 +25,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUsers] (
@@ -51,7 +51,36 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [AuditLog] (
+        [Id] uniqueidentifier NOT NULL,
+        [At] datetimeoffset NOT NULL,
+        [ActorId] nvarchar(450) NOT NULL,
+        [Actor] nvarchar(256) NOT NULL,
+        [Action] nvarchar(100) NOT NULL,
+        [Subject] nvarchar(200) NOT NULL,
+        [Reason] nvarchar(1000) NULL,
+        CONSTRAINT [PK_AuditLog] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [BalanceGuards] (
+        [Account] nvarchar(500) NOT NULL,
+        [Version] bigint NOT NULL,
+        CONSTRAINT [PK_BalanceGuards] PRIMARY KEY ([Account])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [DataProtectionKeys] (
@@ -64,7 +93,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [LedgerTransactions] (
@@ -78,7 +107,70 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [Meterings] (
+        [JobId] uniqueidentifier NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [ChargeMicros] bigint NOT NULL,
+        CONSTRAINT [PK_Meterings] PRIMARY KEY ([JobId], [OwnerId])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [ProcessedStripeEvents] (
+        [Id] nvarchar(100) NOT NULL,
+        [Type] nvarchar(100) NOT NULL,
+        [ProcessedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_ProcessedStripeEvents] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [ReconciliationDifferences] (
+        [Id] uniqueidentifier NOT NULL,
+        [FoundAt] datetimeoffset NOT NULL,
+        [Kind] nvarchar(40) NOT NULL,
+        [Reference] nvarchar(100) NOT NULL,
+        [LedgerMinor] bigint NULL,
+        [StripeMinor] bigint NULL,
+        [Note] nvarchar(1000) NOT NULL,
+        [ResolvedAt] datetimeoffset NULL,
+        [ResolvedBy] nvarchar(256) NULL,
+        CONSTRAINT [PK_ReconciliationDifferences] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [SettlementRuns] (
+        [Id] uniqueidentifier NOT NULL,
+        [StartedAt] datetimeoffset NOT NULL,
+        [FinishedAt] datetimeoffset NULL,
+        [PeriodFrom] datetimeoffset NULL,
+        [PeriodTo] datetimeoffset NULL,
+        [UsageRecords] int NOT NULL,
+        [ChargedMinor] bigint NOT NULL,
+        [FeesMinor] bigint NOT NULL,
+        CONSTRAINT [PK_SettlementRuns] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetRoleClaims] (
@@ -93,7 +185,25 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [ApiKeys] (
+        [Id] uniqueidentifier NOT NULL,
+        [BuyerId] nvarchar(450) NOT NULL,
+        [Name] nvarchar(100) NOT NULL,
+        [Prefix] nvarchar(16) NOT NULL,
+        [Hash] nvarchar(64) NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [RevokedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_ApiKeys] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_ApiKeys_AspNetUsers_BuyerId] FOREIGN KEY ([BuyerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserClaims] (
@@ -108,7 +218,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserLogins] (
@@ -123,7 +233,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserRoles] (
@@ -137,7 +247,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [AspNetUserTokens] (
@@ -152,7 +262,26 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [CarPaymentPlans] (
+        [Id] uniqueidentifier NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [Lessor] nvarchar(200) NOT NULL,
+        [MonthlyPaymentMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [DueDay] int NOT NULL,
+        [StartsOn] date NOT NULL,
+        [EndsOn] date NOT NULL,
+        CONSTRAINT [PK_CarPaymentPlans] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_CarPaymentPlans_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [Devices] (
@@ -172,6 +301,14 @@ BEGIN
         [PairingCodeHash] nvarchar(64) NULL,
         [PairingCodeExpiresAt] datetimeoffset NULL,
         [CredentialHash] nvarchar(64) NULL,
+        [Policy] nvarchar(4000) NOT NULL,
+        [BenchmarkScore] float NULL,
+        [AvailableProviders] nvarchar(200) NULL,
+        [WorkerVersion] nvarchar(40) NULL,
+        [ValidResults] int NOT NULL,
+        [InvalidResults] int NOT NULL,
+        [TimedOutResults] int NOT NULL,
+        [ValidStreak] int NOT NULL,
         CONSTRAINT [PK_Devices] PRIMARY KEY ([Id]),
         CONSTRAINT [FK_Devices_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
     );
@@ -179,402 +316,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE TABLE [Jobs] (
-        [Id] uniqueidentifier NOT NULL,
-        [BuyerId] nvarchar(450) NOT NULL,
-        [Name] nvarchar(200) NOT NULL,
-        [ModelSha256] nvarchar(64) NOT NULL,
-        [RowCount] int NOT NULL,
-        [MaxPricePerHourMinor] bigint NOT NULL,
-        [Currency] nchar(3) NOT NULL,
-        [HeldMinor] bigint NOT NULL,
-        [Status] nvarchar(20) NOT NULL,
-        [FailureReason] nvarchar(1000) NULL,
-        [OutputSha256] nvarchar(64) NULL,
-        [OutputFileName] nvarchar(100) NULL,
-        [CreatedAt] datetimeoffset NOT NULL,
-        [CompletedAt] datetimeoffset NULL,
-        [EscrowReleasedAt] datetimeoffset NULL,
-        CONSTRAINT [PK_Jobs] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_Jobs_AspNetUsers_BuyerId] FOREIGN KEY ([BuyerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE TABLE [Payouts] (
-        [Id] uniqueidentifier NOT NULL,
-        [OwnerId] nvarchar(450) NOT NULL,
-        [AmountMinor] bigint NOT NULL,
-        [Currency] nchar(3) NOT NULL,
-        [Status] nvarchar(20) NOT NULL,
-        [CreatedAt] datetimeoffset NOT NULL,
-        [ReviewedAt] datetimeoffset NULL,
-        [ReviewedBy] nvarchar(256) NULL,
-        CONSTRAINT [PK_Payouts] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_Payouts_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE TABLE [Postings] (
-        [Id] uniqueidentifier NOT NULL,
-        [TransactionId] uniqueidentifier NOT NULL,
-        [Account] nvarchar(500) NOT NULL,
-        [AmountMinor] bigint NOT NULL,
-        [Currency] nchar(3) NOT NULL,
-        CONSTRAINT [PK_Postings] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_Postings_LedgerTransactions_TransactionId] FOREIGN KEY ([TransactionId]) REFERENCES [LedgerTransactions] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE TABLE [WorkUnits] (
-        [Id] uniqueidentifier NOT NULL,
-        [JobId] uniqueidentifier NOT NULL,
-        [Index] int NOT NULL,
-        [RowStart] int NOT NULL,
-        [RowCount] int NOT NULL,
-        [InputSha256] nvarchar(64) NOT NULL,
-        [Status] nvarchar(20) NOT NULL,
-        [Attempts] int NOT NULL,
-        [LeaseId] uniqueidentifier NULL,
-        [DeviceId] uniqueidentifier NULL,
-        [LeaseExpiresAt] datetimeoffset NULL,
-        [OutputSha256] nvarchar(64) NULL,
-        [ComputeMilliseconds] bigint NOT NULL,
-        [InferenceCount] bigint NOT NULL,
-        [CompletedAt] datetimeoffset NULL,
-        [FailureReason] nvarchar(1000) NULL,
-        CONSTRAINT [PK_WorkUnits] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_WorkUnits_Jobs_JobId] FOREIGN KEY ([JobId]) REFERENCES [Jobs] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE TABLE [UsageRecords] (
-        [Id] uniqueidentifier NOT NULL,
-        [WorkUnitId] uniqueidentifier NOT NULL,
-        [JobId] uniqueidentifier NOT NULL,
-        [BuyerId] nvarchar(450) NOT NULL,
-        [DeviceId] uniqueidentifier NOT NULL,
-        [OwnerId] nvarchar(450) NOT NULL,
-        [ComputeMilliseconds] bigint NOT NULL,
-        [InferenceCount] bigint NOT NULL,
-        [PricePerHourMinor] bigint NOT NULL,
-        [ChargeMinor] bigint NOT NULL,
-        [FeeMinor] bigint NOT NULL,
-        [Currency] nchar(3) NOT NULL,
-        [RecordedAt] datetimeoffset NOT NULL,
-        [SettledAt] datetimeoffset NULL,
-        CONSTRAINT [PK_UsageRecords] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_UsageRecords_WorkUnits_WorkUnitId] FOREIGN KEY ([WorkUnitId]) REFERENCES [WorkUnits] ([Id]) ON DELETE NO ACTION
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    EXEC(N'CREATE UNIQUE INDEX [IX_Devices_CredentialHash] ON [Devices] ([CredentialHash]) WHERE [CredentialHash] IS NOT NULL');
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_Devices_OwnerId] ON [Devices] ([OwnerId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    EXEC(N'CREATE UNIQUE INDEX [IX_Devices_PairingCodeHash] ON [Devices] ([PairingCodeHash]) WHERE [PairingCodeHash] IS NOT NULL');
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_Jobs_BuyerId_CreatedAt] ON [Jobs] ([BuyerId], [CreatedAt]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_Jobs_Status] ON [Jobs] ([Status]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_LedgerTransactions_IdempotencyKey] ON [LedgerTransactions] ([IdempotencyKey]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_Payouts_OwnerId] ON [Payouts] ([OwnerId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_Payouts_Status_CreatedAt] ON [Payouts] ([Status], [CreatedAt]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_Postings_Account_Currency] ON [Postings] ([Account], [Currency]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_Postings_TransactionId] ON [Postings] ([TransactionId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_UsageRecords_OwnerId] ON [UsageRecords] ([OwnerId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_UsageRecords_SettledAt] ON [UsageRecords] ([SettledAt]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_UsageRecords_WorkUnitId] ON [UsageRecords] ([WorkUnitId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_WorkUnits_JobId_Index] ON [WorkUnits] ([JobId], [Index]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    EXEC(N'CREATE UNIQUE INDEX [IX_WorkUnits_LeaseId] ON [WorkUnits] ([LeaseId]) WHERE [LeaseId] IS NOT NULL');
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    CREATE INDEX [IX_WorkUnits_Status_LeaseExpiresAt] ON [WorkUnits] ([Status], [LeaseExpiresAt]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124180822_Initial'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261124180822_Initial', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
-)
-BEGIN
-    ALTER TABLE [Devices] ADD [AvailableProviders] nvarchar(200) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
-)
-BEGIN
-    ALTER TABLE [Devices] ADD [BenchmarkScore] float NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
-)
-BEGIN
-    ALTER TABLE [Devices] ADD [Policy] nvarchar(4000) NOT NULL DEFAULT N'{"timeZoneId":"UTC","windows":[],"onlyWhileCharging":false,"minimumBatteryPercent":null,"departures":[],"maximumTemperatureCelsius":null}';
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
-)
-BEGIN
-    ALTER TABLE [Devices] ADD [WorkerVersion] nvarchar(40) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124185102_DevicePolicyAndCapabilities'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261124185102_DevicePolicyAndCapabilities', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124185913_CarLeases'
-)
-BEGIN
-    CREATE TABLE [CarLeases] (
-        [Id] uniqueidentifier NOT NULL,
-        [OwnerId] nvarchar(450) NOT NULL,
-        [Lessor] nvarchar(200) NOT NULL,
-        [MonthlyPaymentMinor] bigint NOT NULL,
-        [Currency] nchar(3) NOT NULL,
-        [DueDay] int NOT NULL,
-        [StartsOn] date NOT NULL,
-        [EndsOn] date NOT NULL,
-        CONSTRAINT [PK_CarLeases] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_CarLeases_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124185913_CarLeases'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_CarLeases_OwnerId] ON [CarLeases] ([OwnerId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124185913_CarLeases'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261124185913_CarLeases', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [PayoutAccounts] (
@@ -584,6 +326,9 @@ BEGIN
         [DetailsSubmitted] bit NOT NULL,
         [PayoutsEnabled] bit NOT NULL,
         [UpdatedAt] datetimeoffset NOT NULL,
+        [LastBankPayoutStatus] nvarchar(20) NULL,
+        [LastBankPayoutAt] datetimeoffset NULL,
+        [LastBankPayoutFailure] nvarchar(500) NULL,
         CONSTRAINT [PK_PayoutAccounts] PRIMARY KEY ([Id]),
         CONSTRAINT [FK_PayoutAccounts_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
     );
@@ -591,161 +336,34 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    CREATE TABLE [ProcessedStripeEvents] (
-        [Id] nvarchar(100) NOT NULL,
-        [Type] nvarchar(100) NOT NULL,
-        [ProcessedAt] datetimeoffset NOT NULL,
-        CONSTRAINT [PK_ProcessedStripeEvents] PRIMARY KEY ([Id])
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_PayoutAccounts_OwnerId] ON [PayoutAccounts] ([OwnerId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_PayoutAccounts_ProviderAccountId] ON [PayoutAccounts] ([ProviderAccountId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124190536_PayoutAccountsAndStripeEvents'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261124190536_PayoutAccountsAndStripeEvents', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124192010_LeaseIndex'
-)
-BEGIN
-    CREATE INDEX [IX_WorkUnits_JobId_Status_Index] ON [WorkUnits] ([JobId], [Status], [Index]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124192010_LeaseIndex'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261124192010_LeaseIndex', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124193203_ApiKeys'
-)
-BEGIN
-    CREATE TABLE [ApiKeys] (
+    CREATE TABLE [Payouts] (
         [Id] uniqueidentifier NOT NULL,
-        [BuyerId] nvarchar(450) NOT NULL,
-        [Name] nvarchar(100) NOT NULL,
-        [Prefix] nvarchar(16) NOT NULL,
-        [Hash] nvarchar(64) NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [AmountMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [Status] nvarchar(20) NOT NULL,
         [CreatedAt] datetimeoffset NOT NULL,
-        [RevokedAt] datetimeoffset NULL,
-        CONSTRAINT [PK_ApiKeys] PRIMARY KEY ([Id]),
-        CONSTRAINT [FK_ApiKeys_AspNetUsers_BuyerId] FOREIGN KEY ([BuyerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE
+        [RunDate] date NOT NULL,
+        [PayBy] date NOT NULL,
+        [Anomalies] int NOT NULL,
+        [ReviewedAt] datetimeoffset NULL,
+        [ReviewedBy] nvarchar(256) NULL,
+        [ReviewNote] nvarchar(1000) NULL,
+        [TransferId] nvarchar(100) NULL,
+        [Simulated] bit NOT NULL,
+        [PaidAt] datetimeoffset NULL,
+        [FailureReason] nvarchar(1000) NULL,
+        CONSTRAINT [PK_Payouts] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Payouts_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124193203_ApiKeys'
-)
-BEGIN
-    CREATE INDEX [IX_ApiKeys_BuyerId] ON [ApiKeys] ([BuyerId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124193203_ApiKeys'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_ApiKeys_Hash] ON [ApiKeys] ([Hash]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124193203_ApiKeys'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261124193203_ApiKeys', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    ALTER TABLE [WorkUnits] ADD [PricePerHourMinor] bigint NOT NULL DEFAULT CAST(0 AS bigint);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    ALTER TABLE [UsageRecords] ADD [ReservationId] uniqueidentifier NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [Priority] int NOT NULL DEFAULT 0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [ReservationId] uniqueidentifier NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    CREATE TABLE [BalanceGuards] (
-        [Account] nvarchar(500) NOT NULL,
-        [Version] bigint NOT NULL,
-        CONSTRAINT [PK_BalanceGuards] PRIMARY KEY ([Account])
-    );
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [Reservations] (
@@ -770,7 +388,60 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [Postings] (
+        [Id] uniqueidentifier NOT NULL,
+        [TransactionId] uniqueidentifier NOT NULL,
+        [Account] nvarchar(500) NOT NULL,
+        [AmountMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        CONSTRAINT [PK_Postings] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Postings_LedgerTransactions_TransactionId] FOREIGN KEY ([TransactionId]) REFERENCES [LedgerTransactions] ([Id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE TABLE [Jobs] (
+        [Id] uniqueidentifier NOT NULL,
+        [BuyerId] nvarchar(450) NOT NULL,
+        [Name] nvarchar(200) NOT NULL,
+        [ModelSha256] nvarchar(64) NOT NULL,
+        [RowCount] int NOT NULL,
+        [MaxPricePerHourMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [Priority] int NOT NULL,
+        [ReservationId] uniqueidentifier NULL,
+        [Verification_Mode] nvarchar(20) NOT NULL DEFAULT N'None',
+        [Verification_Replicas] int NOT NULL DEFAULT 1,
+        [Verification_AbsoluteTolerance] float NOT NULL,
+        [Verification_RelativeTolerance] float NOT NULL,
+        [HeldMinor] bigint NOT NULL,
+        [EstimatedMicrosPerRow] bigint NOT NULL,
+        [HoldTopUps] int NOT NULL,
+        [HoldReviewBelowMinor] bigint NOT NULL,
+        [PauseReason] nvarchar(500) NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [FailureReason] nvarchar(1000) NULL,
+        [OutputSha256] nvarchar(64) NULL,
+        [OutputFileName] nvarchar(100) NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [CompletedAt] datetimeoffset NULL,
+        [EscrowReleasedAt] datetimeoffset NULL,
+        CONSTRAINT [PK_Jobs] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_Jobs_AspNetUsers_BuyerId] FOREIGN KEY ([BuyerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE NO ACTION,
+        CONSTRAINT [FK_Jobs_Reservations_ReservationId] FOREIGN KEY ([ReservationId]) REFERENCES [Reservations] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE TABLE [ReservedSlots] (
@@ -787,290 +458,141 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    CREATE INDEX [IX_UsageRecords_ReservationId] ON [UsageRecords] ([ReservationId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    CREATE INDEX [IX_Jobs_ReservationId] ON [Jobs] ([ReservationId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    CREATE INDEX [IX_Reservations_BuyerId_CreatedAt] ON [Reservations] ([BuyerId], [CreatedAt]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    CREATE INDEX [IX_Reservations_EscrowReleasedAt_WindowEnd] ON [Reservations] ([EscrowReleasedAt], [WindowEnd]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_ReservedSlots_DeviceId_StartsAt] ON [ReservedSlots] ([DeviceId], [StartsAt]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    CREATE INDEX [IX_ReservedSlots_ReservationId] ON [ReservedSlots] ([ReservationId]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD CONSTRAINT [FK_Jobs_Reservations_ReservationId] FOREIGN KEY ([ReservationId]) REFERENCES [Reservations] ([Id]) ON DELETE NO ACTION;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124201444_Reservations'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261124201444_Reservations', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    DROP INDEX [IX_Payouts_OwnerId] ON [Payouts];
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [UsageRecords] ADD [ReversalReason] nvarchar(500) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [UsageRecords] ADD [ReversalSettledAt] datetimeoffset NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [UsageRecords] ADD [ReversedAt] datetimeoffset NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [Payouts] ADD [Anomalies] int NOT NULL DEFAULT 0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [Payouts] ADD [FailureReason] nvarchar(1000) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [Payouts] ADD [PaidAt] datetimeoffset NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [Payouts] ADD [PayBy] date NOT NULL DEFAULT '0001-01-01';
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [Payouts] ADD [ReviewNote] nvarchar(1000) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [Payouts] ADD [RunDate] date NOT NULL DEFAULT '0001-01-01';
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [Payouts] ADD [Simulated] bit NOT NULL DEFAULT CAST(0 AS bit);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [Payouts] ADD [TransferId] nvarchar(100) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [PayoutAccounts] ADD [LastBankPayoutAt] datetimeoffset NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [PayoutAccounts] ADD [LastBankPayoutFailure] nvarchar(500) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    ALTER TABLE [PayoutAccounts] ADD [LastBankPayoutStatus] nvarchar(20) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    CREATE TABLE [AuditLog] (
+    CREATE TABLE [WorkUnits] (
         [Id] uniqueidentifier NOT NULL,
-        [At] datetimeoffset NOT NULL,
-        [ActorId] nvarchar(450) NOT NULL,
-        [Actor] nvarchar(256) NOT NULL,
-        [Action] nvarchar(100) NOT NULL,
-        [Subject] nvarchar(200) NOT NULL,
-        [Reason] nvarchar(1000) NULL,
-        CONSTRAINT [PK_AuditLog] PRIMARY KEY ([Id])
+        [JobId] uniqueidentifier NOT NULL,
+        [Index] int NOT NULL,
+        [Replica] int NOT NULL,
+        [OwnerId] nvarchar(450) NULL,
+        [DecisionVersion] int NOT NULL,
+        [RowStart] int NOT NULL,
+        [RowCount] int NOT NULL,
+        [InputSha256] nvarchar(64) NOT NULL,
+        [Status] nvarchar(20) NOT NULL,
+        [Attempts] int NOT NULL,
+        [LeaseId] uniqueidentifier NULL,
+        [DeviceId] uniqueidentifier NULL,
+        [LeaseExpiresAt] datetimeoffset NULL,
+        [LeasedAt] datetimeoffset NULL,
+        [PricePerHourMinor] bigint NOT NULL,
+        [OutputSha256] nvarchar(64) NULL,
+        [ComputeMilliseconds] bigint NOT NULL,
+        [InferenceCount] bigint NOT NULL,
+        [CompletedAt] datetimeoffset NULL,
+        [FailureReason] nvarchar(1000) NULL,
+        CONSTRAINT [PK_WorkUnits] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_WorkUnits_Jobs_JobId] FOREIGN KEY ([JobId]) REFERENCES [Jobs] ([Id]) ON DELETE CASCADE
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    CREATE TABLE [ReconciliationDifferences] (
+    CREATE TABLE [UsageRecords] (
         [Id] uniqueidentifier NOT NULL,
-        [FoundAt] datetimeoffset NOT NULL,
-        [Kind] nvarchar(40) NOT NULL,
-        [Reference] nvarchar(100) NOT NULL,
-        [LedgerMinor] bigint NULL,
-        [StripeMinor] bigint NULL,
-        [Note] nvarchar(1000) NOT NULL,
-        [ResolvedAt] datetimeoffset NULL,
-        [ResolvedBy] nvarchar(256) NULL,
-        CONSTRAINT [PK_ReconciliationDifferences] PRIMARY KEY ([Id])
+        [WorkUnitId] uniqueidentifier NOT NULL,
+        [JobId] uniqueidentifier NOT NULL,
+        [ReservationId] uniqueidentifier NULL,
+        [BuyerId] nvarchar(450) NOT NULL,
+        [DeviceId] uniqueidentifier NOT NULL,
+        [OwnerId] nvarchar(450) NOT NULL,
+        [ComputeMilliseconds] bigint NOT NULL,
+        [InferenceCount] bigint NOT NULL,
+        [PricePerHourMinor] bigint NOT NULL,
+        [ChargeMinor] bigint NOT NULL,
+        [ChargeMicros] bigint NOT NULL,
+        [FeeMinor] bigint NOT NULL,
+        [Currency] nchar(3) NOT NULL,
+        [RecordedAt] datetimeoffset NOT NULL,
+        [SettledAt] datetimeoffset NULL,
+        [ReversedAt] datetimeoffset NULL,
+        [ReversalReason] nvarchar(500) NULL,
+        [ReversalSettledAt] datetimeoffset NULL,
+        CONSTRAINT [PK_UsageRecords] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_UsageRecords_WorkUnits_WorkUnitId] FOREIGN KEY ([WorkUnitId]) REFERENCES [WorkUnits] ([Id]) ON DELETE NO ACTION
     );
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    CREATE TABLE [SettlementRuns] (
-        [Id] uniqueidentifier NOT NULL,
-        [StartedAt] datetimeoffset NOT NULL,
-        [FinishedAt] datetimeoffset NULL,
-        [PeriodFrom] datetimeoffset NULL,
-        [PeriodTo] datetimeoffset NULL,
-        [UsageRecords] int NOT NULL,
-        [ChargedMinor] bigint NOT NULL,
-        [FeesMinor] bigint NOT NULL,
-        CONSTRAINT [PK_SettlementRuns] PRIMARY KEY ([Id])
-    );
+    CREATE INDEX [IX_ApiKeys_BuyerId] ON [ApiKeys] ([BuyerId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    CREATE INDEX [IX_UsageRecords_ReversedAt_ReversalSettledAt] ON [UsageRecords] ([ReversedAt], [ReversalSettledAt]);
+    CREATE UNIQUE INDEX [IX_ApiKeys_Hash] ON [ApiKeys] ([Hash]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    DELETE FROM [Payouts] WHERE [Status] IN ('PendingReview', 'Held');
+    CREATE INDEX [IX_AspNetRoleClaims_RoleId] ON [AspNetRoleClaims] ([RoleId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    UPDATE p SET [Status] = 'Paid', [Simulated] = 1, [TransferId] = CONCAT('legacy-', p.[Id]), [RunDate] = DATEADD(day, n.[Row], '2000-01-01') FROM [Payouts] p JOIN (SELECT [Id], ROW_NUMBER() OVER (ORDER BY [CreatedAt]) AS [Row] FROM [Payouts]) n ON n.[Id] = p.[Id];
+    EXEC(N'CREATE UNIQUE INDEX [RoleNameIndex] ON [AspNetRoles] ([NormalizedName]) WHERE [NormalizedName] IS NOT NULL');
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    CREATE UNIQUE INDEX [IX_Payouts_OwnerId_RunDate] ON [Payouts] ([OwnerId], [RunDate]);
+    CREATE INDEX [IX_AspNetUserClaims_UserId] ON [AspNetUserClaims] ([UserId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    CREATE INDEX [IX_Payouts_TransferId] ON [Payouts] ([TransferId]);
+    CREATE INDEX [IX_AspNetUserLogins_UserId] ON [AspNetUserLogins] ([UserId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_AspNetUserRoles_RoleId] ON [AspNetUserRoles] ([RoleId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [EmailIndex] ON [AspNetUsers] ([NormalizedEmail]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [UserNameIndex] ON [AspNetUsers] ([NormalizedUserName]) WHERE [NormalizedUserName] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditLog_At] ON [AuditLog] ([At]);
@@ -1078,7 +600,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE INDEX [IX_AuditLog_Subject] ON [AuditLog] ([Subject]);
@@ -1086,7 +608,127 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_CarPaymentPlans_OwnerId] ON [CarPaymentPlans] ([OwnerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_Devices_CredentialHash] ON [Devices] ([CredentialHash]) WHERE [CredentialHash] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Devices_OwnerId] ON [Devices] ([OwnerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_Devices_PairingCodeHash] ON [Devices] ([PairingCodeHash]) WHERE [PairingCodeHash] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Jobs_BuyerId_CreatedAt] ON [Jobs] ([BuyerId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Jobs_ReservationId] ON [Jobs] ([ReservationId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Jobs_Status] ON [Jobs] ([Status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_LedgerTransactions_IdempotencyKey] ON [LedgerTransactions] ([IdempotencyKey]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_PayoutAccounts_OwnerId] ON [PayoutAccounts] ([OwnerId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_PayoutAccounts_ProviderAccountId] ON [PayoutAccounts] ([ProviderAccountId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_Payouts_OwnerId_RunDate] ON [Payouts] ([OwnerId], [RunDate]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Payouts_Status_CreatedAt] ON [Payouts] ([Status], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Payouts_TransferId] ON [Payouts] ([TransferId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Postings_Account_Currency] ON [Postings] ([Account], [Currency]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Postings_TransactionId] ON [Postings] ([TransactionId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_ReconciliationDifferences_Kind_Reference] ON [ReconciliationDifferences] ([Kind], [Reference]);
@@ -1094,7 +736,39 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Reservations_BuyerId_CreatedAt] ON [Reservations] ([BuyerId], [CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_Reservations_EscrowReleasedAt_WindowEnd] ON [Reservations] ([EscrowReleasedAt], [WindowEnd]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_ReservedSlots_DeviceId_StartsAt] ON [ReservedSlots] ([DeviceId], [StartsAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_ReservedSlots_ReservationId] ON [ReservedSlots] ([ReservationId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE INDEX [IX_SettlementRuns_StartedAt] ON [SettlementRuns] ([StartedAt]);
@@ -1102,137 +776,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124203052_Money'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261124203052_Money', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    DROP INDEX [IX_WorkUnits_JobId_Index] ON [WorkUnits];
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [WorkUnits] ADD [DecisionVersion] int NOT NULL DEFAULT 0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [WorkUnits] ADD [OwnerId] nvarchar(450) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [WorkUnits] ADD [Replica] int NOT NULL DEFAULT 0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [Verification_AbsoluteTolerance] float NOT NULL DEFAULT 0.0E0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [Verification_Mode] nvarchar(20) NOT NULL DEFAULT N'None';
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [Verification_RelativeTolerance] float NOT NULL DEFAULT 0.0E0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [Verification_Replicas] int NOT NULL DEFAULT 1;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [Devices] ADD [InvalidResults] int NOT NULL DEFAULT 0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [Devices] ADD [TimedOutResults] int NOT NULL DEFAULT 0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [Devices] ADD [ValidResults] int NOT NULL DEFAULT 0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    ALTER TABLE [Devices] ADD [ValidStreak] int NOT NULL DEFAULT 0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    CREATE UNIQUE INDEX [IX_WorkUnits_JobId_Index_Replica] ON [WorkUnits] ([JobId], [Index], [Replica]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261124232212_Verification'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261124232212_Verification', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125000451_UsageByJob'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE INDEX [IX_UsageRecords_JobId] ON [UsageRecords] ([JobId]);
@@ -1240,137 +784,47 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261125000451_UsageByJob'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261125000451_UsageByJob', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207084423_LeaseRenewal'
-)
-BEGIN
-    ALTER TABLE [WorkUnits] ADD [LeasedAt] datetimeoffset NULL;
+    CREATE INDEX [IX_UsageRecords_OwnerId] ON [UsageRecords] ([OwnerId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207084423_LeaseRenewal'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261207084423_LeaseRenewal', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
-)
-BEGIN
-    ALTER TABLE [UsageRecords] ADD [ChargeMicros] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+    CREATE INDEX [IX_UsageRecords_ReservationId] ON [UsageRecords] ([ReservationId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    CREATE TABLE [Meterings] (
-        [JobId] uniqueidentifier NOT NULL,
-        [OwnerId] nvarchar(450) NOT NULL,
-        [ChargeMicros] bigint NOT NULL,
-        CONSTRAINT [PK_Meterings] PRIMARY KEY ([JobId], [OwnerId])
-    );
+    CREATE INDEX [IX_UsageRecords_ReversedAt_ReversalSettledAt] ON [UsageRecords] ([ReversedAt], [ReversalSettledAt]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    EXEC(N'UPDATE UsageRecords SET ChargeMicros = ChargeMinor * 1000000');
+    CREATE INDEX [IX_UsageRecords_SettledAt] ON [UsageRecords] ([SettledAt]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
-    EXEC(N'INSERT INTO Meterings (JobId, OwnerId, ChargeMicros)
-    SELECT JobId, OwnerId, SUM(ChargeMinor) * 1000000 FROM UsageRecords GROUP BY JobId, OwnerId');
+    CREATE UNIQUE INDEX [IX_UsageRecords_WorkUnitId] ON [UsageRecords] ([WorkUnitId]);
 END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207094354_MeteringInMicros'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261207094354_MeteringInMicros', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [EstimatedMicrosPerRow] bigint NOT NULL DEFAULT CAST(0 AS bigint);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [HoldReviewBelowMinor] bigint NOT NULL DEFAULT CAST(0 AS bigint);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [HoldTopUps] int NOT NULL DEFAULT 0;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
-)
-BEGIN
-    ALTER TABLE [Jobs] ADD [PauseReason] nvarchar(500) NULL;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207110352_HoldsFromEstimate'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261207110352_HoldsFromEstimate', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207140749_WorkUnitsByDevice'
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     CREATE INDEX [IX_WorkUnits_DeviceId_Status_LeaseExpiresAt] ON [WorkUnits] ([DeviceId], [Status], [LeaseExpiresAt]);
@@ -1378,72 +832,43 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207140749_WorkUnitsByDevice'
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_WorkUnits_JobId_Index_Replica] ON [WorkUnits] ([JobId], [Index], [Replica]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_WorkUnits_JobId_Status_Index] ON [WorkUnits] ([JobId], [Status], [Index]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [IX_WorkUnits_LeaseId] ON [WorkUnits] ([LeaseId]) WHERE [LeaseId] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
+)
+BEGIN
+    CREATE INDEX [IX_WorkUnits_Status_LeaseExpiresAt] ON [WorkUnits] ([Status], [LeaseExpiresAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261207201247_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261207140749_WorkUnitsByDevice', N'10.0.12');
-END;
-
-COMMIT;
-GO
-
-BEGIN TRANSACTION;
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
-)
-BEGIN
-    ALTER TABLE [CarLeases] DROP CONSTRAINT [FK_CarLeases_AspNetUsers_OwnerId];
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
-)
-BEGIN
-    ALTER TABLE [CarLeases] DROP CONSTRAINT [PK_CarLeases];
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
-)
-BEGIN
-    EXEC sp_rename N'[CarLeases]', N'CarPaymentPlans', 'OBJECT';
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
-)
-BEGIN
-    EXEC sp_rename N'[CarPaymentPlans].[IX_CarLeases_OwnerId]', N'IX_CarPaymentPlans_OwnerId', 'INDEX';
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
-)
-BEGIN
-    ALTER TABLE [CarPaymentPlans] ADD CONSTRAINT [PK_CarPaymentPlans] PRIMARY KEY ([Id]);
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
-)
-BEGIN
-    ALTER TABLE [CarPaymentPlans] ADD CONSTRAINT [FK_CarPaymentPlans_AspNetUsers_OwnerId] FOREIGN KEY ([OwnerId]) REFERENCES [AspNetUsers] ([Id]) ON DELETE CASCADE;
-END;
-
-IF NOT EXISTS (
-    SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261207193907_CarPaymentPlans'
-)
-BEGIN
-    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261207193907_CarPaymentPlans', N'10.0.12');
+    VALUES (N'20261207201247_Initial', N'10.0.12');
 END;
 
 COMMIT;

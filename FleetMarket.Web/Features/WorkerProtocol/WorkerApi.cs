@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.WorkerProtocol;
 
-/// <summary>The worker protocol of DESIGN.md: pair, heartbeat, lease, fetch blobs, complete or release.</summary>
+/// <summary>The worker protocol (docs/architecture.md): pair, heartbeat, lease, fetch blobs, complete or release.</summary>
 public static class WorkerApi
 {
     public static IEndpointRouteBuilder MapWorkerApi(this IEndpointRouteBuilder app)

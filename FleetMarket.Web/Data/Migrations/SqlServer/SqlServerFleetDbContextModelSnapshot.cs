@@ -902,25 +902,6 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.ToTable("SettlementRuns");
                 });
 
-            modelBuilder.Entity("FleetMarket.Web.Billing.ProcessedStripeEvent", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.Property<DateTimeOffset>("ProcessedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("ProcessedStripeEvents");
-                });
-
             modelBuilder.Entity("FleetMarket.Web.Data.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1002,7 +983,26 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
 
                     b.HasKey("Account");
 
-                    b.ToTable("BalanceGuards");
+                    b.ToTable("BalanceGuards", (string)null);
+                });
+
+            modelBuilder.Entity("FleetMarket.Web.Features.Payments.ProcessedStripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ProcessedStripeEvents", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -894,25 +894,6 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.ToTable("SettlementRuns");
                 });
 
-            modelBuilder.Entity("FleetMarket.Web.Billing.ProcessedStripeEvent", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ProcessedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("ProcessedStripeEvents");
-                });
-
             modelBuilder.Entity("FleetMarket.Web.Data.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -993,7 +974,26 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Account");
 
-                    b.ToTable("BalanceGuards");
+                    b.ToTable("BalanceGuards", (string)null);
+                });
+
+            modelBuilder.Entity("FleetMarket.Web.Features.Payments.ProcessedStripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ProcessedStripeEvents", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FleetMarket.Web.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerFleetDbContext))]
-    [Migration("20261207193907_CarPaymentPlans")]
-    partial class CarPaymentPlans
+    [Migration("20261207201247_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -905,25 +905,6 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     b.ToTable("SettlementRuns");
                 });
 
-            modelBuilder.Entity("FleetMarket.Web.Billing.ProcessedStripeEvent", b =>
-                {
-                    b.Property<string>("Id")
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.Property<DateTimeOffset>("ProcessedAt")
-                        .HasColumnType("datetimeoffset");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("nvarchar(100)");
-
-                    b.HasKey("Id");
-
-                    b.ToTable("ProcessedStripeEvents");
-                });
-
             modelBuilder.Entity("FleetMarket.Web.Data.ApplicationUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1005,7 +986,26 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
 
                     b.HasKey("Account");
 
-                    b.ToTable("BalanceGuards");
+                    b.ToTable("BalanceGuards", (string)null);
+                });
+
+            modelBuilder.Entity("FleetMarket.Web.Features.Payments.ProcessedStripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("ProcessedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ProcessedStripeEvents", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>

@@ -52,6 +52,35 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditLog",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ActorId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    Actor = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: false),
+                    Action = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Subject = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    Reason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditLog", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BalanceGuards",
+                columns: table => new
+                {
+                    Account = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BalanceGuards", x => x.Account);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "DataProtectionKeys",
                 columns: table => new
                 {
@@ -80,6 +109,69 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "Meterings",
+                columns: table => new
+                {
+                    JobId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OwnerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    ChargeMicros = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Meterings", x => new { x.JobId, x.OwnerId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ProcessedStripeEvents",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Type = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    ProcessedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProcessedStripeEvents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReconciliationDifferences",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    FoundAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: false),
+                    Reference = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    LedgerMinor = table.Column<long>(type: "bigint", nullable: true),
+                    StripeMinor = table.Column<long>(type: "bigint", nullable: true),
+                    Note = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    ResolvedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ResolvedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReconciliationDifferences", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SettlementRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    StartedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    FinishedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PeriodFrom = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PeriodTo = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    UsageRecords = table.Column<int>(type: "int", nullable: false),
+                    ChargedMinor = table.Column<long>(type: "bigint", nullable: false),
+                    FeesMinor = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SettlementRuns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -96,6 +188,29 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         name: "FK_AspNetRoleClaims_AspNetRoles_RoleId",
                         column: x => x.RoleId,
                         principalTable: "AspNetRoles",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    BuyerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Prefix = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false),
+                    Hash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ApiKeys_AspNetUsers_BuyerId",
+                        column: x => x.BuyerId,
+                        principalTable: "AspNetUsers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -186,6 +301,30 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "CarPaymentPlans",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    OwnerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    Lessor = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    MonthlyPaymentMinor = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "nchar(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    DueDay = table.Column<int>(type: "int", nullable: false),
+                    StartsOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    EndsOn = table.Column<DateOnly>(type: "date", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CarPaymentPlans", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CarPaymentPlans_AspNetUsers_OwnerId",
+                        column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Devices",
                 columns: table => new
                 {
@@ -204,7 +343,15 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     LastSeenAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
                     PairingCodeHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     PairingCodeExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    CredentialHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true)
+                    CredentialHash = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Policy = table.Column<string>(type: "nvarchar(4000)", maxLength: 4000, nullable: false),
+                    BenchmarkScore = table.Column<double>(type: "float", nullable: true),
+                    AvailableProviders = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: true),
+                    WorkerVersion = table.Column<string>(type: "nvarchar(40)", maxLength: 40, nullable: true),
+                    ValidResults = table.Column<int>(type: "int", nullable: false),
+                    InvalidResults = table.Column<int>(type: "int", nullable: false),
+                    TimedOutResults = table.Column<int>(type: "int", nullable: false),
+                    ValidStreak = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -218,34 +365,28 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
-                name: "Jobs",
+                name: "PayoutAccounts",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
-                    BuyerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
-                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
-                    ModelSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
-                    RowCount = table.Column<int>(type: "int", nullable: false),
-                    MaxPricePerHourMinor = table.Column<long>(type: "bigint", nullable: false),
-                    Currency = table.Column<string>(type: "nchar(3)", fixedLength: true, maxLength: 3, nullable: false),
-                    HeldMinor = table.Column<long>(type: "bigint", nullable: false),
-                    Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
-                    FailureReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
-                    OutputSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
-                    OutputFileName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    EscrowReleasedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    OwnerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    ProviderAccountId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    DetailsSubmitted = table.Column<bool>(type: "bit", nullable: false),
+                    PayoutsEnabled = table.Column<bool>(type: "bit", nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    LastBankPayoutStatus = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: true),
+                    LastBankPayoutAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LastBankPayoutFailure = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Jobs", x => x.Id);
+                    table.PrimaryKey("PK_PayoutAccounts", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_Jobs_AspNetUsers_BuyerId",
-                        column: x => x.BuyerId,
+                        name: "FK_PayoutAccounts_AspNetUsers_OwnerId",
+                        column: x => x.OwnerId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
-                        onDelete: ReferentialAction.Restrict);
+                        onDelete: ReferentialAction.Cascade);
                 });
 
             migrationBuilder.CreateTable(
@@ -258,8 +399,16 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     Currency = table.Column<string>(type: "nchar(3)", fixedLength: true, maxLength: 3, nullable: false),
                     Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    RunDate = table.Column<DateOnly>(type: "date", nullable: false),
+                    PayBy = table.Column<DateOnly>(type: "date", nullable: false),
+                    Anomalies = table.Column<int>(type: "int", nullable: false),
                     ReviewedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
-                    ReviewedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true)
+                    ReviewedBy = table.Column<string>(type: "nvarchar(256)", maxLength: 256, nullable: true),
+                    ReviewNote = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    TransferId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    Simulated = table.Column<bool>(type: "bit", nullable: false),
+                    PaidAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    FailureReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -267,6 +416,36 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     table.ForeignKey(
                         name: "FK_Payouts_AspNetUsers_OwnerId",
                         column: x => x.OwnerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Reservations",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    BuyerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    WindowStart = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    WindowEnd = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    Requirements = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: false),
+                    MaxPricePerHourMinor = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "nchar(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    DeviceHours = table.Column<int>(type: "int", nullable: false),
+                    HeldMinor = table.Column<long>(type: "bigint", nullable: false),
+                    Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CancelledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    EscrowReleasedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Reservations", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Reservations_AspNetUsers_BuyerId",
+                        column: x => x.BuyerId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
@@ -294,12 +473,89 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 });
 
             migrationBuilder.CreateTable(
+                name: "Jobs",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    BuyerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
+                    Name = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ModelSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    RowCount = table.Column<int>(type: "int", nullable: false),
+                    MaxPricePerHourMinor = table.Column<long>(type: "bigint", nullable: false),
+                    Currency = table.Column<string>(type: "nchar(3)", fixedLength: true, maxLength: 3, nullable: false),
+                    Priority = table.Column<int>(type: "int", nullable: false),
+                    ReservationId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    Verification_Mode = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false, defaultValue: "None"),
+                    Verification_Replicas = table.Column<int>(type: "int", nullable: false, defaultValue: 1),
+                    Verification_AbsoluteTolerance = table.Column<double>(type: "float", nullable: false),
+                    Verification_RelativeTolerance = table.Column<double>(type: "float", nullable: false),
+                    HeldMinor = table.Column<long>(type: "bigint", nullable: false),
+                    EstimatedMicrosPerRow = table.Column<long>(type: "bigint", nullable: false),
+                    HoldTopUps = table.Column<int>(type: "int", nullable: false),
+                    HoldReviewBelowMinor = table.Column<long>(type: "bigint", nullable: false),
+                    PauseReason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    Status = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    FailureReason = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    OutputSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    OutputFileName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    CompletedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    EscrowReleasedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Jobs", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Jobs_AspNetUsers_BuyerId",
+                        column: x => x.BuyerId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_Jobs_Reservations_ReservationId",
+                        column: x => x.ReservationId,
+                        principalTable: "Reservations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReservedSlots",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ReservationId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    DeviceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    StartsAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    PricePerHourMinor = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReservedSlots", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ReservedSlots_Devices_DeviceId",
+                        column: x => x.DeviceId,
+                        principalTable: "Devices",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_ReservedSlots_Reservations_ReservationId",
+                        column: x => x.ReservationId,
+                        principalTable: "Reservations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WorkUnits",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     JobId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     Index = table.Column<int>(type: "int", nullable: false),
+                    Replica = table.Column<int>(type: "int", nullable: false),
+                    OwnerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
+                    DecisionVersion = table.Column<int>(type: "int", nullable: false),
                     RowStart = table.Column<int>(type: "int", nullable: false),
                     RowCount = table.Column<int>(type: "int", nullable: false),
                     InputSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
@@ -308,6 +564,8 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     LeaseId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     DeviceId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     LeaseExpiresAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    LeasedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    PricePerHourMinor = table.Column<long>(type: "bigint", nullable: false),
                     OutputSha256 = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
                     ComputeMilliseconds = table.Column<long>(type: "bigint", nullable: false),
                     InferenceCount = table.Column<long>(type: "bigint", nullable: false),
@@ -332,6 +590,7 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     WorkUnitId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     JobId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    ReservationId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
                     BuyerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
                     DeviceId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
                     OwnerId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: false),
@@ -339,10 +598,14 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                     InferenceCount = table.Column<long>(type: "bigint", nullable: false),
                     PricePerHourMinor = table.Column<long>(type: "bigint", nullable: false),
                     ChargeMinor = table.Column<long>(type: "bigint", nullable: false),
+                    ChargeMicros = table.Column<long>(type: "bigint", nullable: false),
                     FeeMinor = table.Column<long>(type: "bigint", nullable: false),
                     Currency = table.Column<string>(type: "nchar(3)", fixedLength: true, maxLength: 3, nullable: false),
                     RecordedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
-                    SettledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                    SettledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ReversedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    ReversalReason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: true),
+                    ReversalSettledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -354,6 +617,17 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_BuyerId",
+                table: "ApiKeys",
+                column: "BuyerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Hash",
+                table: "ApiKeys",
+                column: "Hash",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -395,6 +669,22 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 filter: "[NormalizedUserName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditLog_At",
+                table: "AuditLog",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditLog_Subject",
+                table: "AuditLog",
+                column: "Subject");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CarPaymentPlans_OwnerId",
+                table: "CarPaymentPlans",
+                column: "OwnerId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Devices_CredentialHash",
                 table: "Devices",
                 column: "CredentialHash",
@@ -419,6 +709,11 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 columns: new[] { "BuyerId", "CreatedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Jobs_ReservationId",
+                table: "Jobs",
+                column: "ReservationId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Jobs_Status",
                 table: "Jobs",
                 column: "Status");
@@ -430,14 +725,32 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_Payouts_OwnerId",
+                name: "IX_PayoutAccounts_OwnerId",
+                table: "PayoutAccounts",
+                column: "OwnerId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PayoutAccounts_ProviderAccountId",
+                table: "PayoutAccounts",
+                column: "ProviderAccountId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payouts_OwnerId_RunDate",
                 table: "Payouts",
-                column: "OwnerId");
+                columns: new[] { "OwnerId", "RunDate" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Payouts_Status_CreatedAt",
                 table: "Payouts",
                 columns: new[] { "Status", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Payouts_TransferId",
+                table: "Payouts",
+                column: "TransferId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Postings_Account_Currency",
@@ -450,9 +763,56 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 column: "TransactionId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_ReconciliationDifferences_Kind_Reference",
+                table: "ReconciliationDifferences",
+                columns: new[] { "Kind", "Reference" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reservations_BuyerId_CreatedAt",
+                table: "Reservations",
+                columns: new[] { "BuyerId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reservations_EscrowReleasedAt_WindowEnd",
+                table: "Reservations",
+                columns: new[] { "EscrowReleasedAt", "WindowEnd" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReservedSlots_DeviceId_StartsAt",
+                table: "ReservedSlots",
+                columns: new[] { "DeviceId", "StartsAt" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReservedSlots_ReservationId",
+                table: "ReservedSlots",
+                column: "ReservationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SettlementRuns_StartedAt",
+                table: "SettlementRuns",
+                column: "StartedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageRecords_JobId",
+                table: "UsageRecords",
+                column: "JobId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_UsageRecords_OwnerId",
                 table: "UsageRecords",
                 column: "OwnerId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageRecords_ReservationId",
+                table: "UsageRecords",
+                column: "ReservationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageRecords_ReversedAt_ReversalSettledAt",
+                table: "UsageRecords",
+                columns: new[] { "ReversedAt", "ReversalSettledAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_UsageRecords_SettledAt",
@@ -466,10 +826,20 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_WorkUnits_JobId_Index",
+                name: "IX_WorkUnits_DeviceId_Status_LeaseExpiresAt",
                 table: "WorkUnits",
-                columns: new[] { "JobId", "Index" },
+                columns: new[] { "DeviceId", "Status", "LeaseExpiresAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkUnits_JobId_Index_Replica",
+                table: "WorkUnits",
+                columns: new[] { "JobId", "Index", "Replica" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkUnits_JobId_Status_Index",
+                table: "WorkUnits",
+                columns: new[] { "JobId", "Status", "Index" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_WorkUnits_LeaseId",
@@ -488,6 +858,9 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
             migrationBuilder.DropTable(
@@ -503,16 +876,40 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditLog");
+
+            migrationBuilder.DropTable(
+                name: "BalanceGuards");
+
+            migrationBuilder.DropTable(
+                name: "CarPaymentPlans");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
-                name: "Devices");
+                name: "Meterings");
+
+            migrationBuilder.DropTable(
+                name: "PayoutAccounts");
 
             migrationBuilder.DropTable(
                 name: "Payouts");
 
             migrationBuilder.DropTable(
                 name: "Postings");
+
+            migrationBuilder.DropTable(
+                name: "ProcessedStripeEvents");
+
+            migrationBuilder.DropTable(
+                name: "ReconciliationDifferences");
+
+            migrationBuilder.DropTable(
+                name: "ReservedSlots");
+
+            migrationBuilder.DropTable(
+                name: "SettlementRuns");
 
             migrationBuilder.DropTable(
                 name: "UsageRecords");
@@ -524,10 +921,16 @@ namespace FleetMarket.Web.Data.Migrations.SqlServer
                 name: "LedgerTransactions");
 
             migrationBuilder.DropTable(
+                name: "Devices");
+
+            migrationBuilder.DropTable(
                 name: "WorkUnits");
 
             migrationBuilder.DropTable(
                 name: "Jobs");
+
+            migrationBuilder.DropTable(
+                name: "Reservations");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");

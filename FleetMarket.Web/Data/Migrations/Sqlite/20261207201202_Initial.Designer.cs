@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FleetMarket.Web.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteFleetDbContext))]
-    [Migration("20261124193154_ApiKeys")]
-    partial class ApiKeys
+    [Migration("20261207201202_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -62,6 +62,90 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.ToTable("ApiKeys");
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.Audit.AuditEntry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Subject");
+
+                    b.ToTable("AuditLog", (string)null);
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.CarFinancing.CarPaymentPlan", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("DueDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Lessor")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MonthlyPaymentMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId")
+                        .IsUnique();
+
+                    b.ToTable("CarPaymentPlans");
+                });
+
             modelBuilder.Entity("FleetMarket.Domain.Devices.Device", b =>
                 {
                     b.Property<Guid>("Id")
@@ -99,6 +183,9 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<string>("ExecutionProvider")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("InvalidResults")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -144,6 +231,15 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("TimedOutResults")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ValidResults")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ValidStreak")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("WorkerVersion")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
@@ -187,11 +283,20 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<long?>("EscrowReleasedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("EstimatedMicrosPerRow")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("FailureReason")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long>("HeldMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HoldReviewBelowMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HoldTopUps")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("MaxPricePerHourMinor")
@@ -215,6 +320,16 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PauseReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Priority")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ReservationId")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("RowCount")
                         .HasColumnType("INTEGER");
 
@@ -224,6 +339,8 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ReservationId");
 
                     b.HasIndex("Status");
 
@@ -242,6 +359,9 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("ChargeMicros")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("ChargeMinor")
                         .HasColumnType("INTEGER");
@@ -278,6 +398,19 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<long>("RecordedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("ReservationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReversalReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ReversalSettledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ReversedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("SettledAt")
                         .HasColumnType("INTEGER");
 
@@ -286,12 +419,18 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("JobId");
+
                     b.HasIndex("OwnerId");
+
+                    b.HasIndex("ReservationId");
 
                     b.HasIndex("SettledAt");
 
                     b.HasIndex("WorkUnitId")
                         .IsUnique();
+
+                    b.HasIndex("ReversedAt", "ReversalSettledAt");
 
                     b.ToTable("UsageRecords");
                 });
@@ -309,6 +448,10 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("ComputeMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DecisionVersion")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("DeviceId")
@@ -339,9 +482,22 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LeasedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("OutputSha256")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PricePerHourMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Replica")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("RowCount")
                         .HasColumnType("INTEGER");
@@ -359,56 +515,16 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasIndex("LeaseId")
                         .IsUnique();
 
-                    b.HasIndex("JobId", "Index")
-                        .IsUnique();
-
                     b.HasIndex("Status", "LeaseExpiresAt");
+
+                    b.HasIndex("DeviceId", "Status", "LeaseExpiresAt");
+
+                    b.HasIndex("JobId", "Index", "Replica")
+                        .IsUnique();
 
                     b.HasIndex("JobId", "Status", "Index");
 
                     b.ToTable("WorkUnits");
-                });
-
-            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Currency")
-                        .IsRequired()
-                        .HasMaxLength(3)
-                        .HasColumnType("TEXT")
-                        .IsFixedLength();
-
-                    b.Property<int>("DueDay")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<DateOnly>("EndsOn")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Lessor")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("MonthlyPaymentMinor")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("OwnerId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateOnly>("StartsOn")
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("OwnerId")
-                        .IsUnique();
-
-                    b.ToTable("CarLeases");
                 });
 
             modelBuilder.Entity("FleetMarket.Domain.Ledger.LedgerTransaction", b =>
@@ -479,6 +595,9 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.Property<long>("AmountMinor")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("Anomalies")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -488,9 +607,23 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .IsFixedLength();
 
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerId")
                         .IsRequired()
                         .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("PaidAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("PayBy")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReviewNote")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("ReviewedAt")
@@ -500,14 +633,27 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly>("RunDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Simulated")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TransferId")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("OwnerId");
+                    b.HasIndex("TransferId");
+
+                    b.HasIndex("OwnerId", "RunDate")
+                        .IsUnique();
 
                     b.HasIndex("Status", "CreatedAt");
 
@@ -522,6 +668,17 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
 
                     b.Property<bool>("DetailsSubmitted")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastBankPayoutAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastBankPayoutFailure")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastBankPayoutStatus")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -550,23 +707,194 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.ToTable("PayoutAccounts");
                 });
 
-            modelBuilder.Entity("FleetMarket.Web.Billing.ProcessedStripeEvent", b =>
+            modelBuilder.Entity("FleetMarket.Domain.Pricing.Metering", b =>
                 {
-                    b.Property<string>("Id")
-                        .HasMaxLength(100)
+                    b.Property<Guid>("JobId")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("ProcessedAt")
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChargeMicros")
+                        .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Type")
+                    b.HasKey("JobId", "OwnerId");
+
+                    b.ToTable("Meterings", (string)null);
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BuyerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CancelledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<int>("DeviceHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("EscrowReleasedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("HeldMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MaxPricePerHourMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Requirements")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("WindowEnd")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BuyerId", "CreatedAt");
+
+                    b.HasIndex("EscrowReleasedAt", "WindowEnd");
+
+                    b.ToTable("Reservations");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.ReservedSlot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DeviceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PricePerHourMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ReservationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartsAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReservationId");
+
+                    b.HasIndex("DeviceId", "StartsAt")
+                        .IsUnique();
+
+                    b.ToTable("ReservedSlots");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Settlement.ReconciliationDifference", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FoundAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LedgerMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reference")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ResolvedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResolvedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StripeMinor")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
-                    b.ToTable("ProcessedStripeEvents");
+                    b.HasIndex("Kind", "Reference")
+                        .IsUnique();
+
+                    b.ToTable("ReconciliationDifferences");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Settlement.SettlementRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ChargedMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FeesMinor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PeriodFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("PeriodTo")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("UsageRecords")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("SettlementRuns");
                 });
 
             modelBuilder.Entity("FleetMarket.Web.Data.ApplicationUser", b =>
@@ -635,6 +963,40 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .HasDatabaseName("UserNameIndex");
 
                     b.ToTable("AspNetUsers", (string)null);
+                });
+
+            modelBuilder.Entity("FleetMarket.Web.Features.Ledger.BalanceGuard", b =>
+                {
+                    b.Property<string>("Account")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Account");
+
+                    b.ToTable("BalanceGuards", (string)null);
+                });
+
+            modelBuilder.Entity("FleetMarket.Web.Features.Payments.ProcessedStripeEvent", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ProcessedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ProcessedStripeEvents", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
@@ -791,6 +1153,15 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("FleetMarket.Domain.CarFinancing.CarPaymentPlan", b =>
+                {
+                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("FleetMarket.Domain.Devices.Device", b =>
                 {
                     b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
@@ -806,6 +1177,45 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("BuyerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("FleetMarket.Domain.Reservations.Reservation", null)
+                        .WithMany()
+                        .HasForeignKey("ReservationId")
+                        .OnDelete(DeleteBehavior.Restrict);
+
+                    b.OwnsOne("FleetMarket.Domain.Verification.VerificationPolicy", "Verification", b1 =>
+                        {
+                            b1.Property<Guid>("InferenceJobId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<double>("AbsoluteTolerance")
+                                .HasColumnType("REAL");
+
+                            b1.Property<string>("Mode")
+                                .IsRequired()
+                                .ValueGeneratedOnAdd()
+                                .HasMaxLength(20)
+                                .HasColumnType("TEXT")
+                                .HasDefaultValue("None");
+
+                            b1.Property<double>("RelativeTolerance")
+                                .HasColumnType("REAL");
+
+                            b1.Property<int>("Replicas")
+                                .ValueGeneratedOnAdd()
+                                .HasColumnType("INTEGER")
+                                .HasDefaultValue(1);
+
+                            b1.HasKey("InferenceJobId");
+
+                            b1.ToTable("Jobs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("InferenceJobId");
+                        });
+
+                    b.Navigation("Verification")
                         .IsRequired();
                 });
 
@@ -823,15 +1233,6 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasOne("FleetMarket.Domain.Jobs.InferenceJob", null)
                         .WithMany("Units")
                         .HasForeignKey("JobId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("FleetMarket.Domain.Leases.CarLease", b =>
-                {
-                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
-                        .WithMany()
-                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -859,6 +1260,30 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
                     b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
                         .WithMany()
                         .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>
+                {
+                    b.HasOne("FleetMarket.Web.Data.ApplicationUser", null)
+                        .WithMany()
+                        .HasForeignKey("BuyerId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.ReservedSlot", b =>
+                {
+                    b.HasOne("FleetMarket.Domain.Devices.Device", null)
+                        .WithMany()
+                        .HasForeignKey("DeviceId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("FleetMarket.Domain.Reservations.Reservation", null)
+                        .WithMany("Slots")
+                        .HasForeignKey("ReservationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
@@ -922,6 +1347,11 @@ namespace FleetMarket.Web.Data.Migrations.Sqlite
             modelBuilder.Entity("FleetMarket.Domain.Ledger.LedgerTransaction", b =>
                 {
                     b.Navigation("Postings");
+                });
+
+            modelBuilder.Entity("FleetMarket.Domain.Reservations.Reservation", b =>
+                {
+                    b.Navigation("Slots");
                 });
 #pragma warning restore 612, 618
         }

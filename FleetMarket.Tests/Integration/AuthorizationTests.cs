@@ -61,7 +61,7 @@ public sealed class AuthorizationTests(FleetApp app) : IClassFixture<FleetApp>
 
         Assert.NotEqual(HttpStatusCode.OK, denied.StatusCode);
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
-        Assert.Contains("FleetMarket jobs", await allowed.Content.ReadAsStringAsync());
+        Assert.Contains("FleetMarket background tasks", await allowed.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -22,7 +22,7 @@ namespace FleetMarket.Tests.Integration;
 public sealed class TwoNodeTests(ITestOutputHelper output) : IAsyncLifetime
 {
     /// <summary>Both schedulers poll every second, so that recurring occurrences come within the test's time.</summary>
-    private static readonly Dictionary<string, string?> Settings = new() { ["BackgroundJobs:SchedulePollingInterval"] = "00:00:01" };
+    private static readonly Dictionary<string, string?> Settings = new() { ["BackgroundTasks:SchedulePollingInterval"] = "00:00:01" };
 
     private readonly FleetApp _a = new(Settings);
     private FleetApp _b = null!;

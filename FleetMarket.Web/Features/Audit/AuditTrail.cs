@@ -11,7 +11,7 @@ public sealed record Actor(string Id, string Name)
     public static Actor Of(ClaimsPrincipal user) =>
         new(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", user.Identity?.Name ?? user.FindFirstValue(ClaimTypes.Email) ?? "unknown");
 
-    /// <summary>The marketplace itself: a Hangfire job or a Stripe webhook.</summary>
+    /// <summary>The marketplace itself: a background task or a Stripe webhook.</summary>
     public static Actor System { get; } = new("system", "FleetMarket");
 }
 

@@ -4,7 +4,7 @@ using Hangfire;
 namespace FleetMarket.Web.Features.Jobs;
 
 /// <summary>
-/// Assembles a job's outputs on this node as soon as its last unit is accepted. The Hangfire job enqueued beside
+/// Assembles a job's outputs on this node as soon as its last unit is accepted. The background task enqueued beside
 /// it stays the durable path (a crash before this runs loses nothing), but Hangfire's storage is polled, which
 /// added up to a second to every job a buyer waited on. Running both is harmless: assembly is idempotent.
 /// </summary>
@@ -36,7 +36,7 @@ public sealed class AssemblyKick(IServiceScopeFactory scopes, IBackgroundJobClie
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning(e, "Assembling job {JobId} at once failed; its background job will retry.", jobId);
+                logger.LogWarning(e, "Assembling job {JobId} at once failed; its background task will retry.", jobId);
             }
         }
     }

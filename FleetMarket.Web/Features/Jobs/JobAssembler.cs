@@ -11,7 +11,7 @@ namespace FleetMarket.Web.Features.Jobs;
 
 /// <summary>
 /// Joins the units' accepted outputs, in input order, into the job's download: <c>.npy</c> for one output,
-/// <c>.npz</c> for several. A Hangfire job, so a crash mid-way is retried; running it twice is harmless.
+/// <c>.npz</c> for several. A background task (Hangfire), so a crash mid-way is retried; running it twice is harmless.
 /// </summary>
 public sealed class JobAssembler(FleetDbContext db, IBlobStore blobs, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
 {

@@ -6,8 +6,8 @@ using Hangfire;
 
 namespace FleetMarket.Web.Hosting;
 
-/// <summary>Registers the recurring jobs under stable ids at start, so every node agrees on one schedule.</summary>
-internal sealed class RecurringJobRegistration(IRecurringJobManager recurring) : IHostedService
+/// <summary>Registers the recurring background tasks under stable ids at start, so every node agrees on one schedule.</summary>
+internal sealed class RecurringTaskSchedule(IRecurringJobManager recurring) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

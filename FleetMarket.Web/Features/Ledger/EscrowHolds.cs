@@ -93,7 +93,11 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger)
             }
 
             // Not through the change tracker: that would save the caller's pending changes before the check.
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO \"BalanceGuards\" (\"Account\", \"Version\") VALUES ({account}, 0)", cancellationToken);
+            await db.Database.ExecuteSqlInterpolatedAsync(InsertGuard(account), cancellationToken);
         });
+
+    /// <summary>Runs on either provider: quoted identifiers are standard SQL, and SQL Server's connections quote with them.</summary>
+    [SqlServerStatement]
+    private static FormattableString InsertGuard(string account) =>
+        $"INSERT INTO \"BalanceGuards\" (\"Account\", \"Version\") VALUES ({account}, 0)";
 }

@@ -15,6 +15,7 @@ internal sealed class SqlServerUsageSettlement(FleetDbContext db) : IUsageSettle
     // LedgerAccounts write them: C# formats Guids in lower case, SQL Server in upper case; the smallest id is taken as
     // text, the order C# takes it in, not in uniqueidentifier's own order. Legs of zero are left out, as
     // LedgerTransaction.Create leaves them out.
+    [SqlServerStatement]
     private const string SettleBatch = """
         SET NOCOUNT ON;
         SET XACT_ABORT ON;

@@ -1,9 +1,14 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Features.Settlement;
+using FleetMarket.Web.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
 
 namespace FleetMarket.Tests.Integration;
 
@@ -85,6 +90,29 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
                         || (answer.StatusCode == HttpStatusCode.Redirect && answer.Headers.Location!.OriginalString.Contains("access-denied")),
                 $"{(int)answer.StatusCode} {answer.Headers.Location}");
             Assert.DoesNotContain("fleetmarket_", await answer.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Otlp_WhenConfigured_TracesRequestsAndBackgroundTasks()
+    {
+        Assert.Null(_app.Services.GetService<TracerProvider>());
+        var spans = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == BackgroundTaskTracing.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => { lock (spans) { spans.Add(activity); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        // Nothing listens on this port: the exporter's failures are its own, and the app goes on.
+        await using var traced = new FleetApp(new() { [TelemetryExtensions.OtlpEndpointVariable] = "http://127.0.0.1:9" });
+
+        Assert.NotNull(traced.Services.GetService<TracerProvider>());
+        await traced.RunRecurringJobAsync(SettlementTask.Id);
+        lock (spans)
+        {
+            Assert.Contains(spans, span => span.DisplayName == $"{nameof(SettlementTask)}.{nameof(SettlementTask.RunAsync)}");
         }
     }
 

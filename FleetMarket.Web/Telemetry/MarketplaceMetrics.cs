@@ -87,5 +87,5 @@ public sealed class MarketplaceMetrics
         Fleet is { } fleet ? [new Measurement<double>(fleet.SettlementLag?.TotalSeconds ?? 0)] : [];
 
     private IEnumerable<Measurement<int>> ObserveQueuedByJob() =>
-        Fleet?.QueuedByJob.Select(job => new Measurement<int>(job.Queued, new KeyValuePair<string, object?>("job", job.JobId.ToString()))) ?? [];
+        Fleet?.QueuedByJob.Select(job => new Measurement<int>(job.Queued, new KeyValuePair<string, object?>("fleetmarket.job.id", job.JobId.ToString()))) ?? [];
 }

@@ -10,6 +10,7 @@ builder.AddFleetIdentity();
 builder.AddMarketplace();
 builder.AddFleetHangfire();
 builder.AddFleetApi();
+builder.AddFleetTelemetry();
 builder.AddFleetUi();
 
 var app = builder.Build();
@@ -29,6 +30,7 @@ app.MapStaticAssets();
 app.MapHealthChecks("/health");
 app.MapOpenApi();
 app.MapMarketplaceApis();
+app.MapFleetMetrics();
 app.MapFleetHangfireDashboard();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

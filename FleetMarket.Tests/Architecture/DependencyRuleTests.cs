@@ -26,7 +26,7 @@ public sealed class DependencyRuleTests
     [Fact]
     public void No_capability_depends_on_Hosting()
     {
-        Types().That().ResideInNamespaceMatching(@"^FleetMarket\.Web\.(Features|Data|Blobs|Csv|Marketplace)(\..*)?$")
+        Types().That().ResideInNamespaceMatching(@"^FleetMarket\.Web\.(Features|Data|Blobs|Csv|Marketplace|Telemetry)(\..*)?$")
             .Should().NotDependOnAny(Types().That().ResideInNamespaceMatching(@"^FleetMarket\.Web\.Hosting$"))
             .Check(Code);
     }

@@ -7,11 +7,19 @@ namespace FleetMarket.Tests.Browser;
 /// One app and one Chromium for a class of browser tests. Uses CHROMIUM_PATH, else Debian's
 /// /usr/bin/chromium when present, else the browser Playwright installed.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
     private IPlaywright? _playwright;
 
-    public FleetApp App { get; } = new();
+    public BrowserFixture()
+        : this([])
+    {
+    }
+
+    /// <param name="settings">Configuration for the app on top of <see cref="FleetApp.TestSettings"/>.</param>
+    protected BrowserFixture(Dictionary<string, string?> settings) => App = new FleetApp(settings);
+
+    public FleetApp App { get; }
 
     public IBrowser Browser { get; private set; } = default!;
 

@@ -71,6 +71,7 @@ public sealed class RouteMatrixTests(RouteMatrixTests.World world, ITestOutputHe
         ("/buyer/**", Audience.Buyer, "the buyer portal"),
         ("/finance/**", Audience.Finance, "the finance portal"),
         ("/admin/**", Audience.Admin, "the admin portal and the Hangfire dashboard"),
+        ("/metrics", Audience.Admin, "Prometheus's scrape of the marketplace's meters: the fleet's size and traffic"),
         ("/api/worker/**", Audience.Device, "the worker protocol"),
         ("/api/jobs/**", Audience.BuyerApi, "buyers' jobs"),
         ("/api/balance", Audience.BuyerApi, "a buyer's balance"),

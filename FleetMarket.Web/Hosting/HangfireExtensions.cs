@@ -20,6 +20,12 @@ public static class HangfireExtensions
         {
             var database = services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             configuration.UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings();
+            // Hangfire's filters are process-wide: a second app in the process (as in the tests) must not add a second.
+            if (!GlobalJobFilters.Filters.Any(filter => filter.Instance is BackgroundTaskTracing))
+            {
+                configuration.UseFilter(new BackgroundTaskTracing());
+            }
+
             if (database.Provider == DatabaseProvider.SqlServer)
             {
                 configuration.UseSqlServerStorage(database.SqlServerConnectionString);

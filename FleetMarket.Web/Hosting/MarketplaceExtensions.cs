@@ -8,6 +8,7 @@ using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Earnings;
 using FleetMarket.Web.Features.Finance;
+using FleetMarket.Web.Features.FleetHealth;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Ledger;
 using FleetMarket.Web.Features.Payments;
@@ -18,6 +19,7 @@ using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Features.WorkerDownloads;
 using FleetMarket.Web.Features.WorkerProtocol;
 using FleetMarket.Web.Marketplace;
+using FleetMarket.Web.Telemetry;
 
 namespace FleetMarket.Web.Hosting;
 
@@ -37,6 +39,7 @@ public static class MarketplaceExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
         services.AddSingleton<IBlobStore, LocalFolderBlobStore>();
+        services.AddSingleton<MarketplaceMetrics>();
 
         services.AddAccounts();
         services.AddApiKeys();
@@ -54,6 +57,7 @@ public static class MarketplaceExtensions
         services.AddEarnings();
         services.AddFinance();
         services.AddPayments();
+        services.AddFleetHealth();
         return builder;
     }
 

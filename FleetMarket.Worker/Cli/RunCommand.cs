@@ -1,4 +1,5 @@
 using FleetMarket.Worker.Configuration;
+using FleetMarket.Worker.Telemetry;
 using FleetMarket.Worker.Work;
 
 namespace FleetMarket.Worker.Cli;
@@ -36,6 +37,7 @@ public sealed record RunCommand(bool Once) : IWorkerCommand
         builder.Services.AddWindowsService(service => service.ServiceName = "FleetMarket Worker");
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownGrace + ShutdownMargin);
         builder.Services.AddWorker(settings, options);
+        builder.Services.AddWorkerTelemetry(builder.Configuration, settings.DeviceId);
         if (Once)
         {
             builder.Services.AddHostedService<RunOnceService>();

@@ -5,6 +5,7 @@ using FleetMarket.Protocol;
 using FleetMarket.Worker.Api;
 using FleetMarket.Worker.Configuration;
 using FleetMarket.Worker.Inference;
+using FleetMarket.Worker.Telemetry;
 
 namespace FleetMarket.Worker.Work;
 
@@ -25,6 +26,7 @@ public sealed class WorkPipeline(
     LeaseKeeper keeper,
     WorkerOptions options,
     TimeProvider time,
+    WorkerMetrics metrics,
     ILogger<WorkPipeline> logger)
 {
     /// <summary>Results waiting to upload before the run stage waits: they are on disk already, so this bounds memory, not safety.</summary>
@@ -104,9 +106,14 @@ public sealed class WorkPipeline(
                     using (inputs)
                     {
                         await preparer.EnsureModelAsync(unit.Lease.ModelSha256, unit.Token);
+                        using var span = WorkerMetrics.Source.StartActivity("inference");
+                        span?.SetTag("fleetmarket.job.id", unit.Lease.JobId);
+                        span?.SetTag("fleetmarket.work_unit.id", unit.Lease.WorkUnitId);
+                        span?.SetTag("fleetmarket.rows", unit.Lease.RowCount);
                         var started = time.GetTimestamp();
                         var outputsNpz = runner.RunToNpz(inputs, unit.Token);
                         unit.Timings.Run = time.GetElapsedTime(started);
+                        metrics.Ran(unit.Timings.Run, unit.Lease.RowCount);
                         var computeMilliseconds = (long)Math.Ceiling(unit.Timings.Run.TotalMilliseconds);
                         result = new PendingCompletion(unit.Lease.LeaseId, unit.Lease.WorkUnitId, computeMilliseconds, unit.Lease.RowCount, outputsNpz);
                     }
@@ -151,6 +158,7 @@ public sealed class WorkPipeline(
                 {
                     // One result goes with its own unit's token, so a lost lease stops its upload; a batch goes with the stop's.
                     var outcomes = await uploader.UploadManyAsync([.. batch.Select(unit => unit.Result)], batch is [var one] ? one.Unit.Token : grace);
+                    metrics.Uploaded(time.GetElapsedTime(started));
                     await ReportAsync(batch, outcomes, time.GetElapsedTime(started), failures);
                 }
             }
@@ -182,6 +190,7 @@ public sealed class WorkPipeline(
 
             unit.Timings.Upload = upload;
             var lease = unit.Lease;
+            metrics.Finished(outcome.Refusal is not null ? WorkerMetrics.Refused : outcome.Accepted ? WorkerMetrics.Accepted : WorkerMetrics.NotAccepted);
             if (outcome.Refusal is { } refusal)
             {
                 logger.LogWarning("The server refused the result of work unit {WorkUnitId} ({Problem}); giving back lease {LeaseId}.", lease.WorkUnitId, outcome.Reason, lease.LeaseId);
@@ -216,6 +225,7 @@ public sealed class WorkPipeline(
     private async Task GiveBackAsync(UnitInHand unit, Exception problem, ConcurrentQueue<ExceptionDispatchInfo> failures)
     {
         failures.Enqueue(ExceptionDispatchInfo.Capture(problem));
+        metrics.Finished(WorkerMetrics.GivenBack);
         logger.LogWarning("Giving back lease {LeaseId} of work unit {WorkUnitId}: {Problem}", unit.Lease.LeaseId, unit.Lease.WorkUnitId, problem.Message);
         await ReleaseAsync(unit.Lease.LeaseId);
         await unit.DisposeAsync();

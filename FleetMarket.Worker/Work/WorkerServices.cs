@@ -2,6 +2,7 @@ using FleetMarket.Worker.Api;
 using FleetMarket.Worker.Configuration;
 using FleetMarket.Worker.Device;
 using FleetMarket.Worker.Inference;
+using FleetMarket.Worker.Telemetry;
 
 namespace FleetMarket.Worker.Work;
 
@@ -12,6 +13,8 @@ public static class WorkerServices
     {
         services.AddWorkerApi(new WorkerConnection(settings.Server, settings.Credential));
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<WorkerMetrics>();
         services.AddSingleton(options);
         services.AddSingleton(_ => new ExecutionProviderSelector());
         services.AddSingleton(provider => new OnnxModelRunner(provider.GetRequiredService<ExecutionProviderSelector>()));

@@ -24,6 +24,34 @@ public static class ChartAxis
         return new BarChartOptions { YAxisTicks = step, YAxisToStringFunc = points => (points / 100).ToString(step < 100 ? "0.##" : "0") + " %" };
     }
 
+    /// <summary>Whole counts (units, devices), labelled as they are.</summary>
+    public static BarChartOptions Counts(IEnumerable<ChartSeries<double>> series) =>
+        new() { YAxisTicks = Step(series), YAxisToStringFunc = count => count.ToString("0") };
+
+    /// <summary>
+    /// How much to multiply figures by so that the largest is at least 4 whole steps (the chart's ticks are whole
+    /// numbers): 1 for counts, 10 or 100 for a rate of a few tenths or hundredths per second.
+    /// </summary>
+    public static double ScaleFor(IEnumerable<double> values)
+    {
+        var max = values.DefaultIfEmpty(0).Max();
+        return max >= 4 || max <= 0 ? 1 : max >= 0.4 ? 10 : max >= 0.04 ? 100 : 1000;
+    }
+
+    /// <summary>A line chart of figures multiplied by <paramref name="scale"/>, labelled as they were with <paramref name="unit"/> after.</summary>
+    public static LineChartOptions Line(IEnumerable<ChartSeries<double>> series, double scale = 1, string unit = "")
+    {
+        var step = Step(series);
+        var format = scale switch { >= 1000 => "0.###", >= 100 => "0.##", >= 10 => "0.#", _ => "0" };
+        return new LineChartOptions
+        {
+            YAxisTicks = step,
+            YAxisToStringFunc = value => (value / scale).ToString(format) + unit,
+            ShowDataMarkers = false,
+            LineStrokeWidth = 2,
+        };
+    }
+
     private static int Step(IEnumerable<ChartSeries<double>> series)
     {
         var max = series.SelectMany(s => s.Data).DefaultIfEmpty(0).Max();

@@ -16,9 +16,19 @@ public sealed class DeviceTally
     public IReadOnlyList<Guid> ValidDevices => _valid;
     public IReadOnlyList<Guid> InvalidDevices => _invalid;
 
+    /// <summary>Results the decision found wrong, whether or not a device's record is marked for them.</summary>
+    public int RejectedResults { get; private set; }
+
     public void Valid(WorkUnit unit) => _valid.Add(unit.DeviceId!.Value);
 
-    public void Invalid(WorkUnit unit) => _invalid.Add(unit.DeviceId!.Value);
+    public void Invalid(WorkUnit unit)
+    {
+        _invalid.Add(unit.DeviceId!.Value);
+        RejectedResults++;
+    }
+
+    /// <summary>Results rejected with no device to blame: no two owners agreed.</summary>
+    public void Unresolved(int results) => RejectedResults += results;
 
     public async Task ApplyAsync(FleetDbContext db, CancellationToken cancellationToken)
     {

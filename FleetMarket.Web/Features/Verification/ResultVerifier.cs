@@ -103,6 +103,7 @@ public sealed class ResultVerifier(FleetDbContext db, IBlobStore blobs, IOptions
                 break;
             case GroupDecision.Fail:
                 checking.ForEach(u => u.Reject("no results of two owners agreed"));
+                tally.Unresolved(checking.Count);
                 completed.FailVerification($"No two of {checking.Count} results from different owners agreed.");
                 break;
         }

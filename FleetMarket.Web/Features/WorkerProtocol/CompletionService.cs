@@ -8,6 +8,7 @@ using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Marketplace;
+using FleetMarket.Web.Telemetry;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public sealed record UnitResult(byte[] OutputsNpz, long ComputeMilliseconds, lon
 /// </summary>
 public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeProvider time,
     IOptions<MarketplaceOptions> marketplace, IBackgroundJobClient backgroundJobs, ResultVerifier verifier,
-    AssemblyKick assembly, WaitingRowsCutter cutter, ILogger<CompletionService> logger)
+    AssemblyKick assembly, WaitingRowsCutter cutter, MarketplaceMetrics metrics, ILogger<CompletionService> logger)
 {
     /// <summary>Two results of one index decided at once: the loser decides again on what the winner saved.</summary>
     private const int DecisionAttempts = 5;
@@ -33,14 +34,42 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
     public async Task<CompletionResponse> CompleteAsync(AuthenticatedDevice device, Guid leaseId, UnitResult result,
         CancellationToken cancellationToken = default)
     {
-        var taken = await TakeAsync(device, leaseId, result, cancellationToken);
-        return taken.Answer ?? await DecideAloneAsync(taken, cancellationToken);
+        CompletionResponse answer;
+        try
+        {
+            var taken = await TakeAsync(device, leaseId, result, cancellationToken);
+            answer = taken.Answer ?? await DecideAloneAsync(taken, cancellationToken);
+        }
+        catch (DomainException)
+        {
+            metrics.Completed(Outcomes.Refused);
+            throw;
+        }
+
+        metrics.Completed(OutcomeOf(answer.Accepted, answer.Reason, refused: false));
+        return answer;
+    }
+
+    /// <summary>What became of a result, as <see cref="MarketplaceMetrics.Completed"/> counts it.</summary>
+    private static string OutcomeOf(bool accepted, string? reason, bool refused) =>
+        refused ? Outcomes.Refused
+        : !accepted ? Outcomes.Expired
+        : reason == AlreadyCompleted.Reason ? Outcomes.Duplicate
+        : Outcomes.Taken;
+
+    private static class Outcomes
+    {
+        public const string Taken = "taken";
+        public const string Expired = "expired";
+        public const string Refused = "refused";
+        public const string Duplicate = "duplicate";
     }
 
     /// <summary>Decides one taken result in a transaction of its own, deciding again on what another writer saved first.</summary>
     private async Task<CompletionResponse> DecideAloneAsync(TakenResult taken, CancellationToken cancellationToken)
     {
         var unit = taken.Unit!;
+        var rejected = 0;
         // A conflict: another result of the index was decided first, the lease ran out and the unit was leased again,
         // another unit of the job and owner was metered at the same moment, or a concurrent completion of this very
         // lease won (the unique usage record per unit is its). The next attempt looks again at what is saved.
@@ -60,10 +89,11 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
             // SQLite's gate it reads and writes with no other writer between, so results of one job and owner
             // accepted at once no longer retry each other into failure.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var refused = await DecideAsync(taken with { Unit = unit }, cancellationToken);
+            (var refused, rejected) = await DecideAsync(taken with { Unit = unit }, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return refused;
         });
+        metrics.Rejected(rejected);
         if (answer is not null)
         {
             return answer;
@@ -133,12 +163,22 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
                 db.ChangeTracker.Clear();
             }
 
-            return answers.Select(a => a!).ToList();
+            return Counted(answers);
         }
 
         foreach (var job in takenResults.Where(t => answers[t.Position]!.Accepted).GroupBy(t => t.Taken.Job!.Id))
         {
             await FollowUpAsync(job.First().Taken.Job!, probeCompleted: job.Any(t => t.Taken.Unit!.Index == 0), cancellationToken);
+        }
+
+        return Counted(answers);
+    }
+
+    private List<LeaseCompletionResponse> Counted(LeaseCompletionResponse?[] answers)
+    {
+        foreach (var outcome in answers.GroupBy(a => OutcomeOf(a!.Accepted, a.Reason, a.Refused)))
+        {
+            metrics.Completed(outcome.Key, outcome.Count());
         }
 
         return answers.Select(a => a!).ToList();
@@ -156,13 +196,16 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
+            var rejected = 0;
             foreach (var (position, taken) in takenResults)
             {
-                var refused = await DecideAsync(taken, cancellationToken);
+                var (refused, found) = await DecideAsync(taken, cancellationToken);
+                rejected += found;
                 answers[position] = new LeaseCompletionResponse(taken.LeaseId, refused?.Accepted ?? true, refused?.Reason);
             }
 
             await transaction.CommitAsync(cancellationToken);
+            metrics.Rejected(rejected);
             return true;
         }
         catch (DbUpdateException)
@@ -199,9 +242,9 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
     /// <summary>
     /// Records the result on its unit and has the verifier judge it, inside the caller's gate and transaction; the
-    /// refusal when the lease ran out first.
+    /// refusal when the lease ran out first, and how many results (this one or others of its index) the check found wrong.
     /// </summary>
-    private async Task<CompletionResponse?> DecideAsync(TakenResult taken, CancellationToken cancellationToken)
+    private async Task<(CompletionResponse? Refused, int Rejected)> DecideAsync(TakenResult taken, CancellationToken cancellationToken)
     {
         // Metering comes from an untrusted device: no unit can be billed for longer than a unit may run.
         var maxUnitMilliseconds = (long)marketplace.Value.MaxUnitDuration.TotalMilliseconds;
@@ -209,13 +252,13 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         var now = time.GetUtcNow();
         if (!taken.Unit!.Complete(taken.LeaseId, taken.OutputSha256!, computeMilliseconds, taken.Result.InferenceCount, now))
         {
-            return new CompletionResponse(false, "The lease has expired; the unit went back to the queue.");
+            return (new CompletionResponse(false, "The lease has expired; the unit went back to the queue."), 0);
         }
 
         var tally = await verifier.DecideAsync(taken.Job!, taken.Unit, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await tally.ApplyAsync(db, cancellationToken);
-        return null;
+        return (null, tally.RejectedResults);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Linq.Expressions;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Reservations;
@@ -6,6 +7,7 @@ using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Features.Verification;
 using FleetMarket.Web.Marketplace;
+using FleetMarket.Web.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +18,7 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// statement, through the write gate, so devices never race for the same row and no lock is held between calls.
 /// </summary>
 public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
-    VerificationDice dice)
+    VerificationDice dice, MarketplaceMetrics metrics)
 {
     /// <summary>Open jobs looked at per lease, in dispatch order; a unit almost always comes from the first.</summary>
     private const int JobsPerAttempt = 4;
@@ -28,6 +30,20 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
     /// </summary>
     public async Task<IReadOnlyList<WorkUnitLease>> LeaseAsync(AuthenticatedDevice device, DeviceConditions? conditions, int maxUnits,
         CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var leases = await TakeAsync(device, conditions, maxUnits, cancellationToken);
+        metrics.LeaseAnswered(Stopwatch.GetElapsedTime(started), granted: leases.Count > 0);
+        if (leases.Count > 0)
+        {
+            metrics.Leased(leases.Count);
+        }
+
+        return leases;
+    }
+
+    private async Task<IReadOnlyList<WorkUnitLease>> TakeAsync(AuthenticatedDevice device, DeviceConditions? conditions, int maxUnits,
+        CancellationToken cancellationToken)
     {
         var settings = marketplace.Value;
         var now = time.GetUtcNow();

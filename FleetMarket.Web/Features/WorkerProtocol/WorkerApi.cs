@@ -4,6 +4,7 @@ using FleetMarket.Protocol;
 using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.Devices;
 using FleetMarket.Web.Marketplace;
+using FleetMarket.Web.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -92,11 +93,16 @@ public static class WorkerApi
     }
 
     public static async Task<Results<FileStreamHttpResult, NotFound>> BlobAsync(string sha256, AuthenticatedDevice device,
-        DispatchService dispatch, IBlobStore blobs, CancellationToken cancellationToken)
+        DispatchService dispatch, IBlobStore blobs, MarketplaceMetrics metrics, CancellationToken cancellationToken)
     {
         if (!await dispatch.MayReadBlobAsync(device.DeviceId, sha256, cancellationToken) || blobs.OpenRead(sha256) is not { } content)
         {
             return TypedResults.NotFound();
+        }
+
+        if (content.CanSeek)
+        {
+            metrics.Relayed(content.Length, MarketplaceMetrics.Download);
         }
 
         return TypedResults.File(content, "application/octet-stream", $"{sha256}.bin");
@@ -105,8 +111,9 @@ public static class WorkerApi
     public static async Task<Ok<CompletionResponse>> CompleteAsync(Guid leaseId, IFormFile outputs,
         [Microsoft.AspNetCore.Mvc.FromForm, Range(0, long.MaxValue)] long computeMilliseconds,
         [Microsoft.AspNetCore.Mvc.FromForm, Range(0, long.MaxValue)] long inferenceCount,
-        AuthenticatedDevice device, CompletionService completion, CancellationToken cancellationToken)
+        AuthenticatedDevice device, CompletionService completion, MarketplaceMetrics metrics, CancellationToken cancellationToken)
     {
+        metrics.Relayed(outputs.Length, MarketplaceMetrics.Upload);
         var result = new UnitResult(await outputs.ReadAllBytesAsync(cancellationToken), computeMilliseconds, inferenceCount);
         return TypedResults.Ok(await completion.CompleteAsync(device, leaseId, result, cancellationToken));
     }
@@ -117,8 +124,10 @@ public static class WorkerApi
     /// </summary>
     public static async Task<Ok<BatchCompletionResponse>> CompleteManyAsync(
         [Microsoft.AspNetCore.Mvc.FromForm(Name = WorkerRoutes.CompletionsField), StringLength(64 * 1024)] string completions,
-        IFormFileCollection files, AuthenticatedDevice device, CompletionService completion, CancellationToken cancellationToken)
+        IFormFileCollection files, AuthenticatedDevice device, CompletionService completion, MarketplaceMetrics metrics,
+        CancellationToken cancellationToken)
     {
+        metrics.Relayed(files.Sum(file => file.Length), MarketplaceMetrics.Upload);
         var batch = CompletionBatch.Parse(completions, files);
         var results = new List<(Guid, UnitResult)>(batch.Count);
         foreach (var (entry, file) in batch)

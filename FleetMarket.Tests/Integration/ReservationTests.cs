@@ -273,5 +273,5 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
             "inputs.npy", Npy.ToBytes(MarketplaceBuilder.SampleInputs(rows)), RowsPerUnit: 4, maxPrice, priority, reservationId)));
 
     private Task<BuyerBalance> BalanceAsync(TestUser buyer) =>
-        app.InScopeAsync(s => s.GetRequiredService<BalanceService>().GetAsync(buyer.Id));
+        app.InScopeAsync(async s => BuyerBalance.From(await s.GetRequiredService<BalanceService>().GetAsync(buyer.Id)));
 }

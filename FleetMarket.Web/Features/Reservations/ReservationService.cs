@@ -1,6 +1,7 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
@@ -41,17 +42,18 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
             return await ConflictRetry.RunAsync(Attempts, ConflictRetry.Saving, db.ChangeTracker, async _ =>
             {
                 var now = time.GetUtcNow();
-                if (request.Problem(now) is { } problem)
+                if (request.Problem(now, currency) is { } problem)
                 {
                     throw new DomainException(problem);
                 }
 
                 var offers = await capacity.OffersAsync(request.Requirements, cancellationToken);
                 var taken = await capacity.TakenAsync(offers, CapacityClock.FirstSlotFrom(request.WindowStart, now), request.WindowEnd, cancellationToken);
-                var reservation = new Reservation(buyerId, request, CapacityMatcher.Match(request, offers, taken, now), currency, now);
+                var reservation = new Reservation(buyerId, request, CapacityMatcher.Match(request, offers, taken, now, currency), currency, now);
                 db.Reservations.Add(reservation);
-                await holds.SaveWithHoldAsync(buyerId, SettlementEntries.HoldForReservation(reservation, now), reservation.HeldMinor, currency,
-                    balance => $"Reserving these {reservation.DeviceHours} device-hours holds {new Domain.Money.Money(reservation.HeldMinor, currency)}; the balance is {new Domain.Money.Money(balance, currency)}. Top up first.",
+                var hold = new Money(reservation.HeldMinor, currency);
+                await holds.SaveWithHoldAsync(buyerId, SettlementEntries.HoldForReservation(reservation, now), hold,
+                    balance => $"Reserving these {reservation.DeviceHours} device-hours holds {hold}; the balance is {balance}. Top up first.",
                     cancellationToken);
                 return reservation.Id;
             });

@@ -7,6 +7,7 @@ using FleetMarket.Protocol.Validation;
 using FleetMarket.Web.Features.Accounts;
 using FleetMarket.Web.Marketplace;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Reservations;
 
@@ -47,10 +48,10 @@ public static class ReservationsApi
         [MaxLength(FieldLimits.ExecutionProvider), PlainText] string? executionProvider,
         [Range(0, FieldLimits.MaxMemoryMb)] int? minimumMemoryMb,
         [MaxLength(FieldLimits.Region), PlainText] string? region,
-        long? maxPricePerHourMinor, CapacityService capacity, CancellationToken cancellationToken)
+        long? maxPricePerHourMinor, CapacityService capacity, IOptions<MarketplaceOptions> marketplace, CancellationToken cancellationToken)
     {
         var requirements = new CapacityFilter(minimumScore, executionProvider, minimumMemoryMb, region, maxPricePerHourMinor).ToRequirements();
-        return requirements.Problem() is { } problem
+        return requirements.Problem(marketplace.Value.Currency) is { } problem
             ? throw new DomainException(problem)
             : TypedResults.Ok(await capacity.BrowseAsync(requirements, cancellationToken));
     }

@@ -137,7 +137,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(reservationId, usage.ReservationId);
         Assert.Equal(90, usage.PricePerHourMinor);
         var summary = await app.InScopeAsync(s => s.GetRequiredService<ReservationService>().GetAsync(buyer.Id, reservationId));
-        Assert.Equal(usage.ChargeMinor, summary.Summary.SpentMinor);
+        Assert.Equal(usage.ChargeMinor, summary.Summary.Spent.Minor);
         Assert.Equal(1, summary.Summary.Jobs);
     }
 

@@ -39,6 +39,26 @@ public sealed record ReservationDetail(ReservationSummary Summary, IReadOnlyList
         new(ReservationSummary.From(view.Summary), view.Devices.Select(ReservedDevice.Of).ToList());
 }
 
+/// <summary>
+/// A device and how many of its hours are free to reserve in the coming week, as the API answers it: its price in
+/// integer minor units of the <see cref="CapacityView"/>'s currency.
+/// </summary>
+public sealed record CapacityOffer(Guid DeviceId, DeviceKind Kind, string Accelerator, string? ExecutionProvider,
+    double? BenchmarkScore, int MemoryMb, string Region, long PricePerHourMinor, int FreeHours, double ScorePerPrice,
+    double? ClaimedScore = null, bool ScoreDisputed = false)
+{
+    public static CapacityOffer From(DeviceCapacity device) => new(device.DeviceId, device.Kind, device.Accelerator, device.ExecutionProvider,
+        device.BenchmarkScore, device.MemoryMb, device.Region, device.PricePerHour.Minor, device.FreeHours, device.ScorePerPrice,
+        device.ClaimedScore, device.ScoreDisputed);
+}
+
+public sealed record CapacityView(IReadOnlyList<CapacityOffer> Devices, IReadOnlyList<CapacityDay> ByDay, int FreeHours,
+    IReadOnlyList<string> Regions, IReadOnlyList<string> ExecutionProviders, string Currency, DateTimeOffset From)
+{
+    public static CapacityView Of(CapacityOverview overview) => new(overview.Devices.Select(CapacityOffer.From).ToList(), overview.ByDay,
+        overview.FreeHours, overview.Regions, overview.ExecutionProviders, overview.Currency, overview.From);
+}
+
 /// <summary>The capacity filters of the API's query string; each is optional.</summary>
 public sealed record CapacityFilter(double? MinimumScore, string? ExecutionProvider, int? MinimumMemoryMb, string? Region,
     long? MaxPricePerHourMinor)
@@ -81,7 +101,7 @@ public static class ReservationsApi
         var requirements = new CapacityFilter(minimumScore, executionProvider, minimumMemoryMb, region, maxPricePerHourMinor).ToRequirements();
         return requirements.Problem(marketplace.Value.Currency) is { } problem
             ? throw new DomainException(problem)
-            : TypedResults.Ok(await capacity.BrowseAsync(requirements, cancellationToken));
+            : TypedResults.Ok(CapacityView.Of(await capacity.BrowseAsync(requirements, cancellationToken)));
     }
 
     /// <summary>Books device-hours in a window, cheapest eligible devices first, and holds their price from the balance.</summary>

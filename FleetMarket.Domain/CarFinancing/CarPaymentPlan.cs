@@ -48,7 +48,7 @@ public sealed class CarPaymentPlan
 
         if (monthlyPayment.Minor is <= 0 or > FieldLimits.MaxMonthlyPaymentMinor)
         {
-            throw new DomainException($"The monthly payment must be above zero and at most {FieldLimits.MaxMonthlyPaymentMinor / 100:N0}.00.");
+            throw new DomainException($"The monthly payment must be above zero and at most {new Money.Money(FieldLimits.MaxMonthlyPaymentMinor, Currency).ToMajorText()}.");
         }
 
         if (dueDay is < 1 or > 28)

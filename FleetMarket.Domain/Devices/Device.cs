@@ -40,7 +40,7 @@ public sealed class Device
 
         if (askingPricePerHourMinor > UsagePricing.MaxPricePerHourMinor)
         {
-            throw new DomainException($"The asking price per device-hour can be at most {UsagePricing.MaxPriceText}.");
+            throw new DomainException($"The asking price per device-hour can be at most {UsagePricing.MaxPriceText(Currency)}.");
         }
 
         if (memoryMb < 0)

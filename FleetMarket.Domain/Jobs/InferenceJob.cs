@@ -30,7 +30,7 @@ public sealed class InferenceJob
 
         if (maxPricePerHourMinor > UsagePricing.MaxPricePerHourMinor)
         {
-            throw new DomainException($"The maximum price per device-hour can be at most {UsagePricing.MaxPriceText}.");
+            throw new DomainException($"The maximum price per device-hour can be at most {UsagePricing.MaxPriceText(currency)}.");
         }
 
         Id = Guid.NewGuid();

@@ -8,6 +8,9 @@ public readonly record struct Money(long Minor, string Currency)
 
     public static Money Zero(string currency) => new(0, currency);
 
+    /// <summary>One of the currency's major unit: USD 1.00 (100 cents), JPY 1.</summary>
+    public static Money OneMajor(string currency) => new(IsoCurrency.Of(currency).MinorPerMajor, currency);
+
     /// <summary>
     /// The amount a person typed in the currency's major unit (dollars, yen), rounded half away from zero to its minor
     /// unit: the one conversion from user input. Refuses currencies the marketplace does not accept and amounts too
@@ -43,6 +46,12 @@ public readonly record struct Money(long Minor, string Currency)
         var magnitude = Magnitude(Minor);
         return new decimal((int)(uint)magnitude, (int)(uint)(magnitude >> 32), 0, Minor < 0, (byte)IsoCurrency.Of(Currency).Exponent);
     }
+
+    /// <summary>
+    /// The amount in the major unit with group separators and the currency's decimals, without the code ("1,000.00" for
+    /// USD 1000; "100,000" for JPY 100000): for limits named in messages beside a field that already says the currency.
+    /// </summary>
+    public string ToMajorText() => ToMajor().ToString($"N{IsoCurrency.Of(Currency).Exponent}", System.Globalization.CultureInfo.CurrentCulture);
 
     /// <summary>Formats for people with the currency's decimals, e.g. "USD 12.34", "JPY 1234".</summary>
     public override string ToString()

@@ -6,13 +6,16 @@ public static class UsagePricing
     private const long MillisecondsPerHour = 3_600_000;
 
     /// <summary>
-    /// The most a device-hour may cost, asked or offered (1,000.00): far above any real price, and far enough
-    /// below <see cref="long.MaxValue"/> that no charge, cap or hold computed from a price can overflow.
+    /// The most a device-hour may cost, asked or offered, in minor units of any currency (USD 1,000.00): far above any
+    /// real price, and far enough below <see cref="long.MaxValue"/> that no charge, cap or hold computed from a price can overflow.
     /// </summary>
     public const long MaxPricePerHourMinor = 1_000_00;
 
-    /// <summary>How <see cref="MaxPricePerHourMinor"/> reads in messages.</summary>
-    public static string MaxPriceText => $"{MaxPricePerHourMinor / 100:N0}.{MaxPricePerHourMinor % 100:00}";
+    /// <summary>The most a device-hour may cost in <paramref name="currency"/>.</summary>
+    public static Money.Money MaxPricePerHour(string currency) => new(MaxPricePerHourMinor, currency);
+
+    /// <summary>How <see cref="MaxPricePerHour"/> reads in messages: "1,000.00" in USD.</summary>
+    public static string MaxPriceText(string currency) => MaxPricePerHour(currency).ToMajorText();
 
     /// <summary>
     /// Usage is metered in millionths of a minor unit and turned into whole minor units once per job and owner

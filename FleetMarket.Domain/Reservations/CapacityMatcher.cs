@@ -25,11 +25,14 @@ public static class CapacityMatcher
         }
     }
 
-    /// <summary>The slots for <paramref name="request"/>, or a <see cref="DomainException"/> saying how many could be found.</summary>
+    /// <summary>
+    /// The slots for <paramref name="request"/> (its prices in <paramref name="currency"/>), or a <see cref="DomainException"/>
+    /// saying how many could be found.
+    /// </summary>
     public static IReadOnlyList<SlotOffer> Match(ReservationRequest request, IEnumerable<DeviceOffer> offers,
-        IReadOnlySet<SlotKey> taken, DateTimeOffset now)
+        IReadOnlySet<SlotKey> taken, DateTimeOffset now, string currency)
     {
-        if (request.Problem(now) is { } problem)
+        if (request.Problem(now, currency) is { } problem)
         {
             throw new DomainException(problem);
         }

@@ -15,12 +15,13 @@ public sealed record CapacityRequirements(
 {
     public static CapacityRequirements Any { get; } = new();
 
-    public string? Problem() => this switch
+    /// <summary>What is wrong with the requirements, prices read in <paramref name="currency"/>; null when nothing is.</summary>
+    public string? Problem(string currency) => this switch
     {
         { MinimumScore: < 0 } => "The minimum benchmark score cannot be negative.",
         { MinimumMemoryMb: < 0 } => "The minimum memory cannot be negative.",
         { MaxPricePerHourMinor: <= 0 } => "The maximum price per device-hour must be above zero.",
-        { MaxPricePerHourMinor: > UsagePricing.MaxPricePerHourMinor } => $"The maximum price per device-hour can be at most {UsagePricing.MaxPriceText}.",
+        { MaxPricePerHourMinor: > UsagePricing.MaxPricePerHourMinor } => $"The maximum price per device-hour can be at most {UsagePricing.MaxPriceText(currency)}.",
         _ => null,
     };
 }

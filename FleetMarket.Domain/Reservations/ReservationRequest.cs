@@ -11,7 +11,7 @@ public sealed record ReservationRequest(int DeviceHours, [PlausibleTime] DateTim
 {
     public const int MaxDeviceHours = 10_000;
 
-    public string? Problem(DateTimeOffset now)
+    public string? Problem(DateTimeOffset now, string currency)
     {
         if (Requirements is null)
         {
@@ -44,6 +44,6 @@ public sealed record ReservationRequest(int DeviceHours, [PlausibleTime] DateTim
             return "Name the most you will pay per device-hour.";
         }
 
-        return Requirements.Problem();
+        return Requirements.Problem(currency);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Money;
 using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Browser.Pages;
 using FleetMarket.Tests.Builders;
@@ -19,9 +20,9 @@ public sealed class ReservationsBrowserTests(BrowserFixture browser) : IClassFix
     public async Task Reservations_BuyerReservesFromCapacity_RunsAJobOnIt_AndCancelsIt()
     {
         // Three devices that are free all week (20×, 3× and 8× the reference); the GPU gives the most speed per price, the car is the cheapest.
-        await _market.BenchmarkedDeviceAsync(new NewDevice("Gaming PC", DeviceKind.Pc, "RTX 4090", 24_576, "eu-west", 90), "CUDA", 2_000_000_000);
-        await _market.BenchmarkedDeviceAsync(new NewDevice("Model Y", DeviceKind.Car, "HW4", 16_384, "us-west", 40), "CPU", 300_000_000);
-        await _market.BenchmarkedDeviceAsync(new NewDevice("MacBook", DeviceKind.Pc, "Apple M3", 16_384, "us-west", 60), "CoreML", 800_000_000);
+        await _market.BenchmarkedDeviceAsync(new NewDevice("Gaming PC", DeviceKind.Pc, "RTX 4090", 24_576, "eu-west", new Money(90, "USD")), "CUDA", 2_000_000_000);
+        await _market.BenchmarkedDeviceAsync(new NewDevice("Model Y", DeviceKind.Car, "HW4", 16_384, "us-west", new Money(40, "USD")), "CPU", 300_000_000);
+        await _market.BenchmarkedDeviceAsync(new NewDevice("MacBook", DeviceKind.Pc, "Apple M3", 16_384, "us-west", new Money(60, "USD")), "CoreML", 800_000_000);
         var buyer = await _market.BuyerWithBalanceAsync(50_00);
         var shell = await new LoginPage(await browser.NewPageAsync()).SignInAsync(buyer.Email, buyer.Password);
         var page = shell.Page;

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Protocol;
 using FleetMarket.Protocol.Tensors;
@@ -25,7 +26,7 @@ public sealed class MarketplaceBuilder(FleetApp app)
     {
         var owner = await TestUsers.CreateAsync(app, Roles.Owner);
         var code = await app.InScopeAsync(services => services.GetRequiredService<DeviceService>().AddAsync(owner.Id,
-            new NewDevice("Test car", DeviceKind.Car, "HW4", 16_384, region, askingPricePerHourMinor)));
+            new NewDevice("Test car", DeviceKind.Car, "HW4", 16_384, region, new Money(askingPricePerHourMinor, "USD"))));
         return (owner, code);
     }
 
@@ -52,7 +53,7 @@ public sealed class MarketplaceBuilder(FleetApp app)
     public async Task<PairedDevice> PairedDeviceOfAsync(TestUser owner, long askingPricePerHourMinor = 120, string region = "us-west")
     {
         var code = await app.InScopeAsync(services => services.GetRequiredService<DeviceService>().AddAsync(owner.Id,
-            new NewDevice("Second car", DeviceKind.Car, "HW4", 16_384, region, askingPricePerHourMinor)));
+            new NewDevice("Second car", DeviceKind.Car, "HW4", 16_384, region, new Money(askingPricePerHourMinor, "USD"))));
         return await PairAsync(owner, code);
     }
 
@@ -85,7 +86,7 @@ public sealed class MarketplaceBuilder(FleetApp app)
         var buyer = await TestUsers.CreateAsync(app, Roles.Buyer);
         if (balanceMinor > 0)
         {
-            await app.InScopeAsync(services => services.GetRequiredService<BalanceService>().SimulateTopUpAsync(buyer.Id, balanceMinor));
+            await app.InScopeAsync(services => services.GetRequiredService<BalanceService>().SimulateTopUpAsync(buyer.Id, new Money(balanceMinor, "USD")));
         }
 
         return buyer;

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Protocol;
 using FleetMarket.Protocol.Tensors;
@@ -242,7 +243,7 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Marketplace ma
         internal async Task<Attempt> DevicePriceAsync(long askingPricePerHourMinor, bool edit, Expected expected)
         {
             var (owner, code) = await _build.DeviceAwaitingPairingAsync();
-            var input = new NewDevice("Priced car", DeviceKind.Car, "HW4", 16_384, "us-west", askingPricePerHourMinor);
+            var input = new NewDevice("Priced car", DeviceKind.Car, "HW4", 16_384, "us-west", new Money(askingPricePerHourMinor, "USD"));
             return new Attempt(
                 async () => string.Join(", ", await App.QueryAsync(db => db.Devices.Where(d => d.OwnerId == owner.Id)
                     .Select(d => $"{d.Name} {d.AskingPricePerHourMinor}").ToListAsync())),
@@ -270,7 +271,7 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Marketplace ma
         }
 
         private Task<BuyerBalance> BalanceAsync(TestUser buyer) =>
-            App.InScopeAsync(services => services.GetRequiredService<BalanceService>().GetAsync(buyer.Id));
+            App.InScopeAsync(async services => BuyerBalance.From(await services.GetRequiredService<BalanceService>().GetAsync(buyer.Id)));
 
         public Task InitializeAsync() => Task.CompletedTask;
 

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Devices;
@@ -25,8 +26,8 @@ public sealed class ClaimedScoreTests : IAsyncLifetime
     public async Task DeviceClaimingAHighScore_ButSlowerThanAPeerOnTheSameModel_IsFlagged_AndRankedByItsMeasuredScore()
     {
         var region = $"claims-{Guid.NewGuid():N}"[..30];
-        var boaster = await _market.BenchmarkedDeviceAsync(new NewDevice("Boaster", DeviceKind.Pc, "RTX 4090", 24_576, region, 100), "CUDA", 5_000_000);
-        var modest = await _market.BenchmarkedDeviceAsync(new NewDevice("Modest", DeviceKind.Pc, "RTX 3060", 12_288, region, 100), "CUDA", 2_000);
+        var boaster = await _market.BenchmarkedDeviceAsync(new NewDevice("Boaster", DeviceKind.Pc, "RTX 4090", 24_576, region, new Money(100, "USD")), "CUDA", 5_000_000);
+        var modest = await _market.BenchmarkedDeviceAsync(new NewDevice("Modest", DeviceKind.Pc, "RTX 3060", 12_288, region, new Money(100, "USD")), "CUDA", 2_000);
         await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 16, rowsPerUnit: 4);
 
         // The same model: the modest device does four rows in 6 s, the one claiming 2,500 times its score in 12 s.
@@ -49,7 +50,7 @@ public sealed class ClaimedScoreTests : IAsyncLifetime
     public async Task DeviceAloneOnItsModel_RunningAHeavyModelSlowly_IsTakenAtItsWord()
     {
         var region = $"alone-{Guid.NewGuid():N}"[..30];
-        var honest = await _market.BenchmarkedDeviceAsync(new NewDevice("Heavy lifter", DeviceKind.Pc, "RTX 4090", 24_576, region, 100), "CUDA", 5_000_000);
+        var honest = await _market.BenchmarkedDeviceAsync(new NewDevice("Heavy lifter", DeviceKind.Pc, "RTX 4090", 24_576, region, new Money(100, "USD")), "CUDA", 5_000_000);
         await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 8, rowsPerUnit: 4);
 
         await WorkAsync(honest, units: 2, computeMilliseconds: 60_000);

@@ -39,25 +39,25 @@ public sealed class FinanceConsoleTests(FleetApp app) : IClassFixture<FleetApp>
 
         Assert.True(fees > 0);
         Assert.Equal(await app.QueryAsync(db => db.UsageRecords.CountAsync()), runs.Rows.Sum(r => r.UsageRecords));
-        Assert.Equal(fees, runs.Rows.Sum(r => r.FeesMinor));
-        Assert.Equal((FinanceReports.DaysShown, fees), (days.Points.Count, days.Points[^1].FeesMinor));
-        Assert.Equal((FinanceReports.WeeksShown, fees), (weeks.Points.Count, weeks.TotalMinor));
+        Assert.Equal(fees, runs.Rows.Sum(r => r.Fees.Minor));
+        Assert.Equal((FinanceReports.DaysShown, fees), (days.Points.Count, days.Points[^1].Fees.Minor));
+        Assert.Equal((FinanceReports.WeeksShown, fees), (weeks.Points.Count, weeks.Total.Minor));
         Assert.Equal(DayOfWeek.Monday, weeks.Points[0].From.DayOfWeek);
 
         Assert.Equal(device.Owner.Email, owner.Owner.Email);
-        Assert.Equal(0, owner.Owner.EarningsMinor);
-        Assert.Equal(usage.Sum(u => u.ChargeMinor - u.FeeMinor), owner.Owner.PayableMinor);
+        Assert.Equal(0, owner.Owner.Earnings.Minor);
+        Assert.Equal(usage.Sum(u => u.ChargeMinor - u.FeeMinor), owner.Owner.Payable.Minor);
         // Usage by job: one line per job, with the exact charge beside the whole cents posted.
         var job = Assert.Single(owner.Usage);
-        Assert.Equal((usage.Count, usage.Sum(u => u.ChargeMicros), usage.Sum(u => u.ChargeMinor)), (job.Units, job.ChargeMicros, job.ChargeMinor));
+        Assert.Equal((usage.Count, usage.Sum(u => u.ChargeMicros), usage.Sum(u => u.ChargeMinor)), (job.Units, job.ChargeMicros, job.Charge.Minor));
         var ownersDevice = Assert.Single(owner.Devices);
         Assert.Equal(device.DeviceId, ownersDevice.Id);
         Assert.Equal((49 / 52.0, true, false), (ownersDevice.Reliability.Score, ownersDevice.Reliability.IsTrusted, ownersDevice.Reliability.IsFailing));
         Assert.Single(owner.Payouts);
-        Assert.Contains(owner.Ledger, l => l.Account == LedgerAccounts.OwnerPayable(device.Owner.Id) && l.AmountMinor == owner.Owner.PayableMinor);
+        Assert.Contains(owner.Ledger, l => l.Account == LedgerAccounts.OwnerPayable(device.Owner.Id) && l.Amount.Minor == owner.Owner.Payable.Minor);
         // The job's settled usage on one line, then the payout's claim to payable.
         Assert.Equal(2 + 1, owner.Ledger.Count);
-        Assert.Equal(usage.Sum(u => u.ChargeMinor - u.FeeMinor), Assert.Single(owner.Ledger, l => l.Usage is not null).AmountMinor);
+        Assert.Equal(usage.Sum(u => u.ChargeMinor - u.FeeMinor), Assert.Single(owner.Ledger, l => l.Usage is not null).Amount.Minor);
     }
 
     [Fact]

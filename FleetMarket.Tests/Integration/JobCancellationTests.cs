@@ -45,8 +45,8 @@ public sealed class JobCancellationTests : IAsyncLifetime
         Assert.Equal(3, units.Count(u => u.Status == WorkUnitStatus.Failed && u.FailureReason!.Contains("cancelled")));
         var charged = await _app.QueryAsync(db => db.UsageRecords.Where(u => u.JobId == jobId).SumAsync(u => u.ChargeMinor));
         var balance = await _app.InScopeAsync(s => s.GetRequiredService<BalanceService>().GetAsync(buyer.Id));
-        Assert.Equal(0, balance.HeldMinor);
-        Assert.Equal(10_00 - charged, balance.AvailableMinor);
+        Assert.Equal(0, balance.Held.Minor);
+        Assert.Equal(10_00 - charged, balance.Available.Minor);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using CsvHelper;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Pricing;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Protocol.Tensors;
@@ -57,7 +58,7 @@ public sealed class JobHoldTests : IAsyncLifetime
         // 600 rows at 750 ms a row (the measured median) on the one 1.20 device, unchecked: 15 cents, held × 1.5.
         var jobId = await SubmitAsync(buyer, rows: 600);
         var held = await HeldAsync(jobId);
-        Assert.Equal(new JobQuote(600, 15_000_000, held, Measured: true, "USD"), quote);
+        Assert.Equal(new JobQuote(600, 15_000_000, new Money(held, "USD"), Measured: true, "USD"), quote);
         var units = await _app.QueryAsync(db => db.WorkUnits.CountAsync(u => u.JobId == jobId));
         Assert.Equal(150, units);
         Assert.Equal(23, held);
@@ -90,20 +91,20 @@ public sealed class JobHoldTests : IAsyncLifetime
         var history = await _app.InScopeAsync(s => s.GetRequiredService<BalanceService>().HistoryAsync(buyer.Id));
         var jobLine = Assert.Single(history, l => l.Usage is not null);
         Assert.Equal((0L, -15L, 150, 15_000_000L, 600L),
-            (jobLine.AvailableMinor, jobLine.HeldMinor, jobLine.Usage!.Units, jobLine.Usage.ChargeMicros, jobLine.Usage.Inferences));
+            (jobLine.Available.Minor, jobLine.Held.Minor, jobLine.Usage!.Units, jobLine.Usage.ChargeMicros, jobLine.Usage.Inferences));
         Assert.DoesNotContain(history, l => l.Cause.StartsWith("Usage of unit", StringComparison.Ordinal));
         // A hold and its release are one line each, with both their effects.
         var hold = Assert.Single(history, l => l.Cause.StartsWith("Escrow for job", StringComparison.Ordinal));
         var release = Assert.Single(history, l => l.Cause.StartsWith("Unspent escrow of job", StringComparison.Ordinal));
-        Assert.Equal((-held, held), (hold.AvailableMinor, hold.HeldMinor));
-        Assert.Equal((held - 15, -(held - 15)), (release.AvailableMinor, release.HeldMinor));
+        Assert.Equal((-held, held), (hold.Available.Minor, hold.Held.Minor));
+        Assert.Equal((held - 15, -(held - 15)), (release.Available.Minor, release.Held.Minor));
 
         // The owner's statement: the job on one line with its exact charge, in the page's figures and the CSV's.
         var month = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1);
         var statement = await _app.InScopeAsync(s => s.GetRequiredService<OwnerStatements>().StatementAsync(device.Owner.Id, month));
         var job = Assert.Single(statement.Jobs, j => j.JobId == jobId);
-        Assert.Equal((150, 15_000_000L, 15L), (job.Units, job.ChargeMicros, job.ChargedMinor));
-        Assert.Equal(statement.ChargedMinor, statement.Jobs.Sum(j => j.ChargedMinor));
+        Assert.Equal((150, 15_000_000L, 15L), (job.Units, job.ChargeMicros, job.Charged.Minor));
+        Assert.Equal(statement.Charged.Minor, statement.Jobs.Sum(j => j.Charged.Minor));
         using var csvBody = new MemoryStream();
         await StatementCsv.WriteAsync(csvBody, statement);
         csvBody.Position = 0;
@@ -116,7 +117,7 @@ public sealed class JobHoldTests : IAsyncLifetime
         // Finance's drill-down into the owner: the job on one usage line and one ledger line.
         var report = await _app.InScopeAsync(s => s.GetRequiredService<OwnerDrillDown>().ReportAsync(device.Owner.Id));
         var usageLine = Assert.Single(report.Usage, u => u.JobId == jobId);
-        Assert.Equal((150, 15_000_000L, 15L, 0), (usageLine.Units, usageLine.ChargeMicros, usageLine.ChargeMinor, usageLine.Unsettled));
+        Assert.Equal((150, 15_000_000L, 15L, 0), (usageLine.Units, usageLine.ChargeMicros, usageLine.Charge.Minor, usageLine.Unsettled));
         Assert.Single(report.Ledger, l => l.Usage?.JobId == jobId);
 
         // A page of history is the latest movements; the next shows more.
@@ -130,7 +131,7 @@ public sealed class JobHoldTests : IAsyncLifetime
         Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
         using var exported = CsvReader.Create(await export.Content.ReadAsStreamAsync(), new CsvReaderOptions { NullValues = [""] });
         var rows = exported.GetRecords<BalanceHistoryCsvRow>().ToList();
-        Assert.Equal(history.Select(m => (m.Cause, m.AvailableMinor, m.HeldMinor)), rows.Select(r => (r.What, r.AvailableMinor, r.HeldMinor)));
+        Assert.Equal(history.Select(m => (m.Cause, m.Available.Minor, m.Held.Minor)), rows.Select(r => (r.What, r.AvailableMinor, r.HeldMinor)));
         var jobRow = Assert.Single(rows, r => r.JobId == jobId);
         Assert.Equal((150, 15_000_000L, -0.15m), (jobRow.Units, jobRow.ExactMicros, jobRow.Held));
         Assert.Single(rows, r => r.What == "Balance top-up (simulated, no charge)" && r.Available == 10.00m);
@@ -194,7 +195,7 @@ public sealed class JobHoldTests : IAsyncLifetime
         Assert.Equal(new BuyerBalance(5, 15, "USD"), await BalanceAsync(buyer));
 
         // A top-up of the balance tops up the job's hold and resumes it; the rest runs, all paid.
-        await _app.InScopeAsync(s => s.GetRequiredService<BalanceService>().SimulateTopUpAsync(buyer.Id, 5_00));
+        await _app.InScopeAsync(s => s.GetRequiredService<BalanceService>().SimulateTopUpAsync(buyer.Id, new Money(5_00, "USD")));
         var resumed = await _app.InScopeAsync(s => s.GetRequiredService<JobService>().GetAsync(buyer.Id, jobId));
         Assert.Equal((JobStatus.Running, (string?)null), (resumed.Status, resumed.PauseReason));
         Assert.True(resumed.HeldMinor > paused.HeldMinor);
@@ -286,7 +287,7 @@ public sealed class JobHoldTests : IAsyncLifetime
     private Task<long> HeldAsync(Guid jobId) => _app.QueryAsync(db => db.Jobs.Where(j => j.Id == jobId).Select(j => j.HeldMinor).SingleAsync());
 
     private Task<BuyerBalance> BalanceAsync(TestUser buyer) =>
-        _app.InScopeAsync(s => s.GetRequiredService<BalanceService>().GetAsync(buyer.Id));
+        _app.InScopeAsync(async s => BuyerBalance.From(await s.GetRequiredService<BalanceService>().GetAsync(buyer.Id)));
 
     private Task<long> PostedAsync(string key, string account) => _app.QueryAsync(db => db.Postings
         .Where(p => p.Account == account && db.LedgerTransactions.Any(t => t.Id == p.TransactionId && t.IdempotencyKey == key))

@@ -74,8 +74,8 @@ public sealed class JobSubmissionTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Contains("Top up", refused.Message);
         Assert.Empty(await jobs.ListAsync(buyer.Id));
         var balance = await app.InScopeAsync(s => s.GetRequiredService<Web.Features.Balance.BalanceService>().GetAsync(buyer.Id));
-        Assert.Equal(1, balance.AvailableMinor);
-        Assert.Equal(0, balance.HeldMinor);
+        Assert.Equal(1, balance.Available.Minor);
+        Assert.Equal(0, balance.Held.Minor);
     }
 
     [Fact]
@@ -88,8 +88,8 @@ public sealed class JobSubmissionTests(FleetApp app) : IClassFixture<FleetApp>
         var units = await app.QueryAsync(db => db.WorkUnits.Where(u => u.JobId == jobId).OrderBy(u => u.Index).ToListAsync());
         Assert.Equal([(0, 4), (4, 4), (8, 2)], units.Select(u => (u.RowStart, u.RowCount)));
         var balance = await app.InScopeAsync(s => s.GetRequiredService<Web.Features.Balance.BalanceService>().GetAsync(buyer.Id));
-        Assert.True(balance.HeldMinor > 0);
-        Assert.Equal(10_00, balance.AvailableMinor + balance.HeldMinor);
+        Assert.True(balance.Held.Minor > 0);
+        Assert.Equal(10_00, balance.Available.Minor + balance.Held.Minor);
     }
 
     [Fact]

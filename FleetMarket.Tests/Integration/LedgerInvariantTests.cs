@@ -1,6 +1,7 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Data;
@@ -48,7 +49,7 @@ public sealed class LedgerInvariantTests(FleetApp app) : IClassFixture<FleetApp>
             {
                 await (action switch
                 {
-                    0 => app.InScopeAsync(s => s.GetRequiredService<BalanceService>().SimulateTopUpAsync(buyer.Id, random.Next(1, 200))),
+                    0 => app.InScopeAsync(s => s.GetRequiredService<BalanceService>().SimulateTopUpAsync(buyer.Id, new Money(random.Next(1, 200), "USD"))),
                     1 => _market.SubmitSampleJobAsync(buyer, rows: random.Next(1, 9), rowsPerUnit: random.Next(1, 4)),
                     2 => WorkAsync(devices[random.Next(devices.Count)], units: random.Next(1, 4)),
                     3 => RejectSomeUsageAsync(random),

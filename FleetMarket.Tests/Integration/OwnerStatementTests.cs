@@ -54,16 +54,16 @@ public sealed class OwnerStatementTests : IAsyncLifetime
         var fees = usage.Sum(u => u.FeeMinor);
         Assert.True(fees > 0);
         Assert.Equal(usage.Count, statement.UsageRecords);
-        Assert.Equal(charged, statement.ChargedMinor);
-        Assert.Equal(fees, statement.FeesMinor);
-        Assert.Equal(charged - fees, statement.EarnedMinor);
-        Assert.Equal(0, statement.ReversedMinor);
-        Assert.Equal(charged - fees, statement.NetEarnedMinor);
+        Assert.Equal(charged, statement.Charged.Minor);
+        Assert.Equal(fees, statement.Fees.Minor);
+        Assert.Equal(charged - fees, statement.Earned.Minor);
+        Assert.Equal(0, statement.Reversed.Minor);
+        Assert.Equal(charged - fees, statement.NetEarned.Minor);
         // The payout claimed everything the month earned, and was paid this month.
-        Assert.Equal(payout.AmountMinor, statement.PaidOutMinor);
-        Assert.Equal(statement.NetEarnedMinor, statement.PaidOutMinor);
+        Assert.Equal(payout.AmountMinor, statement.PaidOut.Minor);
+        Assert.Equal(statement.NetEarned.Minor, statement.PaidOut.Minor);
         Assert.True(Assert.Single(statement.Payouts).Simulated);
-        Assert.Equal(50, statement.CarPaymentMinor);
+        Assert.Equal(50, statement.CarPayment.Minor);
         Assert.Equal((int)Math.Min(99_900, (charged - fees) * 10_000 / 50), statement.CarPaymentCoveredBasisPoints);
 
         using var ownerClient = await TestUsers.SignedInClientAsync(_app, owner);
@@ -98,7 +98,7 @@ public sealed class OwnerStatementTests : IAsyncLifetime
 
         var statement = await _app.InScopeAsync(s => s.GetRequiredService<OwnerStatements>().StatementAsync(device.Owner.Id, lastMonth));
 
-        Assert.Equal((0, 0L, 0L, 0L), (statement.UsageRecords, statement.ChargedMinor, statement.NetEarnedMinor, statement.PaidOutMinor));
+        Assert.Equal((0, 0L, 0L, 0L), (statement.UsageRecords, statement.Charged.Minor, statement.NetEarned.Minor, statement.PaidOut.Minor));
         Assert.Null(statement.CarPaymentCoveredBasisPoints);
     }
 

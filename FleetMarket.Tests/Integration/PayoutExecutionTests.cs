@@ -212,5 +212,5 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
     }
 
     private Task<long> Balance(string account) =>
-        _app.InScopeAsync(s => s.GetRequiredService<LedgerService>().BalanceAsync(account, "USD"));
+        _app.InScopeAsync(async s => (await s.GetRequiredService<LedgerService>().BalanceAsync(account, "USD")).Minor);
 }

@@ -71,5 +71,5 @@ public sealed class PayoutRunTests : IAsyncLifetime
     }
 
     private Task<long> Balance(string account) =>
-        _app.InScopeAsync(s => s.GetRequiredService<LedgerService>().BalanceAsync(account, "USD"));
+        _app.InScopeAsync(async s => (await s.GetRequiredService<LedgerService>().BalanceAsync(account, "USD")).Minor);
 }

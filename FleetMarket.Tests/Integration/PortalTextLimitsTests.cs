@@ -1,5 +1,6 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Money;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.ApiKeys;
 using FleetMarket.Web.Features.Devices;
@@ -29,7 +30,7 @@ public sealed class PortalTextLimitsTests(FleetApp app) : IClassFixture<FleetApp
         var owner = await TestUsers.CreateAsync(app, Domain.Accounts.Roles.Owner);
 
         var refused = await Assert.ThrowsAsync<DomainException>(() => app.InScopeAsync(s => s.GetRequiredService<DeviceService>()
-            .AddAsync(owner.Id, new NewDevice(name, DeviceKind.Car, accelerator, 16_384, "us-west", 120))));
+            .AddAsync(owner.Id, new NewDevice(name, DeviceKind.Car, accelerator, 16_384, "us-west", new Money(120, "USD")))));
 
         Assert.Contains(message, refused.Message, StringComparison.Ordinal);
         Assert.Equal(0, await app.QueryAsync(db => db.Devices.CountAsync(d => d.OwnerId == owner.Id)));

@@ -137,7 +137,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(reservationId, usage.ReservationId);
         Assert.Equal(90, usage.PricePerHourMinor);
         var summary = await app.InScopeAsync(s => s.GetRequiredService<ReservationService>().GetAsync(buyer.Id, reservationId));
-        Assert.Equal(usage.ChargeMinor, summary.Summary.SpentMinor);
+        Assert.Equal(usage.ChargeMinor, summary.Summary.Spent.Minor);
         Assert.Equal(1, summary.Summary.Jobs);
     }
 
@@ -273,5 +273,5 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
             "inputs.npy", Npy.ToBytes(MarketplaceBuilder.SampleInputs(rows)), RowsPerUnit: 4, maxPrice, priority, reservationId)));
 
     private Task<BuyerBalance> BalanceAsync(TestUser buyer) =>
-        app.InScopeAsync(s => s.GetRequiredService<BalanceService>().GetAsync(buyer.Id));
+        app.InScopeAsync(async s => BuyerBalance.From(await s.GetRequiredService<BalanceService>().GetAsync(buyer.Id)));
 }

@@ -60,6 +60,6 @@ public sealed class StripeWebhookBodyTests(StripeWebhookBodyTests.Webhooks webho
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var balance = await _app.InScopeAsync(s => s.GetRequiredService<BalanceService>().GetAsync(buyer.Id));
-        Assert.Equal(0, balance.AvailableMinor);
+        Assert.Equal(0, balance.Available.Minor);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Accounts;
+using FleetMarket.Domain.Money;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.Balance;
 using FleetMarket.Web.Features.Payments;
@@ -30,11 +31,11 @@ public sealed class TopUpTests : IAsyncLifetime
     {
         var buyer = await TestUsers.CreateAsync(_app, Roles.Buyer);
 
-        var url = await Balances(s => s.StartTopUpAsync(buyer.Id, 25_00, _app.BaseAddress));
+        var url = await Balances(s => s.StartTopUpAsync(buyer.Id, new Money(25_00, "USD"), _app.BaseAddress));
 
         Assert.StartsWith("https://checkout.stripe.test/c/pay/cs_test_", url);
         Assert.Contains(_stripe.Requests, r => r == $"POST /v1/checkout/sessions mode=payment amount=2500 client={buyer.Id}");
-        await Assert.ThrowsAsync<DomainException>(() => Balances(s => s.SimulateTopUpAsync(buyer.Id, 25_00)));
+        await Assert.ThrowsAsync<DomainException>(() => Balances(s => s.SimulateTopUpAsync(buyer.Id, new Money(25_00, "USD"))));
     }
 
     [Fact]
@@ -49,7 +50,7 @@ public sealed class TopUpTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await StripeStub.PostWebhookAsync(client, first)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await StripeStub.PostWebhookAsync(client, again)).StatusCode);
 
-        Assert.Equal(25_00, (await Balances(s => s.GetAsync(buyer.Id))).AvailableMinor);
+        Assert.Equal(25_00, (await Balances(s => s.GetAsync(buyer.Id))).Available.Minor);
     }
 
     [Fact]
@@ -60,7 +61,7 @@ public sealed class TopUpTests : IAsyncLifetime
 
         await StripeStub.PostWebhookAsync(client, StripeStub.CheckoutCompletedEvent("evt_unpaid", "cs_test_unpaid", buyer.Id, 25_00, "unpaid"));
 
-        Assert.Equal(0, (await Balances(s => s.GetAsync(buyer.Id))).AvailableMinor);
+        Assert.Equal(0, (await Balances(s => s.GetAsync(buyer.Id))).Available.Minor);
     }
 
     private Task<T> Balances<T>(Func<BalanceService, Task<T>> action) => _app.InScopeAsync(s => action(s.GetRequiredService<BalanceService>()));

@@ -94,8 +94,8 @@ public sealed class VerificationTests : IAsyncLifetime
         await JobCompletesAsync(jobId);
         await _app.RunRecurringJobAsync(SettlementTask.Id);
         var ledger = _app.Services.CreateScope().ServiceProvider.GetRequiredService<LedgerService>();
-        Assert.Equal(0, await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(cheat.Owner.Id), "USD"));
-        Assert.True(await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(tieBreaker.Owner.Id), "USD") > 0);
+        Assert.Equal(0, (await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(cheat.Owner.Id), "USD")).Minor);
+        Assert.True((await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(tieBreaker.Owner.Id), "USD")).Minor > 0);
     }
 
     [Fact]
@@ -242,7 +242,7 @@ public sealed class SpotCheckTests : IAsyncLifetime
 
         await _app.RunRecurringJobAsync(SettlementTask.Id);
         var ledger = _app.Services.CreateScope().ServiceProvider.GetRequiredService<LedgerService>();
-        Assert.Equal(0, await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(trusted.Owner.Id), "USD"));
+        Assert.Equal(0, (await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(trusted.Owner.Id), "USD")).Minor);
     }
 
     private sealed class SequenceDice(params double[] rolls) : VerificationDice

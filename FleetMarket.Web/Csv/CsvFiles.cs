@@ -1,4 +1,5 @@
 using CsvHelper;
+using FleetMarket.Domain.Money;
 
 namespace FleetMarket.Web.Csv;
 
@@ -18,8 +19,11 @@ public static class CsvFiles
     /// </summary>
     public static CsvWriterOptions Options { get; } = new() { Injection = CsvInjection.Escape, WriteByteOrderMark = true };
 
-    /// <summary>Minor units as an exact decimal with two places (a product keeps the 0.01's scale): -1205 → -12.05, 1200 → 12.00.</summary>
-    public static decimal Amount(long minor) => minor * 0.01m;
+    /// <summary>
+    /// An amount in its currency's major unit, an exact decimal with the currency's decimals: USD -12.05 for -1205 cents,
+    /// 12.00 for 1200; JPY 1200 for 1200 yen.
+    /// </summary>
+    public static decimal Amount(Money amount) => amount.ToMajor();
 
     /// <summary>Rows as CSV, with the <see cref="Options"/> every export of the portal uses.</summary>
     public static async Task WriteAsync<T>(Stream destination, IAsyncEnumerable<T> rows, CancellationToken cancellationToken)

@@ -40,17 +40,21 @@ internal sealed class DemoSeeder(UserManager<ApplicationUser> users, DeviceServi
         }
 
         var owner = accounts[Roles.Owner].Id;
-        await devices.AddAsync(owner, new NewDevice("Model Y (HW4)", DeviceKind.Car, "HW4 FSD computer", 16_384, "us-west", 180), cancellationToken);
-        await devices.AddAsync(owner, new NewDevice("Gaming PC", DeviceKind.Pc, "RTX 4070", 12_288, "us-west", 120), cancellationToken);
-        await devices.AddAsync(owner, new NewDevice("Pixel 9 Pro", DeviceKind.Phone, "Tensor G4 NPU", 16_384, "us-west", 40), cancellationToken);
-        await ledger.TryAddAsync(SettlementEntries.TopUp(accounts[Roles.Buyer].Id, 50_00, marketplace.Value.Currency, "demo-seed",
+        var currency = marketplace.Value.Currency;
+        await devices.AddAsync(owner, new NewDevice("Model Y (HW4)", DeviceKind.Car, "HW4 FSD computer", 16_384, "us-west",
+            Money.FromMajor(1.80m, currency)), cancellationToken);
+        await devices.AddAsync(owner, new NewDevice("Gaming PC", DeviceKind.Pc, "RTX 4070", 12_288, "us-west", Money.FromMajor(1.20m, currency)),
+            cancellationToken);
+        await devices.AddAsync(owner, new NewDevice("Pixel 9 Pro", DeviceKind.Phone, "Tensor G4 NPU", 16_384, "us-west",
+            Money.FromMajor(0.40m, currency)), cancellationToken);
+        await ledger.TryAddAsync(SettlementEntries.TopUp(accounts[Roles.Buyer].Id, Money.FromMajor(50, currency).Minor, currency, "demo-seed",
             simulated: true, time.GetUtcNow()), cancellationToken);
 
         // A lease payment due in a few days: the walk's first payout run pays the owner's few cents of earnings, which
         // would otherwise wait below the payout minimum.
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
         var plan = new CarPaymentPlan(owner, marketplace.Value.Currency);
-        plan.Update("Demo Auto Finance", new Money(499_00, plan.Currency), dueDay: Math.Min(28, today.AddDays(3).Day), today.AddMonths(-2), today.AddYears(3));
+        plan.Update("Demo Auto Finance", Money.FromMajor(499, plan.Currency), dueDay: Math.Min(28, today.AddDays(3).Day), today.AddMonths(-2), today.AddYears(3));
         db.CarPaymentPlans.Add(plan);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Seeded demo accounts ({Domain}) with devices and a buyer balance", DemoOptions.EmailDomain);

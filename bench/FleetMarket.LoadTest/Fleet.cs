@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using FleetMarket.Domain.Accounts;
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Verification;
 using FleetMarket.Protocol;
 using FleetMarket.Protocol.Tensors;
@@ -90,7 +91,7 @@ internal sealed class Fleet : IAsyncDisposable
                 {
                     var number = codes.Count;
                     codes.Add(await deviceService.AddAsync(user.Id,
-                        new NewDevice($"Car {number}", DeviceKind.Car, "HW4", 16_384, "us-west", 120)));
+                        new NewDevice($"Car {number}", DeviceKind.Car, "HW4", 16_384, "us-west", new Money(120, "USD"))));
                 }
             });
         }

@@ -70,4 +70,35 @@ public sealed class MoneyTests
         Assert.Equal(decimal.Parse(major, System.Globalization.CultureInfo.InvariantCulture), money.ToMajor());
         Assert.Equal(money, Money.FromMajor(money.ToMajor(), currency));
     }
+
+    [Theory]
+    [InlineData(1_000_00, "USD", "1,000.00")]
+    [InlineData(1_000_00, "JPY", "100,000")]
+    [InlineData(-5, "EUR", "-0.05")]
+    public void ToMajorText_HasGroupsAndTheCurrencysDecimals(long minor, string currency, string expected)
+    {
+        var culture = System.Globalization.CultureInfo.CurrentCulture;
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.InvariantCulture;
+        try
+        {
+            Assert.Equal(expected, new Money(minor, currency).ToMajorText());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+        }
+    }
+
+    [Theory]
+    [InlineData("USD", 100)]
+    [InlineData("JPY", 1)]
+    public void OneMajor_IsOneMajorUnitInMinorUnits(string currency, long minor) =>
+        Assert.Equal(new Money(minor, currency), Money.OneMajor(currency));
+
+    [Fact]
+    public void Sum_AddsInOneCurrency_AndIsZeroOfItWhenEmpty()
+    {
+        Assert.Equal(new Money(7, "USD"), new[] { new Money(3, "USD"), new Money(4, "USD") }.Sum("USD"));
+        Assert.Equal(Money.Zero("JPY"), Array.Empty<Money>().Sum("JPY"));
+    }
 }

@@ -18,7 +18,7 @@ public sealed class CapacityMatcherTests
         var cheapSlow = Offer(price: 100, score: 10);
         var cheapFast = Offer(price: 100, score: 50);
 
-        var slots = CapacityMatcher.Match(Request(hours: 4, windowHours: 2), [dear, cheapSlow, cheapFast], NothingTaken, Now);
+        var slots = CapacityMatcher.Match(Request(hours: 4, windowHours: 2), [dear, cheapSlow, cheapFast], NothingTaken, Now, "USD");
 
         Assert.Equal([cheapFast.DeviceId, cheapFast.DeviceId, cheapSlow.DeviceId, cheapSlow.DeviceId], slots.Select(s => s.Device.DeviceId));
     }
@@ -26,7 +26,7 @@ public sealed class CapacityMatcherTests
     [Fact]
     public void Match_WindowStartedAlready_IncludesTheSlotUnderWay()
     {
-        var slots = CapacityMatcher.Match(Request(hours: 1, windowHours: 1), [Offer()], NothingTaken, Now);
+        var slots = CapacityMatcher.Match(Request(hours: 1, windowHours: 1), [Offer()], NothingTaken, Now, "USD");
 
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), slots.Single().StartsAt);
     }
@@ -37,7 +37,7 @@ public sealed class CapacityMatcherTests
         var device = Offer();
         var taken = new HashSet<SlotKey> { new(device.DeviceId, new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero)) };
 
-        var slots = CapacityMatcher.Match(Request(hours: 1, windowHours: 2), [device], taken, Now);
+        var slots = CapacityMatcher.Match(Request(hours: 1, windowHours: 2), [device], taken, Now, "USD");
 
         Assert.Equal(11, slots.Single().StartsAt.Hour);
     }
@@ -66,7 +66,7 @@ public sealed class CapacityMatcherTests
             Region: "EU-WEST", MaxPricePerHourMinor: 200);
         DeviceOffer[] others = [Offer(provider: "CPU"), Offer(provider: "CUDA", score: 50), Offer(provider: "CUDA", score: 500, price: 250)];
 
-        var slots = CapacityMatcher.Match(Request(hours: 2, windowHours: 2, requirements), [.. others, gpu], NothingTaken, Now);
+        var slots = CapacityMatcher.Match(Request(hours: 2, windowHours: 2, requirements), [.. others, gpu], NothingTaken, Now, "USD");
 
         Assert.All(slots, slot => Assert.Equal(gpu.DeviceId, slot.Device.DeviceId));
     }
@@ -75,7 +75,7 @@ public sealed class CapacityMatcherTests
     public void Match_NotEnoughCapacity_SaysHowMuchThereIs()
     {
         var refused = Assert.Throws<DomainException>(() =>
-            CapacityMatcher.Match(Request(hours: 5, windowHours: 2), [Offer()], NothingTaken, Now));
+            CapacityMatcher.Match(Request(hours: 5, windowHours: 2), [Offer()], NothingTaken, Now, "USD"));
 
         Assert.StartsWith("Only 2 device-hours", refused.Message);
     }
@@ -88,7 +88,7 @@ public sealed class CapacityMatcherTests
     {
         var request = new ReservationRequest(1, Now.AddHours(startHours), Now.AddHours(endHours), new CapacityRequirements(MaxPricePerHourMinor: 500));
 
-        var refused = Assert.Throws<DomainException>(() => CapacityMatcher.Match(request, [Offer()], NothingTaken, Now));
+        var refused = Assert.Throws<DomainException>(() => CapacityMatcher.Match(request, [Offer()], NothingTaken, Now, "USD"));
 
         Assert.Contains(expected, refused.Message);
     }

@@ -1,20 +1,26 @@
+using FleetMarket.Domain.Money;
 using MudBlazor;
 
 namespace FleetMarket.Web.Components.Shared;
 
 /// <summary>
-/// Charts plot whole numbers (cents, basis points) and write only their axis labels as amounts or shares: about four
-/// ticks at a round step, so a few cents or a few hundredths of a percent stay visible and thousands stay readable.
+/// Charts plot whole numbers (minor units, basis points) and write only their axis labels as amounts or shares: about
+/// four ticks at a round step, so a few cents or a few hundredths of a percent stay visible and thousands stay readable.
 /// </summary>
 public static class ChartAxis
 {
     private static readonly int[] RoundSteps = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000];
 
-    /// <summary>Amounts in minor units, labelled "0.25" or "40".</summary>
-    public static BarChartOptions Cents(IEnumerable<ChartSeries<double>> series)
+    /// <summary>
+    /// Amounts in minor units of <paramref name="currency"/>, labelled in its major unit: "0.25" or "40" in USD; with the
+    /// currency's decimals only while a step is below one major unit.
+    /// </summary>
+    public static BarChartOptions Amounts(IEnumerable<ChartSeries<double>> series, string currency)
     {
         var step = Step(series);
-        return new BarChartOptions { YAxisTicks = step, YAxisToStringFunc = cents => (cents / 100).ToString(step < 100 ? "0.00" : "0") };
+        var unit = IsoCurrency.Of(currency);
+        var format = step < unit.MinorPerMajor ? "0." + new string('0', unit.Exponent) : "0";
+        return new BarChartOptions { YAxisTicks = step, YAxisToStringFunc = minor => (minor / unit.MinorPerMajor).ToString(format) };
     }
 
     /// <summary>Shares in basis points (hundredths of a percent), labelled "0.05 %" or "40 %".</summary>

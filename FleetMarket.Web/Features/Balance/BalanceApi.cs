@@ -7,6 +7,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FleetMarket.Web.Features.Balance;
 
+/// <summary>A buyer's balance as the API answers it: available and held (escrow) amounts in integer minor units.</summary>
+public sealed record BuyerBalance(long AvailableMinor, long HeldMinor, string Currency)
+{
+    public static BuyerBalance From(BuyerFunds funds) => new(funds.Available.Minor, funds.Held.Minor, funds.Available.Currency);
+}
+
 public static class BalanceApi
 {
     public static IEndpointRouteBuilder MapBalanceApi(this IEndpointRouteBuilder app)
@@ -22,7 +28,7 @@ public static class BalanceApi
 
     /// <summary>Available and held (escrow) amounts, in integer minor units.</summary>
     public static async Task<Ok<BuyerBalance>> GetAsync(ClaimsPrincipal user, BalanceService balances, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await balances.GetAsync(user.UserId(), cancellationToken));
+        TypedResults.Ok(BuyerBalance.From(await balances.GetAsync(user.UserId(), cancellationToken)));
 
     /// <summary>Every movement of the balance (the latest 100,000), newest first, as CSV: top-ups, holds, releases and each job's usage.</summary>
     public static async Task<PushStreamHttpResult> DownloadHistoryAsync(ClaimsPrincipal user, BalanceService balances,

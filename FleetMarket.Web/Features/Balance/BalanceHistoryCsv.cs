@@ -23,6 +23,6 @@ public sealed partial record BalanceHistoryCsvRow(
     long? ExactMicros)
 {
     public static BalanceHistoryCsvRow From(BalanceMovement movement) => new(movement.At.ToUniversalTime(), movement.Cause,
-        movement.AvailableMinor, CsvFiles.Amount(movement.AvailableMinor), movement.HeldMinor, CsvFiles.Amount(movement.HeldMinor),
-        movement.Currency, movement.Usage?.JobId, movement.Usage?.Units, movement.Usage?.ChargeMicros);
+        movement.Available.Minor, CsvFiles.Amount(movement.Available), movement.Held.Minor, CsvFiles.Amount(movement.Held),
+        movement.Available.Currency, movement.Usage?.JobId, movement.Usage?.Units, movement.Usage?.ChargeMicros);
 }

@@ -1,5 +1,6 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Jobs;
@@ -10,10 +11,11 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Balance;
 
-public sealed record BuyerBalance(long AvailableMinor, long HeldMinor, string Currency);
+/// <summary>A buyer's money: what is available to spend and what jobs and reservations hold in escrow.</summary>
+public sealed record BuyerFunds(Money Available, Money Held);
 
 /// <summary>One movement of a buyer's money: what it did to the available balance and to what is held in escrow.</summary>
-public sealed record BalanceMovement(DateTimeOffset At, string Cause, long AvailableMinor, long HeldMinor, string Currency, JobUsage? Usage);
+public sealed record BalanceMovement(DateTimeOffset At, string Cause, Money Available, Money Held, JobUsage? Usage);
 
 /// <summary>A buyer's prepaid balance and escrow, read from the ledger.</summary>
 public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobEscrow escrow, TimeProvider time,
@@ -21,24 +23,25 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobE
 {
     private string Currency => marketplace.Value.Currency;
 
-    public async Task<BuyerBalance> GetAsync(string buyerId, CancellationToken cancellationToken = default) => new(
+    public async Task<BuyerFunds> GetAsync(string buyerId, CancellationToken cancellationToken = default) => new(
         await ledger.BalanceAsync(LedgerAccounts.BuyerBalance(buyerId), Currency, cancellationToken),
-        await ledger.BalanceAsync(LedgerAccounts.BuyerEscrow(buyerId), Currency, cancellationToken),
-        Currency);
+        await ledger.BalanceAsync(LedgerAccounts.BuyerEscrow(buyerId), Currency, cancellationToken));
 
     /// <summary>
     /// A top-up recorded without a payment provider, for the embedded demo only (no Stripe keys): the UI
     /// labels it as simulated. Stripe Checkout replaces it where keys are configured.
     /// </summary>
-    public async Task SimulateTopUpAsync(string buyerId, long amountMinor, CancellationToken cancellationToken = default)
+    public async Task SimulateTopUpAsync(string buyerId, Money amount, CancellationToken cancellationToken = default)
     {
         if (stripe.IsConfigured)
         {
             throw new DomainException("Top-ups go through Stripe Checkout here.");
         }
 
+        RequireMarketplaceCurrency(amount);
         var reference = $"simulated-{Guid.NewGuid():N}";
-        await ledger.TryAddAsync(SettlementEntries.TopUp(buyerId, amountMinor, Currency, reference, simulated: true, time.GetUtcNow()), cancellationToken);
+        await ledger.TryAddAsync(SettlementEntries.TopUp(buyerId, amount.Minor, amount.Currency, reference, simulated: true, time.GetUtcNow()),
+            cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await escrow.ResumeAsync(buyerId, cancellationToken);
     }
@@ -47,14 +50,16 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobE
     public bool PaysWithStripe => stripe.IsConfigured;
 
     /// <summary>The Stripe Checkout page for a top-up; the balance is credited when Stripe's webhook confirms payment.</summary>
-    public Task<string> StartTopUpAsync(string buyerId, long amountMinor, Uri portal, CancellationToken cancellationToken = default)
+    public Task<string> StartTopUpAsync(string buyerId, Money amount, Uri portal, CancellationToken cancellationToken = default)
     {
-        if (amountMinor < 1_00)
+        RequireMarketplaceCurrency(amount);
+        var least = Money.FromMajor(1, Currency);
+        if (amount.Minor < least.Minor)
         {
-            throw new DomainException("A top-up is at least 1.00.");
+            throw new DomainException($"A top-up is at least {least.ToMajorText()}.");
         }
 
-        return stripe.CreateTopUpCheckoutAsync(buyerId, amountMinor, Currency, new Uri(portal, "buyer/balance?topup=paid").ToString(),
+        return stripe.CreateTopUpCheckoutAsync(buyerId, amount.Minor, amount.Currency, new Uri(portal, "buyer/balance?topup=paid").ToString(),
             new Uri(portal, "buyer/balance").ToString(), cancellationToken);
     }
 
@@ -71,9 +76,11 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobE
         // A hold or a release is a line in each account: twice the lines make at least the movements asked for.
         var lines = await ledger.HistoryByJobAsync([LedgerAccounts.BuyerBalance(buyerId), held], UsageSide.Buyer, buyerId, 2 * movements,
             cancellationToken);
-        return lines.GroupBy(l => (l.At, l.Cause, l.Currency))
-            .Select(g => new BalanceMovement(g.Key.At, g.Key.Cause, g.Where(l => l.Account != held).Sum(l => l.AmountMinor),
-                g.Where(l => l.Account == held).Sum(l => l.AmountMinor), g.Key.Currency, g.Select(l => l.Usage).FirstOrDefault(u => u is not null)))
+        return lines.GroupBy(l => (l.At, l.Cause, l.Amount.Currency))
+            .Select(g => new BalanceMovement(g.Key.At, g.Key.Cause,
+                g.Where(l => l.Account != held).Select(l => l.Amount).Sum(g.Key.Currency),
+                g.Where(l => l.Account == held).Select(l => l.Amount).Sum(g.Key.Currency),
+                g.Select(l => l.Usage).FirstOrDefault(u => u is not null)))
             .OrderByDescending(m => m.At)
             .Take(movements)
             .ToList();
@@ -85,6 +92,14 @@ public sealed class BalanceService(FleetDbContext db, LedgerService ledger, JobE
     /// <summary>The most movements one export holds (the latest): the history is grouped in memory.</summary>
     public const int ExportedMovements = 100_000;
 
-    public async Task<long> EarningsAsync(string ownerId, CancellationToken cancellationToken = default) =>
+    public async Task<Money> EarningsAsync(string ownerId, CancellationToken cancellationToken = default) =>
         await ledger.BalanceAsync(LedgerAccounts.OwnerEarnings(ownerId), Currency, cancellationToken);
+
+    private void RequireMarketplaceCurrency(Money amount)
+    {
+        if (amount.Currency != Currency)
+        {
+            throw new DomainException($"Top-ups are in {Currency}.");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Money;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Marketplace;
 using Microsoft.EntityFrameworkCore;
@@ -18,8 +19,8 @@ public enum DeviceState
 }
 
 public sealed record DeviceRow(Guid Id, string Name, DeviceKind Kind, string Accelerator, string Region,
-    long AskingPricePerHourMinor, string Currency, DeviceState State, string? ExecutionProvider, DeviceScore Score,
-    DateTimeOffset? LastSeenAt, long EarningsThisMonthMinor, DeviceReliability Reliability);
+    Money AskingPricePerHour, DeviceState State, string? ExecutionProvider, DeviceScore Score,
+    DateTimeOffset? LastSeenAt, Money EarningsThisMonth, DeviceReliability Reliability);
 
 public sealed record DevicePage(IReadOnlyList<DeviceRow> Rows, int Total);
 
@@ -36,15 +37,16 @@ public sealed class DeviceListing(FleetDbContext db, TimeProvider time, IOptions
             {
                 Device = d,
                 Working = db.WorkUnits.Any(u => u.DeviceId == d.Id && u.Status == WorkUnitStatus.Leased && u.LeaseExpiresAt > now),
-                Earned = db.UsageRecords.Where(u => u.DeviceId == d.Id && u.RecordedAt >= monthStart)
+                Earned = db.UsageRecords.Where(u => u.DeviceId == d.Id && u.Currency == d.Currency && u.RecordedAt >= monthStart)
                     .Sum(u => u.ChargeMinor - u.FeeMinor),
             })
             .ToListAsync(cancellationToken);
         var scores = await measured.ScoresAsync(devices.ToDictionary(x => x.Device.Id, x => x.Device.BenchmarkScore), cancellationToken);
         var offlineBefore = now - marketplace.Value.OfflineAfter;
         var rows = devices.Select(x => new DeviceRow(x.Device.Id, x.Device.Name, x.Device.Kind, x.Device.Accelerator,
-                x.Device.Region, x.Device.AskingPricePerHourMinor, x.Device.Currency, StateOf(x.Device, x.Working, offlineBefore),
-                x.Device.ExecutionProvider, scores[x.Device.Id], x.Device.LastSeenAt, x.Earned, DeviceReliability.Of(x.Device)))
+                x.Device.Region, new Money(x.Device.AskingPricePerHourMinor, x.Device.Currency), StateOf(x.Device, x.Working, offlineBefore),
+                x.Device.ExecutionProvider, scores[x.Device.Id], x.Device.LastSeenAt, new Money(x.Earned, x.Device.Currency),
+                DeviceReliability.Of(x.Device)))
             .ToList();
         return new DevicePage(rows, await owned.CountAsync(cancellationToken));
     }

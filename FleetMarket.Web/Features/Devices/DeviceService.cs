@@ -1,6 +1,7 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Money;
 using FleetMarket.Protocol;
 using FleetMarket.Protocol.Availability;
 using FleetMarket.Web.Data;
@@ -11,8 +12,9 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Devices;
 
+/// <summary>What an owner says about a device; its price is in the marketplace currency, the one devices are listed in.</summary>
 public sealed record NewDevice(string Name, DeviceKind Kind, string Accelerator, int MemoryMb, string Region,
-    long AskingPricePerHourMinor);
+    Money AskingPricePerHour);
 
 /// <summary>A freshly issued pairing code: shown to the owner once, never stored in clear.</summary>
 public sealed record PairingCode(Guid DeviceId, string Code, DateTimeOffset ExpiresAt);
@@ -24,7 +26,7 @@ public sealed class DeviceService(FleetDbContext db, TimeProvider time, IOptions
     public async Task<PairingCode> AddAsync(string ownerId, NewDevice input, CancellationToken cancellationToken = default)
     {
         var device = new Device(ownerId, input.Name, input.Kind, input.Accelerator, input.MemoryMb, input.Region,
-            input.AskingPricePerHourMinor, marketplace.Value.Currency, time.GetUtcNow());
+            MinorIn(input.AskingPricePerHour, marketplace.Value.Currency), marketplace.Value.Currency, time.GetUtcNow());
         var code = IssueCode(device);
         db.Devices.Add(device);
         await audit.RecordAsync(ownerId, "device.pairing-code", $"device:{device.Id}", "device added", cancellationToken);
@@ -38,7 +40,7 @@ public sealed class DeviceService(FleetDbContext db, TimeProvider time, IOptions
 
     public Task EditAsync(string ownerId, Guid deviceId, NewDevice input, CancellationToken cancellationToken = default) =>
         ChangeAsync(ownerId, deviceId, device => device.Describe(input.Name, input.Kind, input.Accelerator, input.MemoryMb,
-            input.Region, input.AskingPricePerHourMinor), cancellationToken);
+            input.Region, MinorIn(input.AskingPricePerHour, device.Currency)), cancellationToken);
 
     public Task SetPolicyAsync(string ownerId, Guid deviceId, AvailabilityPolicy policy, CancellationToken cancellationToken = default) =>
         ChangeAsync(ownerId, deviceId, device => device.SetPolicy(policy), cancellationToken);
@@ -82,6 +84,10 @@ public sealed class DeviceService(FleetDbContext db, TimeProvider time, IOptions
             capabilities.BenchmarkInferencesPerSecond, capabilities.WorkerVersion);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>The price's minor units when it is in the device's <paramref name="currency"/>.</summary>
+    private static long MinorIn(Money price, string currency) =>
+        price.Currency == currency ? price.Minor : throw new DomainException($"The asking price must be in {currency}.");
 
     private async Task ChangeAsync(string ownerId, Guid deviceId, Action<Device> change, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Marketplace;
@@ -6,15 +7,15 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Earnings;
 
-public sealed record StatementPayout(Guid Id, DateOnly RunDate, DateTimeOffset PaidAt, long AmountMinor, bool Simulated);
+public sealed record StatementPayout(Guid Id, DateOnly RunDate, DateTimeOffset PaidAt, Money Amount, bool Simulated);
 
 /// <summary>
 /// One job's work on the owner's devices in the month: what buyers were charged for it in whole minor units (the
 /// ledger's figure) and exactly (<paramref name="ChargeMicros"/>, millionths of a minor unit), and the fee.
 /// </summary>
-public sealed record StatementJob(Guid JobId, int Units, long Inferences, long ComputeMilliseconds, long ChargeMicros, long ChargedMinor, long FeesMinor)
+public sealed record StatementJob(Guid JobId, int Units, long Inferences, long ComputeMilliseconds, long ChargeMicros, Money Charged, Money Fees)
 {
-    public long EarnedMinor => ChargedMinor - FeesMinor;
+    public Money Earned => Charged - Fees;
 
     /// <summary>How the job is named to the owner: by its id's first characters, as the buyer's job name is the buyer's.</summary>
     public string Reference => JobId.ToString("N")[..8];
@@ -25,19 +26,19 @@ public sealed record StatementJob(Guid JobId, int Units, long Inferences, long C
 /// platform's fee, work reversed in the month, the payouts paid in the month, and the car lease payment due; and the
 /// month's work job by job, largest first (<paramref name="Jobs"/>).
 /// </summary>
-public sealed record OwnerStatement(DateOnly Month, string Currency, int UsageRecords, long ChargedMinor, long FeesMinor,
-    long ReversedMinor, IReadOnlyList<StatementPayout> Payouts, string? Lessor, long CarPaymentMinor, int? CarPaymentCoveredBasisPoints,
+public sealed record OwnerStatement(DateOnly Month, string Currency, int UsageRecords, Money Charged, Money Fees,
+    Money Reversed, IReadOnlyList<StatementPayout> Payouts, string? Lessor, Money CarPayment, int? CarPaymentCoveredBasisPoints,
     IReadOnlyList<StatementJob> Jobs)
 {
-    /// <summary>What the month's work cost buyers exactly; <see cref="ChargedMinor"/> is this rounded down per job.</summary>
+    /// <summary>What the month's work cost buyers exactly; <see cref="Charged"/> is this rounded down per job.</summary>
     public long ChargeMicros => Jobs.Sum(j => j.ChargeMicros);
 
     /// <summary>The owner's share of the month's accepted work.</summary>
-    public long EarnedMinor => ChargedMinor - FeesMinor;
+    public Money Earned => Charged - Fees;
 
-    public long NetEarnedMinor => EarnedMinor - ReversedMinor;
+    public Money NetEarned => Earned - Reversed;
 
-    public long PaidOutMinor => Payouts.Sum(p => p.AmountMinor);
+    public Money PaidOut => Payouts.Select(p => p.Amount).Sum(Currency);
 }
 
 /// <summary>Owners' monthly statements; each owner only ever gets their own (the id comes from their sign-in).</summary>
@@ -60,27 +61,40 @@ public sealed class OwnerStatements(FleetDbContext db, TimeProvider time, IOptio
         var end = start.AddMonths(1);
         var currency = marketplace.Value.Currency;
 
-        var jobs = await db.UsageRecords.AsNoTracking()
+        var byJob = await db.UsageRecords.AsNoTracking()
             .Where(u => u.OwnerId == ownerId && u.Currency == currency && u.RecordedAt >= start && u.RecordedAt < end)
             .GroupBy(u => u.JobId)
-            .Select(g => new StatementJob(g.Key, g.Count(), g.Sum(u => u.InferenceCount), g.Sum(u => u.ComputeMilliseconds), g.Sum(u => u.ChargeMicros),
-                g.Sum(u => u.ChargeMinor), g.Sum(u => u.FeeMinor)))
+            .Select(g => new
+            {
+                JobId = g.Key,
+                Units = g.Count(),
+                Inferences = g.Sum(u => u.InferenceCount),
+                Compute = g.Sum(u => u.ComputeMilliseconds),
+                Micros = g.Sum(u => u.ChargeMicros),
+                Charged = g.Sum(u => u.ChargeMinor),
+                Fees = g.Sum(u => u.FeeMinor),
+            })
             .ToListAsync(cancellationToken);
-        var usage = new { Count = jobs.Sum(j => j.Units), Charged = jobs.Sum(j => j.ChargedMinor), Fees = jobs.Sum(j => j.FeesMinor) };
-        var reversed = await db.UsageRecords.AsNoTracking()
+        var jobs = byJob.Select(j => new StatementJob(j.JobId, j.Units, j.Inferences, j.Compute, j.Micros,
+            new Money(j.Charged, currency), new Money(j.Fees, currency))).ToList();
+        var reversed = new Money(await db.UsageRecords.AsNoTracking()
             .Where(u => u.OwnerId == ownerId && u.Currency == currency && u.ReversedAt >= start && u.ReversedAt < end)
-            .SumAsync(u => u.ChargeMinor - u.FeeMinor, cancellationToken);
-        var payouts = await db.Payouts.AsNoTracking()
-            .Where(p => p.OwnerId == ownerId && p.Currency == currency && p.Status == PayoutStatus.Paid && p.PaidAt >= start && p.PaidAt < end)
-            .OrderBy(p => p.PaidAt)
-            .Select(p => new StatementPayout(p.Id, p.RunDate, p.PaidAt!.Value, p.AmountMinor, p.Simulated))
-            .ToListAsync(cancellationToken);
+            .SumAsync(u => u.ChargeMinor - u.FeeMinor, cancellationToken), currency);
+        var payouts = (await db.Payouts.AsNoTracking()
+                .Where(p => p.OwnerId == ownerId && p.Currency == currency && p.Status == PayoutStatus.Paid && p.PaidAt >= start && p.PaidAt < end)
+                .OrderBy(p => p.PaidAt)
+                .Select(p => new { p.Id, p.RunDate, PaidAt = p.PaidAt!.Value, p.AmountMinor, p.Simulated })
+                .ToListAsync(cancellationToken))
+            .Select(p => new StatementPayout(p.Id, p.RunDate, p.PaidAt, new Money(p.AmountMinor, currency), p.Simulated))
+            .ToList();
         var plan = await db.CarPaymentPlans.AsNoTracking().SingleOrDefaultAsync(l => l.OwnerId == ownerId, cancellationToken);
 
-        var net = usage.Charged - usage.Fees - reversed;
-        var carPayment = plan?.IsDueIn(month) == true ? plan.MonthlyPaymentMinor : 0;
-        return new OwnerStatement(month, currency, usage.Count, usage.Charged, usage.Fees, reversed, payouts, plan?.Lessor,
-            carPayment, plan is null ? null : plan.CoveredBasisPoints(month, Math.Max(0, net)),
+        var charged = jobs.Select(j => j.Charged).Sum(currency);
+        var fees = jobs.Select(j => j.Fees).Sum(currency);
+        var net = charged - fees - reversed;
+        var carPayment = plan?.IsDueIn(month) == true ? plan.MonthlyPayment : Money.Zero(currency);
+        return new OwnerStatement(month, currency, jobs.Sum(j => j.Units), charged, fees, reversed, payouts, plan?.Lessor,
+            carPayment, plan is null ? null : plan.CoveredBasisPoints(month, Math.Max(0, net.Minor)),
             jobs.OrderByDescending(j => j.ChargeMicros).ThenBy(j => j.JobId).ToList());
     }
 }

@@ -1,4 +1,5 @@
 using CsvHelper;
+using FleetMarket.Domain.Money;
 using FleetMarket.Web.Csv;
 
 namespace FleetMarket.Web.Features.Earnings;
@@ -19,29 +20,29 @@ public static class StatementCsv
     public static async Task WriteAsync(Stream destination, OwnerStatement statement, CancellationToken cancellationToken = default)
     {
         var month = statement.Month.ToString("yyyy-MM");
-        StatementCsvLine Line(string item, long minor) => new(month, item, minor, CsvFiles.Amount(minor), statement.Currency, null);
+        StatementCsvLine Line(string item, Money amount) => new(month, item, amount.Minor, CsvFiles.Amount(amount), amount.Currency, null);
 
         var lines = new List<StatementCsvLine>
         {
-            Line($"Charged to buyers for {statement.UsageRecords} accepted work units", statement.ChargedMinor) with { ExactMicros = statement.ChargeMicros },
-            Line("Platform fee", -statement.FeesMinor),
-            Line("Your earnings", statement.EarnedMinor),
-            Line("Work reversed this month", -statement.ReversedMinor),
-            Line("Net earnings", statement.NetEarnedMinor),
+            Line($"Charged to buyers for {statement.UsageRecords} accepted work units", statement.Charged) with { ExactMicros = statement.ChargeMicros },
+            Line("Platform fee", -statement.Fees),
+            Line("Your earnings", statement.Earned),
+            Line("Work reversed this month", -statement.Reversed),
+            Line("Net earnings", statement.NetEarned),
         };
         lines.AddRange(statement.Payouts.Select(p =>
-            Line($"Payout of run {p.RunDate:yyyy-MM-dd}, paid {p.PaidAt:yyyy-MM-dd}{(p.Simulated ? " (simulated)" : "")}", p.AmountMinor)));
-        lines.Add(Line("Paid out to you", statement.PaidOutMinor));
+            Line($"Payout of run {p.RunDate:yyyy-MM-dd}, paid {p.PaidAt:yyyy-MM-dd}{(p.Simulated ? " (simulated)" : "")}", p.Amount)));
+        lines.Add(Line("Paid out to you", statement.PaidOut));
         if (statement.Lessor is not null)
         {
-            lines.Add(Line($"Lease payment to {statement.Lessor}", statement.CarPaymentMinor));
+            lines.Add(Line($"Lease payment to {statement.Lessor}", statement.CarPayment));
             lines.Add(new StatementCsvLine(month, "Lease covered by net earnings", null, null, null, statement.CarPaymentCoveredBasisPoints * 0.01m));
         }
 
         // Then the work behind the charge, one line per job: their amounts add up to the month's charge.
         lines.AddRange(statement.Jobs.Select(job => Line(
             $"Job {job.Reference}: {job.Units} work units, {job.Inferences} inferences, {job.ComputeMilliseconds} ms of compute, charged to buyers",
-            job.ChargedMinor) with
+            job.Charged) with
         { ExactMicros = job.ChargeMicros }));
 
         await CsvFiles.WriteAsync(destination, lines.ToAsyncEnumerable(), cancellationToken);

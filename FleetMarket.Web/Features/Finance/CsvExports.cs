@@ -1,4 +1,5 @@
 using CsvHelper;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Web.Csv;
 using FleetMarket.Web.Data;
@@ -8,7 +9,7 @@ namespace FleetMarket.Web.Features.Finance;
 
 /// <summary>
 /// A payout as the finance export writes it. <c>AmountMinor</c> is the exact integer; <c>Amount</c> is the same value
-/// with two decimal places for spreadsheets, computed in <see cref="decimal"/> (never floating point).
+/// in the major unit with the currency's decimals for spreadsheets, computed in <see cref="decimal"/> (never floating point).
 /// </summary>
 [CsvRecord]
 public sealed partial record PayoutCsvRow(
@@ -96,7 +97,7 @@ public sealed class CsvExports(FleetDbContext db)
         var rows = payouts.Join(db.Users, p => p.OwnerId, u => u.Id, (p, u) => new { Payout = p, Email = u.Email ?? u.UserName ?? "" })
             .OrderBy(x => x.Payout.RunDate).ThenBy(x => x.Payout.CreatedAt).ThenBy(x => x.Payout.Id)
             .Select(x => new PayoutCsvRow(x.Payout.Id, x.Payout.OwnerId, x.Email, x.Payout.Status, x.Payout.AmountMinor,
-                CsvFiles.Amount(x.Payout.AmountMinor), x.Payout.Currency, x.Payout.RunDate, x.Payout.PayBy, x.Payout.Anomalies, x.Payout.CreatedAt,
+                CsvFiles.Amount(new Money(x.Payout.AmountMinor, x.Payout.Currency)), x.Payout.Currency, x.Payout.RunDate, x.Payout.PayBy, x.Payout.Anomalies, x.Payout.CreatedAt,
                 x.Payout.ReviewedAt, x.Payout.ReviewedBy, x.Payout.ReviewNote, x.Payout.TransferId, x.Payout.Simulated, x.Payout.PaidAt,
                 x.Payout.FailureReason))
             .AsAsyncEnumerable();
@@ -111,7 +112,7 @@ public sealed class CsvExports(FleetDbContext db)
             .Join(db.Postings, t => t.Id, p => p.TransactionId, (t, p) => new { Transaction = t, Posting = p })
             .OrderBy(x => x.Transaction.CreatedAt).ThenBy(x => x.Transaction.Id).ThenBy(x => x.Posting.Account)
             .Select(x => new PostingCsvRow(x.Transaction.CreatedAt, x.Transaction.Id, x.Transaction.IdempotencyKey, x.Transaction.Cause,
-                x.Posting.Account, x.Posting.AmountMinor, CsvFiles.Amount(x.Posting.AmountMinor), x.Posting.Currency))
+                x.Posting.Account, x.Posting.AmountMinor, CsvFiles.Amount(new Money(x.Posting.AmountMinor, x.Posting.Currency)), x.Posting.Currency))
             .AsAsyncEnumerable();
         await CsvFiles.WriteAsync(destination, rows, cancellationToken);
     }

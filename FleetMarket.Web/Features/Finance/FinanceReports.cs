@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Marketplace;
@@ -7,13 +8,17 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Finance;
 
+/// <summary>
+/// A settlement run's totals. A run records them without a currency: it settles usage in the marketplace's one
+/// currency, which is the currency they are read in.
+/// </summary>
 public sealed record SettlementRunRow(Guid Id, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, DateTimeOffset? PeriodFrom,
-    DateTimeOffset? PeriodTo, int UsageRecords, long ChargedMinor, long FeesMinor)
+    DateTimeOffset? PeriodTo, int UsageRecords, Money Charged, Money Fees)
 {
-    public long OwnersMinor => ChargedMinor - FeesMinor;
+    public Money Owners => Charged - Fees;
 }
 
-public sealed record SettlementRunPage(IReadOnlyList<SettlementRunRow> Rows, int Total, string Currency);
+public sealed record SettlementRunPage(IReadOnlyList<SettlementRunRow> Rows, int Total);
 
 public enum RevenueInterval
 {
@@ -22,15 +27,15 @@ public enum RevenueInterval
 }
 
 /// <summary>The platform's fees in one day or week (from <see cref="From"/>, UTC), net of fees taken back by reversals.</summary>
-public sealed record RevenuePoint(DateOnly From, long FeesMinor);
+public sealed record RevenuePoint(DateOnly From, Money Fees);
 
 public sealed record RevenueSeries(RevenueInterval Interval, string Currency, IReadOnlyList<RevenuePoint> Points)
 {
-    public long TotalMinor => Points.Sum(p => p.FeesMinor);
+    public Money Total => Points.Select(p => p.Fees).Sum(Currency);
 }
 
 /// <summary>What the finance dashboard shows at a glance.</summary>
-public sealed record FinanceSummary(string Currency, int PendingReview, int Held, int Approved, int Flagged, long AwaitingReviewMinor,
+public sealed record FinanceSummary(int PendingReview, int Held, int Approved, int Flagged, Money AwaitingReview,
     int UnresolvedDifferences, DateTimeOffset? LastSettlementAt);
 
 /// <summary>Read-only figures for finance staff: settlement runs, platform revenue, the dashboard's counts.</summary>
@@ -41,12 +46,14 @@ public sealed class FinanceReports(FleetDbContext db, TimeProvider time, IOption
 
     public async Task<SettlementRunPage> SettlementRunsAsync(int page, int pageSize, CancellationToken cancellationToken = default)
     {
+        var currency = marketplace.Value.Currency;
         var runs = db.SettlementRuns.AsNoTracking();
         var rows = await runs.OrderByDescending(r => r.StartedAt).ThenBy(r => r.Id)
             .Skip(page * pageSize).Take(pageSize)
-            .Select(r => new SettlementRunRow(r.Id, r.StartedAt, r.FinishedAt, r.PeriodFrom, r.PeriodTo, r.UsageRecords, r.ChargedMinor, r.FeesMinor))
+            .Select(r => new SettlementRunRow(r.Id, r.StartedAt, r.FinishedAt, r.PeriodFrom, r.PeriodTo, r.UsageRecords,
+                new Money(r.ChargedMinor, currency), new Money(r.FeesMinor, currency)))
             .ToListAsync(cancellationToken);
-        return new SettlementRunPage(rows, await runs.CountAsync(cancellationToken), marketplace.Value.Currency);
+        return new SettlementRunPage(rows, await runs.CountAsync(cancellationToken));
     }
 
     /// <summary>
@@ -69,7 +76,7 @@ public sealed class FinanceReports(FleetDbContext db, TimeProvider time, IOption
             var from = last.AddDays(-i * days);
             var (start, end) = (Utc(from), Utc(from.AddDays(days)));
             points.Add(new RevenuePoint(from,
-                await fees.Where(f => f.CreatedAt >= start && f.CreatedAt < end).SumAsync(f => f.AmountMinor, cancellationToken)));
+                new Money(await fees.Where(f => f.CreatedAt >= start && f.CreatedAt < end).SumAsync(f => f.AmountMinor, cancellationToken), currency)));
         }
 
         return new RevenueSeries(interval, currency, points);
@@ -90,8 +97,8 @@ public sealed class FinanceReports(FleetDbContext db, TimeProvider time, IOption
             .Select(r => (DateTimeOffset?)r.StartedAt).FirstOrDefaultAsync(cancellationToken);
 
         int Count(PayoutStatus status) => byStatus.SingleOrDefault(s => s.Status == status)?.Count ?? 0;
-        return new FinanceSummary(currency, Count(PayoutStatus.PendingReview), Count(PayoutStatus.Held), Count(PayoutStatus.Approved), flagged,
-            byStatus.Where(s => s.Status != PayoutStatus.Approved).Sum(s => s.Amount), differences, lastRun);
+        return new FinanceSummary(Count(PayoutStatus.PendingReview), Count(PayoutStatus.Held), Count(PayoutStatus.Approved), flagged,
+            new Money(byStatus.Where(s => s.Status != PayoutStatus.Approved).Sum(s => s.Amount), currency), differences, lastRun);
     }
 
     private static DateTimeOffset Utc(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);

@@ -1,5 +1,6 @@
 using FleetMarket.Domain.CarFinancing;
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
@@ -10,8 +11,8 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Finance;
 
-public sealed record OwnerFacts(string Id, string Email, string DisplayName, string Currency, long EarningsMinor, long PayableMinor,
-    long PaidOutMinor, PayoutAccountState? PayoutAccount, string? LastBankPayoutFailure, CarPaymentPlan? PaymentPlan, long EarnedThisMonthMinor);
+public sealed record OwnerFacts(string Id, string Email, string DisplayName, Money Earnings, Money Payable,
+    Money PaidOut, PayoutAccountState? PayoutAccount, string? LastBankPayoutFailure, CarPaymentPlan? PaymentPlan, Money EarnedThisMonth);
 
 /// <summary>
 /// One job's accepted work on the owner's devices: the ledger's whole minor units (charge, fee, share) beside the exact
@@ -19,12 +20,12 @@ public sealed record OwnerFacts(string Id, string Email, string DisplayName, str
 /// one cent on its own, so only the job's total says what the work was worth.
 /// </summary>
 public sealed record OwnerJobUsageLine(Guid JobId, string JobName, DateTimeOffset LastRecordedAt, int Units, int Unsettled, int Reversed,
-    long ComputeMilliseconds, long InferenceCount, long ChargeMicros, long ChargeMinor, long FeeMinor, string Currency)
+    long ComputeMilliseconds, long InferenceCount, long ChargeMicros, Money Charge, Money Fee)
 {
-    public long ShareMinor => ChargeMinor - FeeMinor;
+    public Money Share => Charge - Fee;
 }
 
-public sealed record OwnerPayoutLine(Guid Id, DateOnly RunDate, long AmountMinor, string Currency, PayoutStatus Status, PayoutAnomalies Anomalies,
+public sealed record OwnerPayoutLine(Guid Id, DateOnly RunDate, Money Amount, PayoutStatus Status, PayoutAnomalies Anomalies,
     DateOnly PayBy, DateTimeOffset? PaidAt, bool Simulated, string? TransferId, string? ReviewedBy, string? ReviewNote, string? FailureReason);
 
 public sealed record OwnerReport(OwnerFacts Owner, IReadOnlyList<LedgerLine> Ledger, IReadOnlyList<OwnerJobUsageLine> Usage,
@@ -50,13 +51,14 @@ public sealed class OwnerDrillDown(FleetDbContext db, LedgerService ledger, Devi
         var now = time.GetUtcNow();
         var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
 
-        var facts = new OwnerFacts(ownerId, user.Email ?? user.UserName ?? ownerId, user.DisplayName, currency,
+        var facts = new OwnerFacts(ownerId, user.Email ?? user.UserName ?? ownerId, user.DisplayName,
             await ledger.BalanceAsync(accounts[0], currency, cancellationToken),
             await ledger.BalanceAsync(accounts[1], currency, cancellationToken),
-            await db.Payouts.Where(p => p.OwnerId == ownerId && p.Status == PayoutStatus.Paid && p.Currency == currency)
-                .SumAsync(p => p.AmountMinor, cancellationToken),
+            new Money(await db.Payouts.Where(p => p.OwnerId == ownerId && p.Status == PayoutStatus.Paid && p.Currency == currency)
+                .SumAsync(p => p.AmountMinor, cancellationToken), currency),
             account?.State, account?.LastBankPayoutFailure, plan,
-            await db.UsageRecords.Where(u => u.OwnerId == ownerId && u.RecordedAt >= monthStart).SumAsync(u => u.ChargeMinor - u.FeeMinor, cancellationToken));
+            new Money(await db.UsageRecords.Where(u => u.OwnerId == ownerId && u.Currency == currency && u.RecordedAt >= monthStart)
+                .SumAsync(u => u.ChargeMinor - u.FeeMinor, cancellationToken), currency));
 
         var usage = await db.UsageRecords.AsNoTracking().Where(u => u.OwnerId == ownerId)
             .GroupBy(u => new { u.JobId, u.Currency })
@@ -76,12 +78,12 @@ public sealed class OwnerDrillDown(FleetDbContext db, LedgerService ledger, Devi
             })
             .OrderByDescending(j => j.Last).Take(LinesShown)
             .Join(db.Jobs, j => j.JobId, job => job.Id, (j, job) => new OwnerJobUsageLine(j.JobId, job.Name, j.Last, j.Units, j.Unsettled,
-                j.Reversed, j.Compute, j.Inferences, j.Micros, j.Charged, j.Fees, j.Currency))
+                j.Reversed, j.Compute, j.Inferences, j.Micros, new Money(j.Charged, j.Currency), new Money(j.Fees, j.Currency)))
             .ToListAsync(cancellationToken);
         var payouts = await db.Payouts.AsNoTracking().Where(p => p.OwnerId == ownerId)
             .OrderByDescending(p => p.RunDate).Take(LinesShown)
-            .Select(p => new OwnerPayoutLine(p.Id, p.RunDate, p.AmountMinor, p.Currency, p.Status, p.Anomalies, p.PayBy, p.PaidAt, p.Simulated,
-                p.TransferId, p.ReviewedBy, p.ReviewNote, p.FailureReason))
+            .Select(p => new OwnerPayoutLine(p.Id, p.RunDate, new Money(p.AmountMinor, p.Currency), p.Status, p.Anomalies, p.PayBy, p.PaidAt,
+                p.Simulated, p.TransferId, p.ReviewedBy, p.ReviewNote, p.FailureReason))
             .ToListAsync(cancellationToken);
 
         return new OwnerReport(facts, await ledger.HistoryByJobAsync(accounts, UsageSide.Owner, ownerId, LinesShown, cancellationToken),

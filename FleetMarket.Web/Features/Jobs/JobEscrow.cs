@@ -77,8 +77,8 @@ public sealed class JobEscrow(FleetDbContext db, EscrowHolds holds, TimeProvider
         if (review.TopUpMinor > 0)
         {
             var (staged, balance) = await holds.TryStageHoldAsync(tracked.BuyerId,
-                SettlementEntries.TopUpJobHold(tracked, review.TopUpMinor, tracked.HoldTopUps + 1, now), review.TopUpMinor, tracked.Currency,
-                cancellationToken);
+                SettlementEntries.TopUpJobHold(tracked, review.TopUpMinor, tracked.HoldTopUps + 1, now),
+                new MoneyAmount(review.TopUpMinor, tracked.Currency), cancellationToken);
             if (staged)
             {
                 tracked.TopUpHold(review.TopUpMinor);
@@ -86,7 +86,7 @@ public sealed class JobEscrow(FleetDbContext db, EscrowHolds holds, TimeProvider
             }
             else
             {
-                await PauseAsync(tracked, spent.Micros + pendingMicros, review, balance, cancellationToken);
+                await PauseAsync(tracked, spent.Micros + pendingMicros, review, balance.Minor, cancellationToken);
             }
         }
 
@@ -106,7 +106,7 @@ public sealed class JobEscrow(FleetDbContext db, EscrowHolds holds, TimeProvider
         foreach (var job in paused)
         {
             db.ChangeTracker.Clear();
-            resumed += await holds.WithBalanceAsync(buyerId, job.Currency, balance => ResumeOneAsync(job.Id, balance, cancellationToken),
+            resumed += await holds.WithBalanceAsync(buyerId, job.Currency, balance => ResumeOneAsync(job.Id, balance.Minor, cancellationToken),
                 cancellationToken);
         }
 

@@ -67,8 +67,8 @@ public sealed record JobOutput(string FileName, Stream Content);
 /// <paramref name="Measured"/> is false) × rows × the dearest eligible price × the runs its verification pays for. Null on a
 /// reservation, which pays from what it holds.
 /// </param>
-/// <param name="HoldMinor">What the job would hold while it runs (the estimate with a margin); the rest returns at the end.</param>
-public sealed record JobQuote(int Rows, long? EstimatedMicros, long? HoldMinor, bool Measured, string Currency);
+/// <param name="Hold">What the job would hold while it runs (the estimate with a margin); the rest returns at the end.</param>
+public sealed record JobQuote(int Rows, long? EstimatedMicros, Domain.Money.Money? Hold, bool Measured, string Currency);
 
 /// <summary>The buyer's side of jobs. Every read is scoped to the calling buyer's own jobs.</summary>
 public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspector inspector, LedgerService ledger,
@@ -95,7 +95,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         }
 
         var balance = await ledger.BalanceAsync(LedgerAccounts.BuyerBalance(buyerId), job.Currency, cancellationToken);
-        if (balance < job.HeldMinor)
+        if (balance.Minor < job.HeldMinor)
         {
             throw new DomainException(ShortOfFunds(job, balance));
         }
@@ -114,7 +114,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         db.Jobs.Add(job);
         if (reservation is null)
         {
-            await holds.SaveWithHoldAsync(buyerId, SettlementEntries.HoldForJob(job, now), job.HeldMinor, job.Currency,
+            await holds.SaveWithHoldAsync(buyerId, SettlementEntries.HoldForJob(job, now), new Domain.Money.Money(job.HeldMinor, job.Currency),
                 latest => ShortOfFunds(job, latest), cancellationToken);
         }
         else
@@ -138,7 +138,8 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
         }
 
         var (holdMinor, microsPerRow) = await escrow.EstimateAsync(job, millisecondsPerRow, cancellationToken);
-        return new JobQuote(job.RowCount, microsPerRow * job.RowCount, holdMinor, millisecondsPerRow is not null, job.Currency);
+        return new JobQuote(job.RowCount, microsPerRow * job.RowCount, new Domain.Money.Money(holdMinor, job.Currency), millisecondsPerRow is not null,
+            job.Currency);
     }
 
     private sealed record PreparedJob(InferenceJob Job, ModelSignature Signature, BoundInputs Inputs, Reservation? Reservation, double? MillisecondsPerRow);
@@ -276,9 +277,9 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
     private static string Size(long bytes) =>
         bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024):N0} MiB" : $"{bytes:N0} bytes";
 
-    private static string ShortOfFunds(InferenceJob job, long balance) =>
+    private static string ShortOfFunds(InferenceJob job, Domain.Money.Money balance) =>
         $"This job needs {new Domain.Money.Money(job.HeldMinor, job.Currency)} held in escrow (its estimated cost with a margin); "
-        + $"the balance is {new Domain.Money.Money(balance, job.Currency)}. Top up first.";
+        + $"the balance is {balance}. Top up first.";
 
     private IQueryable<JobProgress> Progress(IQueryable<InferenceJob> jobs) =>
         jobs.Select(j => new JobProgress(j.Id, j.Name, j.Status, j.Priority, j.ReservationId,

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using FleetMarket.Domain;
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Money;
 using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -15,13 +16,13 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger)
 {
     /// <summary>
     /// Saves the context's pending changes together with <paramref name="hold"/>, or nothing at all when the
-    /// buyer's balance is below <paramref name="amountMinor"/>; then <paramref name="shortOfFunds"/> explains, given the balance.
+    /// buyer's balance is below <paramref name="amount"/>; then <paramref name="shortOfFunds"/> explains, given the balance.
     /// </summary>
-    public Task SaveWithHoldAsync(string buyerId, LedgerTransaction hold, long amountMinor, string currency,
-        Func<long, string> shortOfFunds, CancellationToken cancellationToken = default) =>
-        WithBalanceAsync(buyerId, currency, async balance =>
+    public Task SaveWithHoldAsync(string buyerId, LedgerTransaction hold, Money amount,
+        Func<Money, string> shortOfFunds, CancellationToken cancellationToken = default) =>
+        WithBalanceAsync(buyerId, amount.Currency, async balance =>
         {
-            if (balance < amountMinor)
+            if (balance.Minor < amount.Minor)
             {
                 throw new DomainException(shortOfFunds(balance));
             }
@@ -35,7 +36,7 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger)
     /// context's pending changes (what <paramref name="work"/> staged, ledger transactions included) and commits.
     /// Statements <paramref name="work"/> runs itself (ExecuteUpdate) are in the same transaction.
     /// </summary>
-    public async Task<T> WithBalanceAsync<T>(string buyerId, string currency, Func<long, Task<T>> work,
+    public async Task<T> WithBalanceAsync<T>(string buyerId, string currency, Func<Money, Task<T>> work,
         CancellationToken cancellationToken = default)
     {
         var account = LedgerAccounts.BuyerBalance(buyerId);
@@ -49,17 +50,17 @@ public sealed class EscrowHolds(FleetDbContext db, LedgerService ledger)
 
     /// <summary>
     /// For a caller that saves in a transaction of its own (a completion topping up its job's hold): stages
-    /// <paramref name="hold"/> when the balance covers <paramref name="amountMinor"/>; says whether it did and what the balance was. Optimistic:
+    /// <paramref name="hold"/> when the balance covers <paramref name="amount"/>; says whether it did and what the balance was. Optimistic:
     /// the buyer's guard is saved with the version read here, so the caller's save fails (a
     /// <see cref="DbUpdateConcurrencyException"/>, to decide again) if any other hold took from the balance meanwhile.
     /// </summary>
-    public async Task<(bool Staged, long Balance)> TryStageHoldAsync(string buyerId, LedgerTransaction hold, long amountMinor, string currency,
+    public async Task<(bool Staged, Money Balance)> TryStageHoldAsync(string buyerId, LedgerTransaction hold, Money amount,
         CancellationToken cancellationToken = default)
     {
         var account = LedgerAccounts.BuyerBalance(buyerId);
         var guard = await db.Set<BalanceGuard>().SingleOrDefaultAsync(g => g.Account == account, cancellationToken);
-        var balance = await ledger.BalanceAsync(account, currency, cancellationToken);
-        if (balance < amountMinor)
+        var balance = await ledger.BalanceAsync(account, amount.Currency, cancellationToken);
+        if (balance.Minor < amount.Minor)
         {
             return (false, balance);
         }

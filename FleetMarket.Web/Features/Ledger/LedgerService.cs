@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Ledger;
+using FleetMarket.Domain.Money;
 using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -7,9 +8,9 @@ namespace FleetMarket.Web.Features.Ledger;
 /// <summary>Reads balances from the postings; the ledger is the only record of who holds what.</summary>
 public sealed class LedgerService(FleetDbContext db)
 {
-    public Task<long> BalanceAsync(string account, string currency, CancellationToken cancellationToken = default) =>
-        db.Postings.Where(p => p.Account == account && p.Currency == currency)
-            .SumAsync(p => p.AmountMinor, cancellationToken);
+    public async Task<Money> BalanceAsync(string account, string currency, CancellationToken cancellationToken = default) =>
+        new(await db.Postings.Where(p => p.Account == account && p.Currency == currency)
+            .SumAsync(p => p.AmountMinor, cancellationToken), currency);
 
     /// <summary>Adds the transaction unless one with its idempotency key exists; true when it was added.</summary>
     public async Task<bool> TryAddAsync(LedgerTransaction transaction, CancellationToken cancellationToken = default) =>
@@ -81,7 +82,7 @@ public sealed class LedgerService(FleetDbContext db)
             .ToListAsync(cancellationToken);
         var account = side == UsageSide.Buyer ? LedgerAccounts.BuyerEscrow(userId) : LedgerAccounts.OwnerEarnings(userId);
         var lines = jobs.Select(j => new LedgerLine(j.Usage.Last!.Value, $"Usage of job {j.Name}", account,
-            side == UsageSide.Buyer ? -j.Usage.Charged : j.Usage.Charged - j.Usage.Fees, j.Usage.Currency,
+            new Money(side == UsageSide.Buyer ? -j.Usage.Charged : j.Usage.Charged - j.Usage.Fees, j.Usage.Currency),
             new JobUsage(j.Usage.JobId, j.Name, j.Usage.Units, j.Usage.Compute, j.Usage.Inferences, j.Usage.Micros)));
         return postings.Concat(lines).OrderByDescending(l => l.At).Take(take).ToList();
     }
@@ -99,7 +100,8 @@ public sealed class LedgerService(FleetDbContext db)
         }
 
         return lines.OrderByDescending(x => x.Transaction.CreatedAt)
-            .Select(x => new LedgerLine(x.Transaction.CreatedAt, x.Transaction.Cause, x.Posting.Account, x.Posting.AmountMinor, x.Posting.Currency, null));
+            .Select(x => new LedgerLine(x.Transaction.CreatedAt, x.Transaction.Cause, x.Posting.Account,
+                new Money(x.Posting.AmountMinor, x.Posting.Currency), null));
     }
 }
 
@@ -120,4 +122,4 @@ public sealed record LedgerCheck(int Transactions, int Postings, IReadOnlyDictio
 }
 
 /// <param name="Usage">On a line that sums a job's settled usage, what it sums.</param>
-public sealed record LedgerLine(DateTimeOffset At, string Cause, string Account, long AmountMinor, string Currency, JobUsage? Usage = null);
+public sealed record LedgerLine(DateTimeOffset At, string Cause, string Account, Money Amount, JobUsage? Usage = null);

@@ -30,14 +30,14 @@ public sealed class PayoutRunTask(FleetDbContext db, LedgerService ledger, Uncla
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         var toPay = (await earnings.ReadAsync(today, cancellationToken)).Where(e => e.Payable(today, settings)).ToList();
-        var ownerFacts = await facts.ReadAsync(toPay.ToDictionary(e => e.OwnerId, e => e.AmountMinor), cancellationToken);
+        var ownerFacts = await facts.ReadAsync(toPay.ToDictionary(e => e.OwnerId, e => e.Amount.Minor), cancellationToken);
 
         var created = 0;
         foreach (var owner in toPay)
         {
             var payBy = owner.CarPaymentDueSoon(today, settings) ? Max(today, owner.CarPaymentDueDate!.Value.AddDays(-1)) : today.AddDays(settings.DaysToLand);
             var anomalies = PayoutAnomalyRules.Evaluate(ownerFacts[owner.OwnerId], settings.NewDeviceEarningsLimitMinor);
-            var payout = new Payout(owner.OwnerId, owner.AmountMinor, currency, today, payBy, anomalies, now);
+            var payout = new Payout(owner.OwnerId, owner.Amount.Minor, currency, today, payBy, anomalies, now);
             db.Payouts.Add(payout);
             await ledger.TryAddAsync(SettlementEntries.ClaimForPayout(payout, now), cancellationToken);
             try

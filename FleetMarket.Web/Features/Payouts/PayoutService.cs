@@ -1,4 +1,5 @@
 using FleetMarket.Domain;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Payouts;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Audit;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace FleetMarket.Web.Features.Payouts;
 
 /// <summary>A payout as the finance queue shows it, with how the owner's devices fare under result checks.</summary>
-public sealed record PayoutRow(Guid Id, string OwnerId, string OwnerEmail, long AmountMinor, string Currency, PayoutStatus Status,
+public sealed record PayoutRow(Guid Id, string OwnerId, string OwnerEmail, Money Amount, PayoutStatus Status,
     PayoutAnomalies Anomalies, DateTimeOffset CreatedAt, DateOnly PayBy, string? ReviewedBy, string? ReviewNote, string? TransferId,
     bool Simulated, string? FailureReason, OwnerReliability OwnerReliability);
 
@@ -52,7 +53,7 @@ public sealed class PayoutService(FleetDbContext db, AuditTrail audit, IBackgrou
             .Select(x => new { x.Payout, x.Email })
             .ToListAsync(cancellationToken);
         var reliability = await db.Devices.ReliabilityByOwnerAsync(page.Select(x => x.Payout.OwnerId).Distinct().ToList(), cancellationToken);
-        var rows = page.Select(x => new PayoutRow(x.Payout.Id, x.Payout.OwnerId, x.Email, x.Payout.AmountMinor, x.Payout.Currency,
+        var rows = page.Select(x => new PayoutRow(x.Payout.Id, x.Payout.OwnerId, x.Email, new Money(x.Payout.AmountMinor, x.Payout.Currency),
                 x.Payout.Status, x.Payout.Anomalies, x.Payout.CreatedAt, x.Payout.PayBy, x.Payout.ReviewedBy, x.Payout.ReviewNote,
                 x.Payout.TransferId, x.Payout.Simulated, x.Payout.FailureReason,
                 reliability.GetValueOrDefault(x.Payout.OwnerId, OwnerReliability.NoDevices)))

@@ -1,22 +1,26 @@
+using FleetMarket.Domain.Money;
 using FleetMarket.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Payouts;
 
-/// <summary>An owner's settled earnings not yet claimed by a payout, and when their car lease payment falls next.</summary>
-public sealed record OwnerEarnings(string OwnerId, long AmountMinor, DateOnly? CarPaymentDueDate)
+/// <summary>
+/// An owner's settled earnings not yet claimed by a payout (in the marketplace currency, the one earnings are settled
+/// and paid out in), and when their car lease payment falls next.
+/// </summary>
+public sealed record OwnerEarnings(string OwnerId, Money Amount, DateOnly? CarPaymentDueDate)
 {
     /// <summary>The lease payment is near enough to pay the owner now, whatever the amount.</summary>
     public bool CarPaymentDueSoon(DateOnly today, PayoutOptions options) =>
         CarPaymentDueDate is { } due && due.DayNumber - today.DayNumber <= options.LeaseDueWithinDays;
 
     /// <summary>Whether a payout run today builds a payout of these earnings: past the minimum, or the lease payment near.</summary>
-    public bool Payable(DateOnly today, PayoutOptions options) => AmountMinor >= options.MinimumPayoutMinor || CarPaymentDueSoon(today, options);
+    public bool Payable(DateOnly today, PayoutOptions options) => Amount.Minor >= options.MinimumPayoutMinor || CarPaymentDueSoon(today, options);
 }
 
 /// <summary>Unclaimed earnings as finance sees them: whose, and whether the next payout run pays them.</summary>
-public sealed record WaitingEarnings(OwnerEarnings Earnings, string OwnerEmail, string Currency, bool PaidNextRun);
+public sealed record WaitingEarnings(OwnerEarnings Earnings, string OwnerEmail, bool PaidNextRun);
 
 /// <summary>What the payout run pays from, and what finance sees waiting: every owner's unclaimed earnings.</summary>
 public sealed class UnclaimedEarnings(FleetDbContext db, IOptions<Marketplace.MarketplaceOptions> marketplace, IOptions<PayoutOptions> payouts,
@@ -29,8 +33,8 @@ public sealed class UnclaimedEarnings(FleetDbContext db, IOptions<Marketplace.Ma
         var owners = await ReadAsync(today, cancellationToken);
         var ids = owners.Select(o => o.OwnerId).ToList();
         var emails = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.UserName ?? u.Id, cancellationToken);
-        return owners.OrderByDescending(o => o.AmountMinor)
-            .Select(o => new WaitingEarnings(o, emails.GetValueOrDefault(o.OwnerId, o.OwnerId), marketplace.Value.Currency, o.Payable(today, payouts.Value)))
+        return owners.OrderByDescending(o => o.Amount.Minor)
+            .Select(o => new WaitingEarnings(o, emails.GetValueOrDefault(o.OwnerId, o.OwnerId), o.Payable(today, payouts.Value)))
             .ToList();
     }
 
@@ -49,7 +53,8 @@ public sealed class UnclaimedEarnings(FleetDbContext db, IOptions<Marketplace.Ma
             .ToList();
         var ownerIds = earnings.Select(e => e.OwnerId).ToList();
         var plans = await db.CarPaymentPlans.AsNoTracking().Where(l => ownerIds.Contains(l.OwnerId)).ToDictionaryAsync(l => l.OwnerId, cancellationToken);
-        return earnings.Select(e => new OwnerEarnings(e.OwnerId, e.Amount, plans.GetValueOrDefault(e.OwnerId)?.NextDueDate(today))).ToList();
+        return earnings.Select(e => new OwnerEarnings(e.OwnerId, new Money(e.Amount, currency), plans.GetValueOrDefault(e.OwnerId)?.NextDueDate(today)))
+            .ToList();
     }
 
     private static string OwnerOf(string earningsAccount) => earningsAccount["owner:".Length..earningsAccount.LastIndexOf(':')];

@@ -1,4 +1,5 @@
 using FleetMarket.Domain.Devices;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Web.Data;
 using FleetMarket.Web.Features.Devices;
@@ -12,13 +13,17 @@ namespace FleetMarket.Web.Features.Reservations;
 /// A device and how many of its hours are free to reserve in the coming week. <see cref="BenchmarkScore"/> is the
 /// score it is ranked by; where <see cref="ScoreDisputed"/>, that is the score its work implies and not its <see cref="ClaimedScore"/>.
 /// </summary>
-public sealed record CapacityOffer(Guid DeviceId, DeviceKind Kind, string Accelerator, string? ExecutionProvider,
-    double? BenchmarkScore, int MemoryMb, string Region, long PricePerHourMinor, int FreeHours, double ScorePerPrice,
+public sealed record DeviceCapacity(Guid DeviceId, DeviceKind Kind, string Accelerator, string? ExecutionProvider,
+    double? BenchmarkScore, int MemoryMb, string Region, Money PricePerHour, int FreeHours, double ScorePerPrice,
     double? ClaimedScore = null, bool ScoreDisputed = false);
 
 public sealed record CapacityDay(DateOnly Day, int FreeHours);
 
-public sealed record CapacityView(IReadOnlyList<CapacityOffer> Devices, IReadOnlyList<CapacityDay> ByDay, int FreeHours,
+/// <summary>
+/// The capacity browser's week as pages show it; the API answers it as a <see cref="CapacityView"/>. Prices are in
+/// <paramref name="Currency"/>, the marketplace's, which the filters are read in too.
+/// </summary>
+public sealed record CapacityOverview(IReadOnlyList<DeviceCapacity> Devices, IReadOnlyList<CapacityDay> ByDay, int FreeHours,
     IReadOnlyList<string> Regions, IReadOnlyList<string> ExecutionProviders, string Currency, DateTimeOffset From);
 
 /// <summary>
@@ -29,8 +34,9 @@ public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptio
     MeasuredScores measured)
 {
     /// <summary>The free capacity of the next seven days that meets <paramref name="requirements"/>, best score per price first.</summary>
-    public async Task<CapacityView> BrowseAsync(CapacityRequirements requirements, CancellationToken cancellationToken = default)
+    public async Task<CapacityOverview> BrowseAsync(CapacityRequirements requirements, CancellationToken cancellationToken = default)
     {
+        var currency = marketplace.Value.Currency;
         var from = CapacityClock.SlotStartOf(time.GetUtcNow());
         var to = from + CapacityClock.Horizon;
         var offers = await OffersAsync(CapacityRequirements.Any, cancellationToken);
@@ -39,11 +45,11 @@ public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptio
 
         var devices = free.GroupBy(slot => slot.Device.DeviceId)
             .Select(group => (Device: group.First().Device, FreeHours: group.Count()))
-            .Select(x => new CapacityOffer(x.Device.DeviceId, x.Device.Kind, x.Device.Accelerator, x.Device.ExecutionProvider,
-                x.Device.BenchmarkScore, x.Device.MemoryMb, x.Device.Region, x.Device.PricePerHourMinor, x.FreeHours, x.Device.ScorePerPrice,
-                x.Device.ClaimedScore ?? x.Device.BenchmarkScore, x.Device.ScoreDisputed))
+            .Select(x => new DeviceCapacity(x.Device.DeviceId, x.Device.Kind, x.Device.Accelerator, x.Device.ExecutionProvider,
+                x.Device.BenchmarkScore, x.Device.MemoryMb, x.Device.Region, new Money(x.Device.PricePerHourMinor, currency), x.FreeHours,
+                x.Device.ScorePerPrice, x.Device.ClaimedScore ?? x.Device.BenchmarkScore, x.Device.ScoreDisputed))
             .OrderByDescending(offer => offer.ScorePerPrice)
-            .ThenBy(offer => offer.PricePerHourMinor)
+            .ThenBy(offer => offer.PricePerHour.Minor)
             .ToList();
         var perDay = free.CountBy(slot => DateOnly.FromDateTime(slot.StartsAt.UtcDateTime)).ToDictionary();
         var firstDay = DateOnly.FromDateTime(from.UtcDateTime);
@@ -53,9 +59,9 @@ public sealed class CapacityService(FleetDbContext db, TimeProvider time, IOptio
             .Select(day => new CapacityDay(day, perDay.GetValueOrDefault(day)))
             .ToList();
 
-        return new CapacityView(devices, byDay, free.Count,
+        return new CapacityOverview(devices, byDay, free.Count,
             Distinct(offers.Select(o => o.Region)), Distinct(offers.Select(o => o.ExecutionProvider)),
-            marketplace.Value.Currency, from);
+            currency, from);
     }
 
     /// <summary>

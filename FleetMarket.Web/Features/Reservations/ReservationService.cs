@@ -1,6 +1,7 @@
 using FleetMarket.Domain;
 using FleetMarket.Domain.Devices;
 using FleetMarket.Domain.Jobs;
+using FleetMarket.Domain.Money;
 using FleetMarket.Domain.Reservations;
 using FleetMarket.Domain.Settlement;
 using FleetMarket.Web.Data;
@@ -11,19 +12,20 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.Reservations;
 
-public sealed record ReservationSummary(Guid Id, string Name, ReservationState State, DateTimeOffset WindowStart,
-    DateTimeOffset WindowEnd, int DeviceHours, int RemainingHours, int Devices, long HeldMinor, long SpentMinor,
-    long ComputeMilliseconds, int Jobs, string Currency, DateTimeOffset CreatedAt, bool UnspentReturned)
+/// <summary>A buyer's reservation as pages show it; the API answers it as a <see cref="ReservationSummary"/>.</summary>
+public sealed record ReservationView(Guid Id, string Name, ReservationState State, DateTimeOffset WindowStart,
+    DateTimeOffset WindowEnd, int DeviceHours, int RemainingHours, int Devices, Money Held, Money Spent,
+    long ComputeMilliseconds, int Jobs, DateTimeOffset CreatedAt, bool UnspentReturned)
 {
     /// <summary>Compute time its jobs have used, in device-hours.</summary>
     public double UsedHours => ComputeMilliseconds / 3_600_000.0;
 }
 
-/// <summary>The device-hours of one device in a reservation.</summary>
-public sealed record ReservedDevice(Guid DeviceId, DeviceKind Kind, string Accelerator, string? ExecutionProvider, string Region,
-    double? BenchmarkScore, int Hours, DateTimeOffset From, DateTimeOffset To, long PricePerHourMinor);
+/// <summary>The device-hours of one device in a reservation, at the price they were reserved at.</summary>
+public sealed record ReservedDeviceView(Guid DeviceId, DeviceKind Kind, string Accelerator, string? ExecutionProvider, string Region,
+    double? BenchmarkScore, int Hours, DateTimeOffset From, DateTimeOffset To, Money PricePerHour);
 
-public sealed record ReservationDetail(ReservationSummary Summary, IReadOnlyList<ReservedDevice> Devices);
+public sealed record ReservationDetailView(ReservationView Summary, IReadOnlyList<ReservedDeviceView> Devices);
 
 /// <summary>A buyer's reservations of device-hours. Every read and change is scoped to the calling buyer's own.</summary>
 public sealed class ReservationService(FleetDbContext db, CapacityService capacity, EscrowHolds holds, TimeProvider time,
@@ -41,17 +43,18 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
             return await ConflictRetry.RunAsync(Attempts, ConflictRetry.Saving, db.ChangeTracker, async _ =>
             {
                 var now = time.GetUtcNow();
-                if (request.Problem(now) is { } problem)
+                if (request.Problem(now, currency) is { } problem)
                 {
                     throw new DomainException(problem);
                 }
 
                 var offers = await capacity.OffersAsync(request.Requirements, cancellationToken);
                 var taken = await capacity.TakenAsync(offers, CapacityClock.FirstSlotFrom(request.WindowStart, now), request.WindowEnd, cancellationToken);
-                var reservation = new Reservation(buyerId, request, CapacityMatcher.Match(request, offers, taken, now), currency, now);
+                var reservation = new Reservation(buyerId, request, CapacityMatcher.Match(request, offers, taken, now, currency), currency, now);
                 db.Reservations.Add(reservation);
-                await holds.SaveWithHoldAsync(buyerId, SettlementEntries.HoldForReservation(reservation, now), reservation.HeldMinor, currency,
-                    balance => $"Reserving these {reservation.DeviceHours} device-hours holds {new Domain.Money.Money(reservation.HeldMinor, currency)}; the balance is {new Domain.Money.Money(balance, currency)}. Top up first.",
+                var hold = new Money(reservation.HeldMinor, currency);
+                await holds.SaveWithHoldAsync(buyerId, SettlementEntries.HoldForReservation(reservation, now), hold,
+                    balance => $"Reserving these {reservation.DeviceHours} device-hours holds {hold}; the balance is {balance}. Top up first.",
                     cancellationToken);
                 return reservation.Id;
             });
@@ -66,10 +69,10 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
         }
     }
 
-    public async Task<IReadOnlyList<ReservationSummary>> ListAsync(string buyerId, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<ReservationView>> ListAsync(string buyerId, CancellationToken cancellationToken = default) =>
         await SummariesAsync(db.Reservations.Where(r => r.BuyerId == buyerId).OrderByDescending(r => r.CreatedAt), cancellationToken);
 
-    public async Task<ReservationDetail> GetAsync(string buyerId, Guid reservationId, CancellationToken cancellationToken = default)
+    public async Task<ReservationDetailView> GetAsync(string buyerId, Guid reservationId, CancellationToken cancellationToken = default)
     {
         var summary = (await SummariesAsync(db.Reservations.Where(r => r.BuyerId == buyerId && r.Id == reservationId), cancellationToken))
                       .SingleOrDefault() ?? throw new NotFoundException("No such reservation.");
@@ -80,13 +83,13 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
             .Select(group =>
             {
                 var device = group.First().Device;
-                return new ReservedDevice(device.Id, device.Kind, device.Accelerator, device.ExecutionProvider, device.Region,
+                return new ReservedDeviceView(device.Id, device.Kind, device.Accelerator, device.ExecutionProvider, device.Region,
                     device.BenchmarkScore, group.Count(), group.Min(x => x.Slot.StartsAt), group.Max(x => x.Slot.EndsAt),
-                    group.First().Slot.PricePerHourMinor);
+                    new Money(group.First().Slot.PricePerHourMinor, summary.Held.Currency));
             })
             .OrderBy(device => device.From)
             .ToList();
-        return new ReservationDetail(summary, devices);
+        return new ReservationDetailView(summary, devices);
     }
 
     /// <summary>Gives back the hours not yet ended and cancels the reservation's open jobs; the unspent escrow returns at settlement.</summary>
@@ -104,7 +107,7 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task<List<ReservationSummary>> SummariesAsync(IQueryable<Reservation> reservations, CancellationToken cancellationToken)
+    private async Task<List<ReservationView>> SummariesAsync(IQueryable<Reservation> reservations, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var endedBefore = now - CapacityClock.SlotLength;
@@ -132,8 +135,8 @@ public sealed class ReservationService(FleetDbContext db, CapacityService capaci
         {
             var state = Reservation.StateOf(r.Status, r.WindowStart, r.WindowEnd, now);
             var remaining = state is ReservationState.Active or ReservationState.Upcoming ? r.Remaining : 0;
-            return new ReservationSummary(r.Id, r.Name, state, r.WindowStart, r.WindowEnd, r.DeviceHours, remaining, r.Devices,
-                r.HeldMinor, r.Spent, r.Compute, r.Jobs, r.Currency, r.CreatedAt, r.Returned);
+            return new ReservationView(r.Id, r.Name, state, r.WindowStart, r.WindowEnd, r.DeviceHours, remaining, r.Devices,
+                new Money(r.HeldMinor, r.Currency), new Money(r.Spent, r.Currency), r.Compute, r.Jobs, r.CreatedAt, r.Returned);
         }).ToList();
     }
 }

@@ -57,9 +57,17 @@ public sealed class FleetApp : WebApplicationFactory<Program>
         {
             StartServer();
         }
-        catch
+        catch when (_sqlServer is not null)
         {
-            _sqlServer?.Drop();
+            // The app's own failure is the one to see, not a second one from cleaning up after it.
+            try
+            {
+                _sqlServer.Drop();
+            }
+            catch (Microsoft.Data.SqlClient.SqlException)
+            {
+            }
+
             throw;
         }
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;

@@ -68,8 +68,14 @@ public sealed class UsageSettlementTests : IAsyncLifetime
                 Assert.Equal(Legs(expected), Legs(actual));
                 Assert.Equal(0, actual.Postings.Sum(p => p.AmountMinor));
 
-                // Ids made in SQL are Guids EF Core reads, finds by parameter and joins on.
-                Assert.Equal(7, actual.Id.Version);
+                // Ids made in SQL are Guids EF Core reads, finds by parameter and joins on. On SQLite they grow with time
+                // (version 7, appended to the ledger's indexes); SQL Server orders uniqueidentifiers by their last bytes,
+                // where a version 7 Guid is random, so it takes NEWID()'s: not a ledger rule, so not held to both.
+                if (database == TestDatabase.Sqlite)
+                {
+                    Assert.Equal(7, actual.Id.Version);
+                }
+
                 Assert.Equal(actual.Id, (await db.LedgerTransactions.AsNoTracking().SingleAsync(t => t.Id == actual.Id)).Id);
                 Assert.All(actual.Postings, p => Assert.Equal(actual.Id, p.TransactionId));
                 Assert.Equal(actual.Postings.Count, await db.Postings.CountAsync(p => p.TransactionId == actual.Id));

@@ -101,6 +101,7 @@ public sealed class BatchedLeaseTests : IAsyncLifetime
     [MemberData(nameof(UnitCountsOutOfRange))]
     public async Task LeaseMany_UnitCountOutOfRange_ProblemNamingTheFieldAndNothingLeased(int maxUnits)
     {
+        Start(TestDatabase.Sqlite);
         var jobId = await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 2, rowsPerUnit: 1);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
 

@@ -12,8 +12,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FleetMarket.Tests.Builders;
 
 /// <summary>
-/// The real app on a real loopback port, with its own SQLite files in a temporary folder and Hangfire
-/// running. Each instance is a fresh marketplace.
+/// The real app on a real loopback port, with its own database and Hangfire running: SQLite files in a temporary
+/// folder, or a fresh database on the test SQL Server (<see cref="For"/>). Each instance is a fresh marketplace.
 /// </summary>
 public sealed class FleetApp : WebApplicationFactory<Program>
 {
@@ -31,7 +31,9 @@ public sealed class FleetApp : WebApplicationFactory<Program>
     /// <param name="settings">Configuration on top of the app's own and <see cref="TestSettings"/>.</param>
     /// <param name="sharedDataPath">Another app's data folder, to run a second process over the same database files.</param>
     /// <param name="services">Replacements for the app's services (a loaded <c>VerificationDice</c>, say).</param>
-    internal FleetApp(Dictionary<string, string?> settings, string? sharedDataPath = null, Action<IServiceCollection>? services = null)
+    /// <param name="database">The provider; SQL Server gets a database of its own on the test server, dropped on dispose.</param>
+    internal FleetApp(Dictionary<string, string?> settings, string? sharedDataPath = null, Action<IServiceCollection>? services = null,
+        TestDatabase database = TestDatabase.Sqlite)
     {
         _services = services;
         _settings = new Dictionary<string, string?>(TestSettings);
@@ -40,16 +42,48 @@ public sealed class FleetApp : WebApplicationFactory<Program>
             _settings[key] = value;
         }
 
+        Database = database;
+        if (database == TestDatabase.SqlServer)
+        {
+            _sqlServer = SqlServerTestDatabase.Create();
+            _settings["Database:Provider"] = nameof(DatabaseProvider.SqlServer);
+            _settings["Database:SqlServerConnectionString"] = _sqlServer.ConnectionString;
+        }
+
         _ownsData = sharedDataPath is null;
         DataPath = sharedDataPath ?? Directory.CreateTempSubdirectory("fleetmarket-tests-").FullName;
         UseKestrel(0);
-        StartServer();
+        try
+        {
+            StartServer();
+        }
+        catch when (_sqlServer is not null)
+        {
+            // The app's own failure is the one to see, not a second one from cleaning up after it.
+            try
+            {
+                _sqlServer.Drop();
+            }
+            catch (Microsoft.Data.SqlClient.SqlException)
+            {
+            }
+
+            throw;
+        }
         var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         BaseAddress = new Uri(addresses.Addresses.First().Replace("[::]", "127.0.0.1"));
     }
 
+    /// <summary>The app as the parameterless constructor makes it, on <paramref name="database"/>.</summary>
+    public static FleetApp For(TestDatabase database) => new([], database: database);
+
+    /// <summary>The app on <paramref name="database"/> with <paramref name="settings"/> on top of <see cref="TestSettings"/>.</summary>
+    internal static FleetApp For(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        new(settings, services: services, database: database);
+
     private readonly bool _ownsData;
     private readonly Action<IServiceCollection>? _services;
+    private readonly SqlServerTestDatabase? _sqlServer;
 
     /// <summary>What the parameterless constructor adds to the app's configuration.</summary>
     internal static Dictionary<string, string?> TestSettings => new()
@@ -59,6 +93,9 @@ public sealed class FleetApp : WebApplicationFactory<Program>
         ["Payouts:MinimumPayoutMinor"] = "1",
     };
 
+    public TestDatabase Database { get; }
+
+    /// <summary>The SQLite files (unless the app is on SQL Server) and the blobs.</summary>
     public string DataPath { get; }
 
     /// <summary>Where this app looks for published workers (empty unless a test publishes one there).</summary>
@@ -136,6 +173,7 @@ public sealed class FleetApp : WebApplicationFactory<Program>
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _sqlServer?.Drop();
         if (!_ownsData)
         {
             return;

@@ -12,18 +12,30 @@ namespace FleetMarket.Tests.Integration;
 [Collection(AppCollection.Name)]
 public sealed class BatchedLeaseTests : IAsyncLifetime
 {
-    private readonly FleetApp _app = new(new() { ["Marketplace:LeaseDuration"] = "00:00:05", ["Marketplace:MaxUnitDuration"] = "00:01:00" });
-    private readonly MarketplaceBuilder _market;
+    private FleetApp _app = null!;
+    private MarketplaceBuilder _market = null!;
 
-    public BatchedLeaseTests() => _market = new MarketplaceBuilder(_app);
+    /// <summary>Starts this test's marketplace on <paramref name="database"/>.</summary>
+    private void Start(TestDatabase database)
+    {
+        _app = FleetApp.For(database, new() { ["Marketplace:LeaseDuration"] = "00:00:05", ["Marketplace:MaxUnitDuration"] = "00:01:00" });
+        _market = new MarketplaceBuilder(_app);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    [Fact]
-    public async Task LeaseMany_AskingForMoreThanADeviceMayHold_GetsAsManyAsItMayHold_NeverAUnitTwice()
+    public async Task DisposeAsync()
     {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [ProviderTheory]
+    public async Task LeaseMany_AskingForMoreThanADeviceMayHold_GetsAsManyAsItMayHold_NeverAUnitTwice(TestDatabase database)
+    {
+        Start(database);
         await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 20, rowsPerUnit: 1);
         using var greedy = _market.DeviceClient(await _market.PairedDeviceAsync());
         using var other = _market.DeviceClient(await _market.PairedDeviceAsync());
@@ -39,9 +51,10 @@ public sealed class BatchedLeaseTests : IAsyncLifetime
         Assert.Equal(first.Select(l => l.RowCount), Enumerable.Repeat(1, 8));
     }
 
-    [Fact]
-    public async Task CompleteMany_OneBadOutput_RefusesThatResultOnly_AndRepeatingTheBatchPaysEachUnitOnce()
+    [ProviderTheory]
+    public async Task CompleteMany_OneBadOutput_RefusesThatResultOnly_AndRepeatingTheBatchPaysEachUnitOnce(TestDatabase database)
     {
+        Start(database);
         var jobId = await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 3, rowsPerUnit: 1);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
         var leases = await LeaseManyAsync(device, 3);
@@ -60,9 +73,10 @@ public sealed class BatchedLeaseTests : IAsyncLifetime
             TimeSpan.FromSeconds(30), "the job to complete");
     }
 
-    [Fact]
-    public async Task CompleteMany_OneLeaseRanOut_TheOtherIsTaken_AndTheExpiredUnitGoesToAnotherDevice()
+    [ProviderTheory]
+    public async Task CompleteMany_OneLeaseRanOut_TheOtherIsTaken_AndTheExpiredUnitGoesToAnotherDevice(TestDatabase database)
     {
+        Start(database);
         await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 2, rowsPerUnit: 1);
         using var slow = _market.DeviceClient(await _market.PairedDeviceAsync());
         using var spare = _market.DeviceClient(await _market.PairedDeviceAsync());
@@ -87,6 +101,7 @@ public sealed class BatchedLeaseTests : IAsyncLifetime
     [MemberData(nameof(UnitCountsOutOfRange))]
     public async Task LeaseMany_UnitCountOutOfRange_ProblemNamingTheFieldAndNothingLeased(int maxUnits)
     {
+        Start(TestDatabase.Sqlite);
         var jobId = await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 2, rowsPerUnit: 1);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
 
@@ -99,6 +114,7 @@ public sealed class BatchedLeaseTests : IAsyncLifetime
     [Fact]
     public async Task CompleteMany_MalformedBatches_RefusedWholeAndNothingTaken()
     {
+        Start(TestDatabase.Sqlite);
         var jobId = await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 2, rowsPerUnit: 1);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
         using var thief = _market.DeviceClient(await _market.PairedDeviceAsync());

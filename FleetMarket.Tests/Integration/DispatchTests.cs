@@ -11,18 +11,30 @@ namespace FleetMarket.Tests.Integration;
 [Collection(AppCollection.Name)]
 public sealed class DispatchTests : IAsyncLifetime
 {
-    private readonly FleetApp _app = new();
-    private readonly MarketplaceBuilder _market;
+    private FleetApp _app = null!;
+    private MarketplaceBuilder _market = null!;
 
-    public DispatchTests() => _market = new MarketplaceBuilder(_app);
+    /// <summary>Starts this test's marketplace on <paramref name="database"/>.</summary>
+    private void Start(TestDatabase database)
+    {
+        _app = FleetApp.For(database);
+        _market = new MarketplaceBuilder(_app);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    [Fact]
-    public async Task Lease_ManyDevicesRaceForOneUnit_ExactlyOneWins()
+    public async Task DisposeAsync()
     {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [ProviderTheory]
+    public async Task Lease_ManyDevicesRaceForOneUnit_ExactlyOneWins(TestDatabase database)
+    {
+        Start(database);
         var buyer = await _market.BuyerWithBalanceAsync();
         var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 3, rowsPerUnit: 4);
         var devices = new List<HttpClient>();
@@ -40,9 +52,10 @@ public sealed class DispatchTests : IAsyncLifetime
         Assert.Equal(1, unit.Attempts);
     }
 
-    [Fact]
-    public async Task Complete_SameLeaseTwice_OneResultAndOneUsageRecord()
+    [ProviderTheory]
+    public async Task Complete_SameLeaseTwice_OneResultAndOneUsageRecord(TestDatabase database)
     {
+        Start(database);
         var buyer = await _market.BuyerWithBalanceAsync();
         var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 4, rowsPerUnit: 4);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
@@ -62,6 +75,7 @@ public sealed class DispatchTests : IAsyncLifetime
     [Fact]
     public async Task Complete_OutputsWithWrongRowCount_RejectedAndUnitStillLeased()
     {
+        Start(TestDatabase.Sqlite);
         var buyer = await _market.BuyerWithBalanceAsync();
         var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 4, rowsPerUnit: 4);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
@@ -79,9 +93,10 @@ public sealed class DispatchTests : IAsyncLifetime
         Assert.Equal(0, await _app.QueryAsync(db => db.UsageRecords.CountAsync(u => u.WorkUnitId == lease.WorkUnitId)));
     }
 
-    [Fact]
-    public async Task Release_LeasedUnit_GoesBackToTheQueueForAnotherDevice()
+    [ProviderTheory]
+    public async Task Release_LeasedUnit_GoesBackToTheQueueForAnotherDevice(TestDatabase database)
     {
+        Start(database);
         var buyer = await _market.BuyerWithBalanceAsync();
         var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 2, rowsPerUnit: 4);
         using var first = _market.DeviceClient(await _market.PairedDeviceAsync());
@@ -95,9 +110,10 @@ public sealed class DispatchTests : IAsyncLifetime
         Assert.NotEqual(lease.LeaseId, again.LeaseId);
     }
 
-    [Fact]
-    public async Task Release_ThreeAttemptsUsed_UnitFailsWithAReasonAndTheSweepFailsTheJob()
+    [ProviderTheory]
+    public async Task Release_ThreeAttemptsUsed_UnitFailsWithAReasonAndTheSweepFailsTheJob(TestDatabase database)
     {
+        Start(database);
         var buyer = await _market.BuyerWithBalanceAsync();
         var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 1, rowsPerUnit: 1);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
@@ -121,6 +137,7 @@ public sealed class DispatchTests : IAsyncLifetime
     [Fact]
     public async Task Blob_DeviceWithoutLiveLease_CannotReadTheJobsInputs()
     {
+        Start(TestDatabase.Sqlite);
         var buyer = await _market.BuyerWithBalanceAsync();
         var jobId = await _market.SubmitSampleJobAsync(buyer, rows: 2, rowsPerUnit: 4);
         using var holder = _market.DeviceClient(await _market.PairedDeviceAsync());
@@ -137,6 +154,7 @@ public sealed class DispatchTests : IAsyncLifetime
     [Fact]
     public async Task Heartbeat_DeviceInUse_IsToldNotToWork()
     {
+        Start(TestDatabase.Sqlite);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
 
         var busy = await device.PostAsJsonAsync(WorkerRoutes.Heartbeat,

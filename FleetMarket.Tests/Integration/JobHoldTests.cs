@@ -33,18 +33,30 @@ public sealed class JobHoldTests : IAsyncLifetime
     /// <summary>What the model is measured at: 3 s for a unit of four rows, the sizer's target, a tenth of a cent at <see cref="Price"/>.</summary>
     private const long UnitMilliseconds = 3_000;
 
-    private readonly FleetApp _app = new();
-    private readonly MarketplaceBuilder _market;
+    private FleetApp _app = null!;
+    private MarketplaceBuilder _market = null!;
 
-    public JobHoldTests() => _market = new MarketplaceBuilder(_app);
+    /// <summary>Starts this test's marketplace on <paramref name="database"/>.</summary>
+    private void Start(TestDatabase database)
+    {
+        _app = FleetApp.For(database);
+        _market = new MarketplaceBuilder(_app);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
 
     [Fact]
     public async Task Hold_MeasuredModel_IsTheEstimateTimesTheMargin_SpentAsEstimated_RestReleased_AndShownAsOneLinePerJob()
     {
+        Start(TestDatabase.Sqlite);
         var device = await _market.PairedDeviceAsync(Price);
         using var worker = _market.DeviceClient(device);
         await MeasureTheModelAsync(worker);
@@ -137,9 +149,10 @@ public sealed class JobHoldTests : IAsyncLifetime
         Assert.Single(rows, r => r.What == "Balance top-up (simulated, no charge)" && r.Available == 10.00m);
     }
 
-    [Fact]
-    public async Task Hold_SpendingOutrunsTheEstimate_IsToppedUpFromTheBalance_EveryUnitPaidInFull_RestReleased()
+    [ProviderTheory]
+    public async Task Hold_SpendingOutrunsTheEstimate_IsToppedUpFromTheBalance_EveryUnitPaidInFull_RestReleased(TestDatabase database)
     {
+        Start(database);
         var device = await _market.PairedDeviceAsync(Price);
         using var worker = _market.DeviceClient(device);
         await MeasureTheModelAsync(worker);
@@ -169,9 +182,10 @@ public sealed class JobHoldTests : IAsyncLifetime
         await AssertLedgerBalancedAsync();
     }
 
-    [Fact]
-    public async Task Hold_BuyerCannotTopUp_JobPausesAndSaysWhy_GetsNoNewUnits_ThenResumesWhenTheBalanceIsToppedUp()
+    [ProviderTheory]
+    public async Task Hold_BuyerCannotTopUp_JobPausesAndSaysWhy_GetsNoNewUnits_ThenResumesWhenTheBalanceIsToppedUp(TestDatabase database)
     {
+        Start(database);
         var device = await _market.PairedDeviceAsync(Price);
         using var worker = _market.DeviceClient(device);
         await MeasureTheModelAsync(worker);
@@ -209,9 +223,10 @@ public sealed class JobHoldTests : IAsyncLifetime
         await AssertLedgerBalancedAsync();
     }
 
-    [Fact]
-    public async Task Hold_CancelledJobsRunningUnitCostingMostOfTheHold_IsPaidFromWhatIsLeft_NeverToppedUp()
+    [ProviderTheory]
+    public async Task Hold_CancelledJobsRunningUnitCostingMostOfTheHold_IsPaidFromWhatIsLeft_NeverToppedUp(TestDatabase database)
     {
+        Start(database);
         var device = await _market.PairedDeviceAsync(Price);
         using var worker = _market.DeviceClient(device);
         await MeasureTheModelAsync(worker);
@@ -236,6 +251,7 @@ public sealed class JobHoldTests : IAsyncLifetime
     [Fact]
     public async Task Hold_ModelNeverRun_IsEstimatedFromTheProbeAssumption_AtTheDearestDeviceTheJobAccepts()
     {
+        Start(TestDatabase.Sqlite);
         // The probe's assumption: DefaultRowsPerUnit (4) rows take UnitTargetDuration (3 s), 750 ms a row. Of the devices, the
         // dearest the job's maximum (3.00) allows is 2.40; the 4.00 one cannot take it.
         await _market.PairedDeviceAsync(Price);

@@ -19,12 +19,13 @@ namespace FleetMarket.Tests.Integration;
 public sealed class PayoutExecutionTests : IAsyncLifetime
 {
     private readonly StripeStub _stripe = new();
-    private readonly FleetApp _app;
-    private readonly MarketplaceBuilder _market;
+    private FleetApp _app = null!;
+    private MarketplaceBuilder _market = null!;
 
-    public PayoutExecutionTests()
+    /// <summary>Starts this test's marketplace on <paramref name="database"/>, its Stripe calls going to the stub.</summary>
+    private void Start(TestDatabase database)
     {
-        _app = new FleetApp(_stripe.AppSettings);
+        _app = FleetApp.For(database, _stripe.AppSettings);
         _market = new MarketplaceBuilder(_app);
     }
 
@@ -32,13 +33,18 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await _app.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
         await _stripe.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Approve_TransfersToTheOwnersAccount_WithThePayoutIdAsIdempotencyKey_AndPostsIt()
+    [ProviderTheory]
+    public async Task Approve_TransfersToTheOwnersAccount_WithThePayoutIdAsIdempotencyKey_AndPostsIt(TestDatabase database)
     {
+        Start(database);
         var (payout, account) = await PayoutAwaitingReviewAsync();
         var finance = await TestUsers.CreateAsync(_app, Roles.Finance);
 
@@ -54,9 +60,10 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
         Assert.Contains(posted.Postings, p => p.Account == LedgerAccounts.StripeClearing && p.AmountMinor == payout.AmountMinor);
     }
 
-    [Fact]
-    public async Task Executor_DiedAfterStripeTransferred_RerunGetsTheSameTransfer_PaysOnceAndPostsOnce()
+    [ProviderTheory]
+    public async Task Executor_DiedAfterStripeTransferred_RerunGetsTheSameTransfer_PaysOnceAndPostsOnce(TestDatabase database)
     {
+        Start(database);
         var (payout, account) = await PayoutAwaitingReviewAsync();
         await ApproveWithoutRunningAsync(payout.Id);
 
@@ -76,6 +83,7 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
     [Fact]
     public async Task TransferCreatedWebhook_ForAPayoutWhoseExecutorDied_RecordsItPaidWithoutASecondTransfer()
     {
+        Start(TestDatabase.Sqlite);
         var (payout, account) = await PayoutAwaitingReviewAsync();
         await ApproveWithoutRunningAsync(payout.Id);
         await _app.InScopeAsync(s => s.GetRequiredService<StripeGateway>()
@@ -92,9 +100,10 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
         Assert.Equal(0, await Balance(LedgerAccounts.OwnerPayable(payout.OwnerId)));
     }
 
-    [Fact]
-    public async Task TransferReversedWebhook_ReplayedTwice_PayoutFails_OwnerIsOwedItAgainOnce()
+    [ProviderTheory]
+    public async Task TransferReversedWebhook_ReplayedTwice_PayoutFails_OwnerIsOwedItAgainOnce(TestDatabase database)
     {
+        Start(database);
         var (payout, _) = await PayoutAwaitingReviewAsync();
         await ApproveWithoutRunningAsync(payout.Id);
         await RunExecutorAsync(payout.Id);
@@ -111,9 +120,10 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
         Assert.Equal(0, await _app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
     }
 
-    [Fact]
-    public async Task StripeRefusesTheTransfer_PayoutFails_AndItsMoneyGoesBackToTheOwnersEarnings()
+    [ProviderTheory]
+    public async Task StripeRefusesTheTransfer_PayoutFails_AndItsMoneyGoesBackToTheOwnersEarnings(TestDatabase database)
     {
+        Start(database);
         var (payout, _) = await PayoutAwaitingReviewAsync();
         await ApproveWithoutRunningAsync(payout.Id);
         _stripe.RefuseTransfers = true;
@@ -130,6 +140,7 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
     [Fact]
     public async Task BankPayoutWebhooks_RecordTheLatestOutcomeOnTheOwnersAccount()
     {
+        Start(TestDatabase.Sqlite);
         var (payout, account) = await PayoutAwaitingReviewAsync();
         var now = DateTimeOffset.UtcNow;
         using var client = _app.NewClient();
@@ -145,6 +156,7 @@ public sealed class PayoutExecutionTests : IAsyncLifetime
     [Fact]
     public async Task Reconcile_TransferTheLedgerDoesNotKnow_IsRecordedOnce()
     {
+        Start(TestDatabase.Sqlite);
         var (payout, account) = await PayoutAwaitingReviewAsync();
         await ApproveWithoutRunningAsync(payout.Id);
         await RunExecutorAsync(payout.Id);

@@ -15,20 +15,33 @@ namespace FleetMarket.Tests.Integration;
 [Collection(AppCollection.Name)]
 public sealed class PayoutRunTests : IAsyncLifetime
 {
-    private readonly FleetApp _app = new(new()
+    private FleetApp _app = null!;
+
+    /// <summary>Starts this test's marketplace on <paramref name="database"/>.</summary>
+    private void Start(TestDatabase database)
     {
-        ["Payouts:MinimumPayoutMinor"] = "2000",
-        ["Payouts:LeaseDueWithinDays"] = "7",
-        ["Payouts:NewDeviceEarningsLimitMinor"] = "1",
-    });
+        _app = FleetApp.For(database, new()
+        {
+            ["Payouts:MinimumPayoutMinor"] = "2000",
+            ["Payouts:LeaseDueWithinDays"] = "7",
+            ["Payouts:NewDeviceEarningsLimitMinor"] = "1",
+        });
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
-
-    [Fact]
-    public async Task EarningsBelowTheMinimum_WaitForALaterRun_UnlessTheCarPaymentIsNear()
+    public async Task DisposeAsync()
     {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [ProviderTheory]
+    public async Task EarningsBelowTheMinimum_WaitForALaterRun_UnlessTheCarPaymentIsNear(TestDatabase database)
+    {
+        Start(database);
         var waiting = await OwnerWithEarningsAsync();
         var paymentDueSoon = await OwnerWithEarningsAsync();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);

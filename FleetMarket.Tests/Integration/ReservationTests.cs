@@ -18,18 +18,27 @@ using Microsoft.Extensions.DependencyInjection;
 namespace FleetMarket.Tests.Integration;
 
 [Collection(AppCollection.Name)]
-public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
+public sealed class ReservationTests(ProviderApps apps) : IClassFixture<ProviderApps>
 {
-    private readonly MarketplaceBuilder _market = new(app);
+    private FleetApp _app = null!;
+    private MarketplaceBuilder _market = null!;
 
-    [Fact]
-    public async Task Reserve_TakesTheCheapestDevice_AndHoldsItsPriceFromTheBalance()
+    /// <summary>The class's marketplace on <paramref name="database"/>; each test works in a region of its own.</summary>
+    private void Start(TestDatabase database)
     {
+        _app = apps.For(database);
+        _market = new MarketplaceBuilder(_app);
+    }
+
+    [ProviderTheory]
+    public async Task Reserve_TakesTheCheapestDevice_AndHoldsItsPriceFromTheBalance(TestDatabase database)
+    {
+        Start(database);
         var region = NewRegion();
         var cheap = await _market.PairedDeviceAsync(askingPricePerHourMinor: 100, region);
         await _market.PairedDeviceAsync(askingPricePerHourMinor: 300, region);
         var buyer = await _market.BuyerWithBalanceAsync(10_00);
-        using var client = await TestUsers.SignedInClientAsync(app, buyer);
+        using var client = await TestUsers.SignedInClientAsync(_app, buyer);
 
         var response = await client.PostAsJsonAsync("/api/reservations", Request(hours: 2, region));
 
@@ -40,9 +49,10 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(new BuyerBalance(8_00, 2_00, "USD"), await BalanceAsync(buyer));
     }
 
-    [Fact]
-    public async Task Reserve_ManyBuyersAtOnceForScarceCapacity_NoHourSoldTwice_NoBalanceNegative_HoldsAddUp()
+    [ProviderTheory]
+    public async Task Reserve_ManyBuyersAtOnceForScarceCapacity_NoHourSoldTwice_NoBalanceNegative_HoldsAddUp(TestDatabase database)
     {
+        Start(database);
         var region = NewRegion();
         await _market.PairedDeviceAsync(askingPricePerHourMinor: 100, region);
         await _market.PairedDeviceAsync(askingPricePerHourMinor: 150, region);
@@ -58,7 +68,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         {
             try
             {
-                return (Buyer: buyer, Id: (Guid?)await app.InScopeAsync(s =>
+                return (Buyer: buyer, Id: (Guid?)await _app.InScopeAsync(s =>
                     s.GetRequiredService<ReservationService>().ReserveAsync(buyer.Id, Request(hours: 2, region, windowHours: 4))), Error: (string?)null);
             }
             catch (DomainException refused)
@@ -67,7 +77,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
             }
         })));
 
-        var slots = await app.QueryAsync(db => db.ReservedSlots
+        var slots = await _app.QueryAsync(db => db.ReservedSlots
             .Where(s => db.Devices.Any(d => d.Id == s.DeviceId && d.Region == region)).ToListAsync());
         var reserved = attempts.Where(a => a.Id is not null).ToList();
         Assert.NotEmpty(reserved);
@@ -78,20 +88,21 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         foreach (var buyer in buyers)
         {
             var balance = await BalanceAsync(buyer);
-            var held = await app.QueryAsync(db => db.Reservations.Where(r => r.BuyerId == buyer.Id).SumAsync(r => r.HeldMinor));
+            var held = await _app.QueryAsync(db => db.Reservations.Where(r => r.BuyerId == buyer.Id).SumAsync(r => r.HeldMinor));
             Assert.True(balance.AvailableMinor >= 0, $"{buyer.Email} went negative: {balance}");
             Assert.Equal(held, balance.HeldMinor);
             Assert.Equal(50 + (buyers.IndexOf(buyer) % 3 * 100), balance.AvailableMinor + balance.HeldMinor);
         }
     }
 
-    [Fact]
-    public async Task SubmitJobs_AtOnceBeyondTheBalance_OnlyWhatTheBalanceCoversIsAccepted()
+    [ProviderTheory]
+    public async Task SubmitJobs_AtOnceBeyondTheBalance_OnlyWhatTheBalanceCoversIsAccepted(TestDatabase database)
     {
+        Start(database);
         // What one such job holds (its estimate with the margin), learnt from a first buyer's; the second can pay for two and a half.
         var probe = await _market.BuyerWithBalanceAsync();
         var probeJob = await _market.SubmitSampleJobAsync(probe, rows: 4, rowsPerUnit: 4);
-        var hold = await app.QueryAsync(db => db.Jobs.Where(j => j.Id == probeJob).Select(j => j.HeldMinor).SingleAsync());
+        var hold = await _app.QueryAsync(db => db.Jobs.Where(j => j.Id == probeJob).Select(j => j.HeldMinor).SingleAsync());
         var buyer = await _market.BuyerWithBalanceAsync(balanceMinor: 2 * hold + hold / 2);
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
@@ -111,9 +122,10 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(new BuyerBalance(hold / 2, 2 * hold, "USD"), await BalanceAsync(buyer));
     }
 
-    [Fact]
-    public async Task JobOnReservation_RunsOnlyOnTheReservedDevice_AtTheReservedPrice()
+    [ProviderTheory]
+    public async Task JobOnReservation_RunsOnlyOnTheReservedDevice_AtTheReservedPrice(TestDatabase database)
     {
+        Start(database);
         var region = NewRegion();
         var reservedDevice = await _market.PairedDeviceAsync(askingPricePerHourMinor: 90, region);
         var otherDevice = await _market.PairedDeviceAsync(askingPricePerHourMinor: 90, NewRegion());
@@ -133,17 +145,18 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(jobId, reservedLease?.JobId);
         (await MarketplaceBuilder.CompleteHonestlyAsync(reserved, reservedLease!)).EnsureSuccessStatusCode();
 
-        var usage = await app.QueryAsync(db => db.UsageRecords.SingleAsync(u => u.JobId == jobId));
+        var usage = await _app.QueryAsync(db => db.UsageRecords.SingleAsync(u => u.JobId == jobId));
         Assert.Equal(reservationId, usage.ReservationId);
         Assert.Equal(90, usage.PricePerHourMinor);
-        var summary = await app.InScopeAsync(s => s.GetRequiredService<ReservationService>().GetAsync(buyer.Id, reservationId));
+        var summary = await _app.InScopeAsync(s => s.GetRequiredService<ReservationService>().GetAsync(buyer.Id, reservationId));
         Assert.Equal(usage.ChargeMinor, summary.Summary.Spent.Minor);
         Assert.Equal(1, summary.Summary.Jobs);
     }
 
-    [Fact]
-    public async Task Cancel_FreesTheHoursForOthers_AndSettlementReturnsWhatWasNotSpent()
+    [ProviderTheory]
+    public async Task Cancel_FreesTheHoursForOthers_AndSettlementReturnsWhatWasNotSpent(TestDatabase database)
     {
+        Start(database);
         var region = NewRegion();
         var device = await _market.PairedDeviceAsync(askingPricePerHourMinor: 100, region);
         var buyer = await _market.BuyerWithBalanceAsync(10_00);
@@ -152,7 +165,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         using var worker = _market.DeviceClient(device);
         var lease = (await MarketplaceBuilder.LeaseAsync(worker))!;
         (await MarketplaceBuilder.CompleteHonestlyAsync(worker, lease)).EnsureSuccessStatusCode();
-        using var client = await TestUsers.SignedInClientAsync(app, buyer);
+        using var client = await TestUsers.SignedInClientAsync(_app, buyer);
 
         var cancelled = await client.PostAsync($"/api/reservations/{reservationId}/cancel", null);
 
@@ -160,21 +173,22 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         var summary = (await cancelled.Content.ReadFromJsonAsync<ReservationDetail>(ApiJson.Options))!.Summary;
         Assert.Equal(ReservationState.Cancelled, summary.State);
         Assert.False(summary.UnspentReturned);
-        Assert.Equal(JobStatus.Cancelled, (await app.InScopeAsync(s => s.GetRequiredService<JobService>().GetAsync(buyer.Id, jobId))).Status);
+        Assert.Equal(JobStatus.Cancelled, (await _app.InScopeAsync(s => s.GetRequiredService<JobService>().GetAsync(buyer.Id, jobId))).Status);
         var another = await _market.BuyerWithBalanceAsync(10_00);
         await ReserveAsync(another, Request(hours: 2, region));
 
-        await app.RunRecurringJobAsync(SettlementTask.Id);
+        await _app.RunRecurringJobAsync(SettlementTask.Id);
 
-        var spent = await app.QueryAsync(db => db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor));
+        var spent = await _app.QueryAsync(db => db.UsageRecords.Where(u => u.ReservationId == reservationId).SumAsync(u => u.ChargeMinor));
         Assert.True(spent > 0);
         Assert.Equal(new BuyerBalance(10_00 - spent, 0, "USD"), await BalanceAsync(buyer));
-        Assert.True((await app.InScopeAsync(s => s.GetRequiredService<ReservationService>().GetAsync(buyer.Id, reservationId))).Summary.UnspentReturned);
+        Assert.True((await _app.InScopeAsync(s => s.GetRequiredService<ReservationService>().GetAsync(buyer.Id, reservationId))).Summary.UnspentReturned);
     }
 
     [Fact]
     public async Task HighPriorityJob_IsLeasedBeforeAnOlderNormalOne()
     {
+        Start(TestDatabase.Sqlite);
         var device = await _market.PairedDeviceAsync(askingPricePerHourMinor: 15_000, NewRegion());
         var buyer = await _market.BuyerWithBalanceAsync();
         var older = await SubmitAsync(buyer, maxPrice: 20_000);
@@ -189,6 +203,7 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
     [Fact]
     public async Task HighPriority_OrdersOnlyTheBuyersOwnJobs_AnotherBuyerKeepsTheirPlace()
     {
+        Start(TestDatabase.Sqlite);
         var device = await _market.PairedDeviceAsync(askingPricePerHourMinor: 25_000, NewRegion());
         var first = await _market.BuyerWithBalanceAsync(1_000_00);
         var later = await _market.BuyerWithBalanceAsync(1_000_00);
@@ -204,28 +219,30 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
     [Fact]
     public async Task AnotherBuyer_CannotSeeCancelOrUseTheReservation()
     {
+        Start(TestDatabase.Sqlite);
         var region = NewRegion();
         await _market.PairedDeviceAsync(askingPricePerHourMinor: 100, region);
         var owner = await _market.BuyerWithBalanceAsync();
         var reservationId = await ReserveAsync(owner, Request(hours: 1, region));
         var stranger = await _market.BuyerWithBalanceAsync();
-        using var client = await TestUsers.SignedInClientAsync(app, stranger);
+        using var client = await TestUsers.SignedInClientAsync(_app, stranger);
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/reservations/{reservationId}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/reservations/{reservationId}/cancel", null)).StatusCode);
         Assert.Empty((await client.GetFromJsonAsync<List<ReservationSummary>>("/api/reservations", ApiJson.Options))!);
         await Assert.ThrowsAsync<Web.Features.NotFoundException>(() => SubmitAsync(stranger, reservationId: reservationId));
-        Assert.Equal(ReservationState.Active, (await app.InScopeAsync(s =>
+        Assert.Equal(ReservationState.Active, (await _app.InScopeAsync(s =>
             s.GetRequiredService<ReservationService>().GetAsync(owner.Id, reservationId))).Summary.State);
     }
 
     [Fact]
     public async Task Reserve_WindowInThePast_ProblemSaysSo_AndNothingIsHeld()
     {
+        Start(TestDatabase.Sqlite);
         var region = NewRegion();
         await _market.PairedDeviceAsync(askingPricePerHourMinor: 100, region);
         var buyer = await _market.BuyerWithBalanceAsync(10_00);
-        using var client = await TestUsers.SignedInClientAsync(app, buyer);
+        using var client = await TestUsers.SignedInClientAsync(_app, buyer);
         var yesterday = DateTimeOffset.UtcNow.AddDays(-1);
 
         var response = await client.PostAsJsonAsync("/api/reservations",
@@ -234,17 +251,18 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("in the past", (await response.Content.ReadFromJsonAsync<ProblemDetails>())!.Detail);
         Assert.Equal(new BuyerBalance(10_00, 0, "USD"), await BalanceAsync(buyer));
-        Assert.Equal(0, await app.QueryAsync(db => db.Reservations.CountAsync(r => r.BuyerId == buyer.Id)));
+        Assert.Equal(0, await _app.QueryAsync(db => db.Reservations.CountAsync(r => r.BuyerId == buyer.Id)));
     }
 
     [Fact]
     public async Task Capacity_ShowsTheWeeksFreeHours_LessThoseSold()
     {
+        Start(TestDatabase.Sqlite);
         var region = NewRegion();
         var device = await _market.PairedDeviceAsync(askingPricePerHourMinor: 100, region);
         var buyer = await _market.BuyerWithBalanceAsync(10_00);
         await ReserveAsync(buyer, Request(hours: 3, region, windowHours: 3));
-        using var client = await TestUsers.SignedInClientAsync(app, buyer);
+        using var client = await TestUsers.SignedInClientAsync(_app, buyer);
 
         var view = (await client.GetFromJsonAsync<CapacityView>($"/api/capacity?region={region}", ApiJson.Options))!;
 
@@ -265,13 +283,13 @@ public sealed class ReservationTests(FleetApp app) : IClassFixture<FleetApp>
     }
 
     private Task<Guid> ReserveAsync(TestUser buyer, ReservationRequest request) =>
-        app.InScopeAsync(s => s.GetRequiredService<ReservationService>().ReserveAsync(buyer.Id, request));
+        _app.InScopeAsync(s => s.GetRequiredService<ReservationService>().ReserveAsync(buyer.Id, request));
 
     private Task<Guid> SubmitAsync(TestUser buyer, Guid? reservationId = null, int rows = 4, long? maxPrice = null,
         JobPriority priority = JobPriority.Normal) =>
-        app.InScopeAsync(s => s.GetRequiredService<JobService>().SubmitAsync(buyer.Id, new JobSubmission("Reserved", ReferenceModel.Build(),
+        _app.InScopeAsync(s => s.GetRequiredService<JobService>().SubmitAsync(buyer.Id, new JobSubmission("Reserved", ReferenceModel.Build(),
             "inputs.npy", Npy.ToBytes(MarketplaceBuilder.SampleInputs(rows)), RowsPerUnit: 4, maxPrice, priority, reservationId)));
 
     private Task<BuyerBalance> BalanceAsync(TestUser buyer) =>
-        app.InScopeAsync(async s => BuyerBalance.From(await s.GetRequiredService<BalanceService>().GetAsync(buyer.Id)));
+        _app.InScopeAsync(async s => BuyerBalance.From(await s.GetRequiredService<BalanceService>().GetAsync(buyer.Id)));
 }

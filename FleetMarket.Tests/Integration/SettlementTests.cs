@@ -15,18 +15,30 @@ namespace FleetMarket.Tests.Integration;
 [Collection(AppCollection.Name)]
 public sealed class SettlementTests : IAsyncLifetime
 {
-    private readonly FleetApp _app = new();
-    private readonly MarketplaceBuilder _market;
+    private FleetApp _app = null!;
+    private MarketplaceBuilder _market = null!;
 
-    public SettlementTests() => _market = new MarketplaceBuilder(_app);
+    /// <summary>Starts this test's marketplace on <paramref name="database"/>.</summary>
+    private void Start(TestDatabase database)
+    {
+        _app = FleetApp.For(database);
+        _market = new MarketplaceBuilder(_app);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
-    [Fact]
-    public async Task Settlement_RunTwice_PostsOnceAndTheLedgerBalances()
+    public async Task DisposeAsync()
     {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    [ProviderTheory]
+    public async Task Settlement_RunTwice_PostsOnceAndTheLedgerBalances(TestDatabase database)
+    {
+        Start(database);
         var (device, buyer, jobId) = await CompletedJobAsync();
 
         await _app.RunRecurringJobAsync(SettlementTask.Id);
@@ -44,9 +56,10 @@ public sealed class SettlementTests : IAsyncLifetime
         Assert.Equal(100_00 - charges, await Balance(LedgerAccounts.BuyerBalance(buyer.Id)));
     }
 
-    [Fact]
-    public async Task PayoutRun_RunTwice_OnePayoutForTheOwnersEarnings_ApprovalPaysItOut()
+    [ProviderTheory]
+    public async Task PayoutRun_RunTwice_OnePayoutForTheOwnersEarnings_ApprovalPaysItOut(TestDatabase database)
     {
+        Start(database);
         var (device, _, _) = await CompletedJobAsync();
         await _app.RunRecurringJobAsync(SettlementTask.Id);
         var earnings = await Balance(LedgerAccounts.OwnerEarnings(device.Owner.Id));
@@ -69,9 +82,10 @@ public sealed class SettlementTests : IAsyncLifetime
         Assert.Equal(0, await _app.QueryAsync(db => db.Postings.SumAsync(p => p.AmountMinor)));
     }
 
-    [Fact]
-    public async Task Settlement_RejectedOutputs_OwnerIsNotPaid()
+    [ProviderTheory]
+    public async Task Settlement_RejectedOutputs_OwnerIsNotPaid(TestDatabase database)
     {
+        Start(database);
         var device = await _market.PairedDeviceAsync();
         var buyer = await _market.BuyerWithBalanceAsync();
         await _market.SubmitSampleJobAsync(buyer, rows: 2, rowsPerUnit: 4);

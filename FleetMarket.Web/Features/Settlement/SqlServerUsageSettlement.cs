@@ -6,7 +6,8 @@ namespace FleetMarket.Web.Features.Settlement;
 /// <summary>
 /// settle-usage on SQL Server, one round trip per batch. UPDATE TOP … OUTPUT marks the records settled under row
 /// locks and captures them in the same statement, so a batch on another node takes other records, or waits and then
-/// finds these settled. Not yet run against a server: the tests run on SQLite.
+/// finds these settled. UsageSettlementTests run it, in the same test bodies as SQLite's, when
+/// FLEETMARKET_TEST_SQLSERVER names a server (README: Testing on SQL Server).
 /// </summary>
 internal sealed class SqlServerUsageSettlement(FleetDbContext db) : IUsageSettlement
 {

@@ -15,6 +15,13 @@ public sealed class DatabaseOptions
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
+    /// <summary>
+    /// The provider configuration names, read while services are registered (before options can be resolved), with the
+    /// same default as <see cref="Provider"/>.
+    /// </summary>
+    public static DatabaseProvider ProviderIn(IConfiguration configuration) =>
+        configuration.GetValue(Section + ":" + nameof(Provider), DatabaseProvider.Sqlite);
+
     /// <summary>Folder for the SQLite files and blobs, relative to the content root unless absolute.</summary>
     [Required]
     public string DataPath { get; set; } = "App_Data";

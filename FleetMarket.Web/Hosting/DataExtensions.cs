@@ -22,7 +22,7 @@ public static class DataExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<DataFolder>();
 
-        var provider = builder.Configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite);
+        var provider = DatabaseOptions.ProviderIn(builder.Configuration);
         if (provider == DatabaseProvider.SqlServer)
         {
             builder.Services.AddDbContext<FleetDbContext, SqlServerFleetDbContext>((services, options) =>

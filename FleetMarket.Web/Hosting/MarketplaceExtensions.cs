@@ -52,7 +52,7 @@ public static class MarketplaceExtensions
         services.AddJobs();
         services.AddVerification();
         services.AddReservations();
-        services.AddSettlement(builder.Configuration.GetValue(DatabaseOptions.Section + ":Provider", DatabaseProvider.Sqlite));
+        services.AddSettlement(DatabaseOptions.ProviderIn(builder.Configuration));
         services.AddPayouts();
         services.AddEarnings();
         services.AddFinance();

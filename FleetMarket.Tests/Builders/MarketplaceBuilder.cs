@@ -12,7 +12,7 @@ using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Worker.Inference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-
+using ContentHash = FleetMarket.Web.Blobs.ContentHash;
 
 namespace FleetMarket.Tests.Builders;
 
@@ -150,4 +150,36 @@ public sealed class MarketplaceBuilder(FleetApp app)
         };
         return device.PostAsync(WorkerRoutes.Complete(leaseId), form);
     }
+
+    /// <summary>Works honestly through every unit offered, as a worker on object storage does: bytes to and from the store directly.</summary>
+    public static async Task CompleteAllOfferedDirectlyAsync(HttpClient device, HttpClient storage)
+    {
+        while (await LeaseAsync(device) is { Transfer: { } transfer } lease)
+        {
+            var inputNpz = await storage.GetByteArrayAsync(transfer.InputUrl);
+            var inputs = Npz.Read(inputNpz, new NpyLimits(inputNpz.Length));
+            var outputs = Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.OutputName] = ReferenceModel.Compute(inputs[ReferenceModel.InputName]) });
+            (await PutToStoreAsync(storage, transfer.OutputsUrl, outputs)).EnsureSuccessStatusCode();
+            (await CompleteUploadedAsync(device, lease.LeaseId, new UploadedOutputs(ContentHash.Of(outputs), outputs.Length))).EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>A PUT of a whole file to a transfer URL, as Azure Blob Storage takes one.</summary>
+    public static Task<HttpResponseMessage> PutToStoreAsync(HttpClient storage, Uri url, byte[] content)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(content) };
+        request.Headers.Add(BlobTransfer.BlobTypeHeader, BlobTransfer.BlockBlob);
+        return storage.SendAsync(request);
+    }
+
+    /// <summary>A batched completion of one lease whose outputs went to the store directly: no file part, the upload declared.</summary>
+    public static Task<HttpResponseMessage> CompleteUploadedAsync(HttpClient device, Guid leaseId, UploadedOutputs uploaded, long computeMilliseconds = 60_000) =>
+        device.PostAsync(WorkerRoutes.CompleteMany, new MultipartFormDataContent
+        {
+            {
+                new StringContent(System.Text.Json.JsonSerializer.Serialize(new[] { new UnitCompletion(leaseId, computeMilliseconds, 4, uploaded) },
+                    System.Text.Json.JsonSerializerOptions.Web)),
+                WorkerRoutes.CompletionsField
+            },
+        });
 }

@@ -7,7 +7,10 @@ public interface IBlobStore
     Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 
     /// <summary>Opens a blob for reading, or null when there is none with that hash.</summary>
-    Stream? OpenRead(string sha256);
+    Task<OpenBlob?> OpenReadAsync(string sha256, CancellationToken cancellationToken = default);
 
     Task<byte[]> ReadAllAsync(string sha256, CancellationToken cancellationToken = default);
 }
+
+/// <summary>A blob being read, and its size, known before it is read (the relayed-bytes meter counts it).</summary>
+public sealed record OpenBlob(Stream Content, long Length);

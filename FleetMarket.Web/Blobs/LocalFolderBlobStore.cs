@@ -25,10 +25,16 @@ public sealed class LocalFolderBlobStore(DataFolder dataFolder) : IBlobStore
         return sha256;
     }
 
-    public Stream? OpenRead(string sha256)
+    public Task<OpenBlob?> OpenReadAsync(string sha256, CancellationToken cancellationToken = default)
     {
         var path = PathOf(sha256);
-        return File.Exists(path) ? File.OpenRead(path) : null;
+        if (!File.Exists(path))
+        {
+            return Task.FromResult<OpenBlob?>(null);
+        }
+
+        var content = File.OpenRead(path);
+        return Task.FromResult<OpenBlob?>(new OpenBlob(content, content.Length));
     }
 
     public async Task<byte[]> ReadAllAsync(string sha256, CancellationToken cancellationToken = default) =>
@@ -36,11 +42,7 @@ public sealed class LocalFolderBlobStore(DataFolder dataFolder) : IBlobStore
 
     private string PathOf(string sha256)
     {
-        if (sha256.Length != 64 || !sha256.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException("A blob name is a lower-case hex SHA-256.", nameof(sha256));
-        }
-
-        return Path.Combine(_root, sha256[..2], sha256);
+        var name = ContentHash.CheckName(sha256);
+        return Path.Combine(_root, name[..2], name);
     }
 }

@@ -38,7 +38,7 @@ public static class MarketplaceExtensions
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddMemoryCache();
-        services.AddSingleton<IBlobStore, LocalFolderBlobStore>();
+        services.AddBlobStorage(builder.Configuration);
         services.AddSingleton<MarketplaceMetrics>();
 
         services.AddAccounts();

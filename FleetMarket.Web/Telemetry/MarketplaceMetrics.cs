@@ -23,6 +23,7 @@ public sealed class MarketplaceMetrics
     public const string Completions = "fleetmarket.completions";
     public const string ResultsRejected = "fleetmarket.results.rejected";
     public const string BytesRelayed = "fleetmarket.bytes.relayed";
+    public const string BytesReadBack = "fleetmarket.bytes.read_back";
 
     public const string Download = "download";
     public const string Upload = "upload";
@@ -33,6 +34,7 @@ public sealed class MarketplaceMetrics
     private readonly Counter<long> _completions;
     private readonly Counter<long> _resultsRejected;
     private readonly Counter<long> _bytesRelayed;
+    private readonly Counter<long> _bytesReadBack;
 
     public MarketplaceMetrics(IMeterFactory meters)
     {
@@ -44,6 +46,8 @@ public sealed class MarketplaceMetrics
         _completions = _meter.CreateCounter<long>(Completions, "{result}", "Results devices returned, by what became of them.");
         _resultsRejected = _meter.CreateCounter<long>(ResultsRejected, "{result}", "Results the check found wrong: not paid.");
         _bytesRelayed = _meter.CreateCounter<long>(BytesRelayed, "By", "Bytes of models, inputs and outputs passed through this web node.");
+        _bytesReadBack = _meter.CreateCounter<long>(BytesReadBack, "By",
+            "Bytes of outputs devices uploaded to object storage directly, read back by this web node to check them.");
 
         _meter.CreateObservableGauge("fleetmarket.devices.online", () => Observe(f => f.DevicesOnline), "{device}",
             "Paired devices that reported in within the offline threshold.");
@@ -77,6 +81,9 @@ public sealed class MarketplaceMetrics
     public void Rejected(int results) => _resultsRejected.Add(results);
 
     /// <param name="direction"><see cref="Download"/> (to a device) or <see cref="Upload"/> (from a device).</param>
+    /// <summary>Outputs a device uploaded directly, read back from the store for their check: not relayed, but the node's traffic.</summary>
+    public void ReadBack(long bytes) => _bytesReadBack.Add(bytes);
+
     public void Relayed(long bytes, string direction) =>
         _bytesRelayed.Add(bytes, new KeyValuePair<string, object?>("direction", direction));
 

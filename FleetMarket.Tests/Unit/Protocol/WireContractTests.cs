@@ -37,6 +37,15 @@ public sealed class WireContractTests
             new WorkUnitLease(A, B, A, "model-sha", "input-sha", 4, At, LeaseSeconds: 60),
             """{"leaseId":"00000000-0000-0000-0000-00000000000a","workUnitId":"00000000-0000-0000-0000-00000000000b","jobId":"00000000-0000-0000-0000-00000000000a","modelSha256":"model-sha","inputSha256":"input-sha","rowCount":4,"expiresAt":"2026-12-07T09:00:00+00:00","leaseSeconds":60}"""
         },
+        {
+            // Direct transfers are additions: a lease without them reads as before.
+            new UnitCompletion(A, 120, 4, new UploadedOutputs("0123456789abcdef", 1_024)),
+            """{"leaseId":"00000000-0000-0000-0000-00000000000a","computeMilliseconds":120,"inferenceCount":4,"uploaded":{"sha256":"0123456789abcdef","bytes":1024}}"""
+        },
+        {
+            new LeaseRenewal(A, At, new BlobTransfer(new Uri("https://s.test/m?sig=1"), new Uri("https://s.test/i?sig=2"), new Uri("https://s.test/o?sig=3"), At, 4_096)),
+            """{"leaseId":"00000000-0000-0000-0000-00000000000a","expiresAt":"2026-12-07T09:00:00+00:00","transfer":{"modelUrl":"https://s.test/m?sig=1","inputUrl":"https://s.test/i?sig=2","outputsUrl":"https://s.test/o?sig=3","expiresAt":"2026-12-07T09:00:00+00:00","maxOutputBytes":4096}}"""
+        },
         { new LeaseRenewal(A, At), """{"leaseId":"00000000-0000-0000-0000-00000000000a","expiresAt":"2026-12-07T09:00:00+00:00"}""" },
         { new ReleaseHeldRequest([A]), """{"keep":["00000000-0000-0000-0000-00000000000a"]}""" },
         { new ReleaseHeldResponse(2), """{"released":2}""" },

@@ -61,6 +61,9 @@ public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPrio
 
 public sealed record JobOutput(string FileName, Stream Content);
 
+/// <summary>A completed job's outputs as stored: the blob's name and the file name a buyer saves them as.</summary>
+public sealed record JobOutputBlob(string FileName, string Sha256);
+
 /// <summary>What a job would cost, asked before it is submitted.</summary>
 /// <param name="EstimatedMicros">
 /// The expected charge in millionths of a minor unit: the model's cost per row (measured, or the first probe's assumption when
@@ -218,6 +221,14 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
 
     public async Task<JobOutput> OpenOutputAsync(string buyerId, Guid jobId, CancellationToken cancellationToken = default)
     {
+        var output = await OutputAsync(buyerId, jobId, cancellationToken);
+        var content = await blobs.OpenReadAsync(output.Sha256, cancellationToken) ?? throw new NotFoundException("The outputs are missing.");
+        return new JobOutput(output.FileName, content.Content);
+    }
+
+    /// <summary>The buyer's completed job's outputs; a job that is not complete has none yet.</summary>
+    public async Task<JobOutputBlob> OutputAsync(string buyerId, Guid jobId, CancellationToken cancellationToken = default)
+    {
         var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.BuyerId == buyerId && j.Id == jobId, cancellationToken)
                   ?? throw new NotFoundException("No such job.");
         if (job.Status != JobStatus.Completed || job.OutputSha256 is null)
@@ -225,7 +236,7 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
             throw new ConflictException($"The job is not complete (it is {job.Status.ToString().ToLowerInvariant()}); its outputs can be downloaded once its status is Completed.");
         }
 
-        return new JobOutput(job.OutputFileName!, blobs.OpenRead(job.OutputSha256) ?? throw new NotFoundException("The outputs are missing."));
+        return new JobOutputBlob(job.OutputFileName!, job.OutputSha256);
     }
 
     private async Task<Reservation> LiveReservationAsync(string buyerId, Guid reservationId, DateTimeOffset now,

@@ -7,6 +7,7 @@ public static class JobsRegistration
     {
         services.AddSingleton<ModelInspector>();
         services.AddScoped<JobService>();
+        services.AddSingleton<BuyerUploads>();
         services.AddScoped<JobEscrow>();
         services.AddScoped<JobAssembler>();
         services.AddScoped<UnitSizer>();

@@ -15,7 +15,8 @@ using Microsoft.Extensions.Options;
 
 namespace FleetMarket.Web.Features.WorkerProtocol;
 
-public sealed record UnitResult(byte[] OutputsNpz, long ComputeMilliseconds, long InferenceCount);
+/// <summary>A device's result: its outputs in the request (<paramref name="OutputsNpz"/>), or uploaded directly and declared (<paramref name="Uploaded"/>).</summary>
+public sealed record UnitResult(byte[]? OutputsNpz, long ComputeMilliseconds, long InferenceCount, UploadedOutputs? Uploaded = null);
 
 /// <summary>
 /// Takes a device's result for a lease: checks its form, stores the outputs and has the verifier judge the
@@ -235,9 +236,55 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
 
         // A job of one row, as every job of a model with no batched input is, has nothing to join: its
         // outputs may be of any shape (a scalar, a fixed-size batch).
-        CheckOutputs(result.OutputsNpz, job.RowCount == 1 ? null : unit.RowCount, marketplace.Value.MaxOutputBytes);
-        var outputSha = await blobs.PutAsync(result.OutputsNpz, cancellationToken);
+        var expectedRows = job.RowCount == 1 ? null : (int?)unit.RowCount;
+        string outputSha;
+        if (result.Uploaded is { } uploaded)
+        {
+            var (direct, staged) = await ReadUploadAsync(leaseId, uploaded, cancellationToken);
+            CheckOutputs(staged.Content!, expectedRows, marketplace.Value.MaxOutputBytes);
+            await direct.KeepAsync(staged, uploaded.Sha256, cancellationToken);
+            outputSha = uploaded.Sha256;
+        }
+        else
+        {
+            var outputs = result.OutputsNpz ?? throw new DomainException("The result carries no outputs.");
+            CheckOutputs(outputs, expectedRows, marketplace.Value.MaxOutputBytes);
+            outputSha = await blobs.PutAsync(outputs, cancellationToken);
+        }
+
         return new TakenResult(leaseId, result, job, unit, outputSha, null);
+    }
+
+    /// <summary>
+    /// The outputs the device uploaded for the lease, read back from the store: taken no further unless they are within
+    /// the limit and exactly the size and SHA-256 declared. A refused upload is deleted; the lease is unchanged.
+    /// </summary>
+    private async Task<(IDirectTransfers Direct, StagedUpload Staged)> ReadUploadAsync(Guid leaseId, UploadedOutputs declared,
+        CancellationToken cancellationToken)
+    {
+        if (blobs is not IDirectTransfers direct)
+        {
+            throw new DomainException("This marketplace hands out no upload URLs: send the outputs in the completion.");
+        }
+
+        var name = UploadName.ForLease(leaseId);
+        var maxBytes = marketplace.Value.MaxOutputBytes;
+        var staged = await direct.ReadUploadAsync(name, maxBytes, cancellationToken)
+                     ?? throw new DomainException($"No outputs were uploaded for lease {leaseId}: PUT them to the lease's outputs URL first.");
+        var problem = staged.Content is not { } content
+            ? $"The uploaded outputs are {staged.Length:N0} bytes; a unit's outputs may be at most {maxBytes:N0} bytes."
+            : staged.Length != declared.Bytes || ContentHash.Of(content) != declared.Sha256
+                ? $"The uploaded outputs are not those declared: {staged.Length:N0} bytes with SHA-256 {ContentHash.Of(content)}, " +
+                  $"not {declared.Bytes:N0} bytes with {declared.Sha256}."
+                : null;
+        if (problem is not null)
+        {
+            await direct.DeleteUploadAsync(name, cancellationToken);
+            throw new DomainException(problem);
+        }
+
+        metrics.ReadBack(staged.Length);
+        return (direct, staged);
     }
 
     /// <summary>

@@ -18,7 +18,7 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// statement, through the write gate, so devices never race for the same row and no lock is held between calls.
 /// </summary>
 public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace,
-    VerificationDice dice, MarketplaceMetrics metrics)
+    VerificationDice dice, MarketplaceMetrics metrics, LeaseTransfers transfers)
 {
     /// <summary>Open jobs looked at per lease, in dispatch order; a unit almost always comes from the first.</summary>
     private const int JobsPerAttempt = 4;
@@ -212,7 +212,7 @@ public sealed class DispatchService(FleetDbContext db, TimeProvider time, IOptio
             .Join(db.Jobs, unit => unit.JobId, job => job.Id, (unit, job) => new WorkUnitLease(
                 unit.LeaseId!.Value, unit.Id, job.Id, job.ModelSha256, unit.InputSha256, unit.RowCount, unit.LeaseExpiresAt!.Value, leaseSeconds))
             .ToDictionaryAsync(lease => lease.LeaseId, cancellationToken);
-        return leaseIds.Select(id => leases[id]).ToList();
+        return leaseIds.Select(id => transfers.With(leases[id])).ToList();
     }
 
     /// <summary>Gives a unit back to the queue; a lease that is not (or no longer) this device's is not found, as on completion.</summary>

@@ -13,7 +13,7 @@ namespace FleetMarket.Web.Features.WorkerProtocol;
 /// run out (its unit may be another device's by now) is never revived, and no unit runs past
 /// <see cref="MarketplaceOptions.MaxUnitDuration"/> or into the owner's next departure or window end.
 /// </summary>
-public sealed class LeaseRenewals(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace)
+public sealed class LeaseRenewals(FleetDbContext db, TimeProvider time, IOptions<MarketplaceOptions> marketplace, LeaseTransfers transfers)
 {
     public async Task<LeaseRenewal> RenewAsync(AuthenticatedDevice device, Guid leaseId, CancellationToken cancellationToken = default)
     {
@@ -32,7 +32,23 @@ public sealed class LeaseRenewals(FleetDbContext db, TimeProvider time, IOptions
                         && u.LeaseExpiresAt > now && u.LeasedAt >= leasedNoEarlierThan)
             .ExecuteUpdateAsync(set => set.SetProperty(u => u.LeaseExpiresAt, expiresAt), cancellationToken);
 
-        return renewed == 1 ? new LeaseRenewal(leaseId, expiresAt) : throw await WhyNotAsync(device.DeviceId, leaseId, now, cancellationToken);
+        return renewed == 1
+            ? new LeaseRenewal(leaseId, expiresAt, await FreshTransferAsync(leaseId, cancellationToken))
+            : throw await WhyNotAsync(device.DeviceId, leaseId, now, cancellationToken);
+    }
+
+    /// <summary>New URLs for a renewed lease: those it came with may run out before its unit is done.</summary>
+    private async Task<BlobTransfer?> FreshTransferAsync(Guid leaseId, CancellationToken cancellationToken)
+    {
+        if (!transfers.AreDirect)
+        {
+            return null;
+        }
+
+        var blobs = await db.WorkUnits.AsNoTracking().Where(u => u.LeaseId == leaseId)
+            .Join(db.Jobs, unit => unit.JobId, job => job.Id, (unit, job) => new { job.ModelSha256, unit.InputSha256 })
+            .SingleAsync(cancellationToken);
+        return transfers.For(leaseId, blobs.ModelSha256, blobs.InputSha256);
     }
 
     private async Task<Exception> WhyNotAsync(Guid deviceId, Guid leaseId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -95,17 +95,13 @@ public static class WorkerApi
     public static async Task<Results<FileStreamHttpResult, NotFound>> BlobAsync(string sha256, AuthenticatedDevice device,
         DispatchService dispatch, IBlobStore blobs, MarketplaceMetrics metrics, CancellationToken cancellationToken)
     {
-        if (!await dispatch.MayReadBlobAsync(device.DeviceId, sha256, cancellationToken) || blobs.OpenRead(sha256) is not { } content)
+        if (!await dispatch.MayReadBlobAsync(device.DeviceId, sha256, cancellationToken) || await blobs.OpenReadAsync(sha256, cancellationToken) is not { } content)
         {
             return TypedResults.NotFound();
         }
 
-        if (content.CanSeek)
-        {
-            metrics.Relayed(content.Length, MarketplaceMetrics.Download);
-        }
-
-        return TypedResults.File(content, "application/octet-stream", $"{sha256}.bin");
+        metrics.Relayed(content.Length, MarketplaceMetrics.Download);
+        return TypedResults.File(content.Content, "application/octet-stream", $"{sha256}.bin");
     }
 
     public static async Task<Ok<CompletionResponse>> CompleteAsync(Guid leaseId, IFormFile outputs,
@@ -132,7 +128,8 @@ public static class WorkerApi
         var results = new List<(Guid, UnitResult)>(batch.Count);
         foreach (var (entry, file) in batch)
         {
-            results.Add((entry.LeaseId, new UnitResult(await file.ReadAllBytesAsync(cancellationToken), entry.ComputeMilliseconds, entry.InferenceCount)));
+            var outputs = file is null ? null : await file.ReadAllBytesAsync(cancellationToken);
+            results.Add((entry.LeaseId, new UnitResult(outputs, entry.ComputeMilliseconds, entry.InferenceCount, entry.Uploaded)));
         }
 
         return TypedResults.Ok(new BatchCompletionResponse(await completion.CompleteManyAsync(device, results, cancellationToken)));

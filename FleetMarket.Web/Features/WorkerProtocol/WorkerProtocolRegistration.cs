@@ -10,6 +10,7 @@ public static class WorkerProtocolRegistration
         services.AddSingleton<WorkSignal>();
         services.AddSingleton<QueuedWorkInterceptor>();
         services.AddHostedService<PresenceFlushService>();
+        services.AddSingleton<LeaseTransfers>();
         services.AddScoped<DispatchService>();
         services.AddScoped<LeaseWaiter>();
         services.AddScoped<LeaseRenewals>();

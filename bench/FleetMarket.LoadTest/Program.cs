@@ -65,7 +65,7 @@ public static class Program
                 runs.Add(dispatch);
                 if (options.Batch > 0)
                 {
-                    runs.Add(await Scenarios.BatchedDispatchAsync(fleet, options, server, log));
+                    runs.Add(await Scenarios.BatchedDispatchAsync(fleet, options, server, database, log));
                 }
 
                 queued = await fleet.QueuedUnitsAsync();

@@ -49,14 +49,14 @@ internal static class Report
         Row(text, runs, "lock contentions per second", run => (run.Usage.LockContentions / run.Usage.Wall.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture));
         Row(text, runs, "thread-pool threads at the end", run => run.Usage.After.Threads.ToString(CultureInfo.InvariantCulture));
 
-        if (database is not null && runs.FirstOrDefault(run => run.Name == "dispatch") is { } dispatch)
+        foreach (var dispatch in runs.Where(run => run.Database is not null))
         {
-            var rows = database.Rows;
+            var rows = dispatch.Database!;
             var total = rows.Where(row => !row.What.StartsWith('(')).Sum(row => row.TotalMilliseconds);
             text.AppendLine();
             var seconds = dispatch.Window.TotalSeconds;
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"Database time in the dispatch run, from EF Core's diagnostics ({total / 1000 / seconds:0.00} s of commands per second of run: they overlap and include waiting for SQLite's locks):");
+                $"Database time in the {dispatch.Name} run, from EF Core's diagnostics ({total / 1000 / seconds:0.00} s of commands per second of run: they overlap and include waiting for SQLite's locks); per cycle is per unit accepted in a batched run:");
             text.AppendLine();
             text.AppendLine("| what | per second | per cycle | mean | max | ≥ 100 ms | share of command time |");
             text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -66,6 +66,22 @@ internal static class Report
                     $"| `{row.What.Replace("|", "\\|", StringComparison.Ordinal)}` | {row.Count / seconds:N0} | {(dispatch.Cycles == 0 ? "—" : (row.Count / (double)dispatch.Cycles).ToString("0.00", CultureInfo.InvariantCulture))} | {Ms(row.MeanMilliseconds)} | {Ms(row.MaxMilliseconds)} | {row.Over100Ms} | {(row.What.StartsWith('(') ? "—" : (row.TotalMilliseconds / total).ToString("P0", CultureInfo.InvariantCulture))} |");
             }
 
+            var statements = rows.Where(row => !row.What.StartsWith('(')).Sum(row => row.Count);
+            var writes = rows.Where(row => row.What.StartsWith("INSERT", StringComparison.OrdinalIgnoreCase)
+                || row.What.StartsWith("UPDATE", StringComparison.OrdinalIgnoreCase)
+                || row.What.StartsWith("DELETE", StringComparison.OrdinalIgnoreCase)
+                || row.What.StartsWith("WITH", StringComparison.OrdinalIgnoreCase)).Sum(row => row.Count);
+            var commits = rows.Where(row => row.What == "(transaction commit)").Sum(row => row.Count);
+            if (dispatch.Cycles > 0)
+            {
+                text.AppendLine();
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"In all: {statements / (double)dispatch.Cycles:0.00} commands a cycle, {writes / (double)dispatch.Cycles:0.00} of them beginning INSERT, UPDATE, DELETE or WITH, and {commits / (double)dispatch.Cycles:0.00} explicit transaction commits ({statements / seconds:N0} commands/s; lone statements commit on their own).");
+            }
+        }
+
+        if (database is not null)
+        {
             text.AppendLine();
             text.AppendLine("SQLite's plans for those statements:");
             text.AppendLine();

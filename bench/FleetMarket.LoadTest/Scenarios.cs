@@ -12,7 +12,11 @@ internal sealed record RunResult(
     IReadOnlyList<OperationStats> Operations,
     long Cycles,
     RuntimeUsage Usage,
-    IReadOnlyDictionary<string, ServerLatency> ServerRoutes);
+    IReadOnlyDictionary<string, ServerLatency> ServerRoutes)
+{
+    /// <summary>EF Core's commands in the measured window, when the run was made with --breakdown.</summary>
+    public IReadOnlyList<(string What, long Count, double TotalMilliseconds, double MeanMilliseconds, double MaxMilliseconds, long Over100Ms)>? Database { get; init; }
+}
 
 /// <summary>
 /// Runs simulated devices in closed loops (each sends its next request as soon as the last is answered) for a
@@ -104,7 +108,8 @@ internal static class Scenarios
     /// heartbeat → lease <see cref="LoadTestOptions.Batch"/> units → complete them all in one request, per device.
     /// Its cycles are units accepted, so its rate reads as units per second.
     /// </summary>
-    public static Task<RunResult> BatchedDispatchAsync(Fleet fleet, LoadTestOptions options, ServerRequestMetrics server, TextWriter log)
+    public static Task<RunResult> BatchedDispatchAsync(Fleet fleet, LoadTestOptions options, ServerRequestMetrics server, DatabaseBreakdown? database,
+        TextWriter log)
     {
         var heartbeat = new OperationStats("heartbeat");
         var lease = new OperationStats("lease batch");
@@ -167,7 +172,7 @@ internal static class Scenarios
             }
         }
 
-        return RunAsync($"batched dispatch ({options.Batch} a request)", fleet.App.BaseAddress, fleet.Devices.Count, options, server, database: null,
+        return RunAsync($"batched dispatch ({options.Batch} a request)", fleet.App.BaseAddress, fleet.Devices.Count, options, server, database,
             log, DeviceAsync, [heartbeat, lease, complete], () => Interlocked.Read(ref units));
     }
 
@@ -208,6 +213,7 @@ internal static class Scenarios
         await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
         server.Clear();
         server.Recording = true;
+        database?.Clear();
         database?.Recording = true;
         var before = RuntimeSnapshot.Take();
         client.OpenWindow();
@@ -226,7 +232,7 @@ internal static class Scenarios
                 WorkerRoutes.Prefix + "/leases", WorkerRoutes.Prefix + "/leases/complete", FloorServer.Route,
             }
             .ToDictionary(route => route, server.Of);
-        return new RunResult(name, client.Window, operations, cycles(), new RuntimeUsage(before, after), routes);
+        return new RunResult(name, client.Window, operations, cycles(), new RuntimeUsage(before, after), routes) { Database = database?.Rows };
 
         async Task Loop(LoadClient loadClient, int index, CancellationToken cancellationToken)
         {

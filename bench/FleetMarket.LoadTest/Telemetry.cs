@@ -132,6 +132,7 @@ internal sealed class ServerRequestMetrics : IDisposable
 internal sealed partial class DatabaseBreakdown : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new();
+    private readonly ConcurrentDictionary<string, string> _sql = new();
     private readonly List<IDisposable> _subscriptions = [];
     private volatile bool _recording;
 
@@ -172,7 +173,9 @@ internal sealed partial class DatabaseBreakdown : IObserver<DiagnosticListener>,
         {
             case CommandExecutedEventData executed:
                 var sql = executed.Command.CommandText;
-                Add(Fold(sql), executed.Duration).Sql ??= sql;
+                var shape = Fold(sql);
+                Add(shape, executed.Duration);
+                _sql.TryAdd(shape, sql);
                 break;
             case TransactionEndEventData ended when value.Key == RelationalEventId.TransactionCommitted.Name:
                 Add("(transaction commit)", ended.Duration);
@@ -184,8 +187,10 @@ internal sealed partial class DatabaseBreakdown : IObserver<DiagnosticListener>,
     }
 
     /// <summary>The full SQL of each statement shape, to ask SQLite for its query plan.</summary>
-    public IReadOnlyDictionary<string, string> Statements =>
-        _entries.Where(pair => pair.Value.Sql is not null).ToDictionary(pair => pair.Key, pair => pair.Value.Sql!);
+    public IReadOnlyDictionary<string, string> Statements => _sql.ToDictionary(pair => pair.Key, pair => pair.Value);
+
+    /// <summary>Forgets the counts (not the statements' SQL), so that each run is timed on its own.</summary>
+    public void Clear() => _entries.Clear();
 
     private Entry Add(string what, TimeSpan duration)
     {
@@ -238,6 +243,5 @@ internal sealed partial class DatabaseBreakdown : IObserver<DiagnosticListener>,
         public long TotalTicks;
         public long MaxTicks;
         public long Over100Ms;
-        public string? Sql;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -9,7 +8,6 @@ using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
 using FleetMarket.Web.Features.ApiKeys;
 using FleetMarket.Web.Features.Jobs;
-using FleetMarket.Web.Telemetry;
 using FleetMarket.Worker.Inference;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,7 +51,7 @@ public sealed class ObjectStorageTests : IAsyncDisposable
     public async Task AResultUploadedStraightToTheStore_IsTaken_AndTheWebNodeRelaysNoByteOfTheUnit()
     {
         Start();
-        using var relayed = new RelayedBytes();
+        using var relayed = new RelayedBytesMeter();
         var jobId = await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 3, rowsPerUnit: 3);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
 
@@ -68,7 +66,7 @@ public sealed class ObjectStorageTests : IAsyncDisposable
         Assert.True(answer.Accepted, answer.Reason);
         await Eventually.TrueAsync(() => _app!.QueryAsync(db => db.Jobs.AnyAsync(j => j.Id == jobId && j.Status == JobStatus.Completed)),
             TimeSpan.FromSeconds(30), "the job to complete");
-        Assert.Equal(0, relayed.Total);
+        Assert.Equal(0, relayed.Relayed);
         Assert.Equal(outputs.Length, relayed.ReadBack);
     }
 
@@ -263,32 +261,4 @@ public sealed class ObjectStorageTests : IAsyncDisposable
             { new StringContent(inputs.ToString()), "inputsUpload" },
             { new StringContent("none"), "verification" },
         });
-
-    /// <summary>The app's relayed and read-back byte counters, as its meter reports them while this test runs.</summary>
-    private sealed class RelayedBytes : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _total;
-        private long _readBack;
-
-        public RelayedBytes()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == MarketplaceMetrics.MeterName && instrument.Name is MarketplaceMetrics.BytesRelayed or MarketplaceMetrics.BytesReadBack)
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, bytes, _, _) =>
-                Interlocked.Add(ref instrument.Name == MarketplaceMetrics.BytesRelayed ? ref _total : ref _readBack, bytes));
-            _listener.Start();
-        }
-
-        public long Total => Interlocked.Read(ref _total);
-
-        public long ReadBack => Interlocked.Read(ref _readBack);
-
-        public void Dispose() => _listener.Dispose();
-    }
 }

@@ -94,9 +94,10 @@ public sealed class WorkerApiClient(HttpClient http)
 
     /// <summary>
     /// Several results in one upload (<see cref="WorkerRoutes.CompleteMany"/>), each judged on its own. A 404 means
-    /// a lease of the batch is not this device's, or a server from before batched completions: nothing was taken.
+    /// a lease of the batch is not this device's, or a server from before batched completions: nothing was taken. A result
+    /// whose outputs were uploaded to object storage (<see cref="UnitCompletion.Uploaded"/>) has no outputs here.
     /// </summary>
-    public async Task<BatchCompletionResponse> CompleteManyAsync(IReadOnlyList<(UnitCompletion Entry, byte[] OutputsNpz)> completions,
+    public async Task<BatchCompletionResponse> CompleteManyAsync(IReadOnlyList<(UnitCompletion Entry, byte[]? OutputsNpz)> completions,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
@@ -109,6 +110,11 @@ public sealed class WorkerApiClient(HttpClient http)
         };
         foreach (var (entry, outputsNpz) in completions)
         {
+            if (outputsNpz is null)
+            {
+                continue;
+            }
+
             var outputs = new ByteArrayContent(outputsNpz);
             outputs.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
             form.Add(outputs, entry.LeaseId.ToString(), OutputsFileName);

@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace FleetMarket.Worker.Api;
 
 /// <summary>A worker protocol call failed: the server refused it, or could not be reached at all.</summary>
+/// <param name="fromStorage">Object storage answered, not the server: its 401 or 403 is about a transfer URL, not the device's credential.</param>
 public sealed class WorkerApiException(string message, HttpStatusCode? statusCode = null, Exception? innerException = null,
-    TimeSpan? retryAfter = null)
+    TimeSpan? retryAfter = null, bool fromStorage = false)
     : Exception(message, innerException)
 {
     private const int MaxBodyInMessage = 500;
@@ -17,7 +18,10 @@ public sealed class WorkerApiException(string message, HttpStatusCode? statusCod
     public TimeSpan? RetryAfter { get; } = retryAfter;
 
     /// <summary>The credential was revoked or never valid: retrying cannot help, pairing again can.</summary>
-    public bool IsCredentialRejected => StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+    public bool IsCredentialRejected => !FromStorage && (StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden);
+
+    /// <summary>Object storage answered, by a transfer URL (<see cref="StorageClient"/>).</summary>
+    public bool FromStorage { get; } = fromStorage;
 
     /// <summary>
     /// The server answered and refused the request itself (a 4xx other than those about the credential, timing
@@ -28,14 +32,15 @@ public sealed class WorkerApiException(string message, HttpStatusCode? statusCod
         && !IsCredentialRejected
         && code is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests);
 
-    internal static async Task<WorkerApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    internal static async Task<WorkerApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken,
+        bool fromStorage = false)
     {
         var request = response.RequestMessage;
         var body = await response.Content.ReadAsStringAsync(cancellationToken);
         var detail = ProblemDetail(body) ?? (body.Length > MaxBodyInMessage ? body[..MaxBodyInMessage] + "…" : body).Trim();
         var message = $"{request?.Method} {request?.RequestUri?.AbsolutePath} returned {(int)response.StatusCode} {response.ReasonPhrase}"
             + (detail.Length > 0 ? $": {detail}" : ".");
-        return new WorkerApiException(message, response.StatusCode, retryAfter: RetryAfterOf(response));
+        return new WorkerApiException(message, response.StatusCode, retryAfter: RetryAfterOf(response), fromStorage: fromStorage);
     }
 
     private static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch

@@ -23,8 +23,17 @@ public static class WorkerApiRegistration
                     http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
                 }
             })
-            // The client lives as long as the worker: recycle connections instead of handlers, so DNS changes are seen.
-            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+            .WithWorkerResilience();
+
+        // Object storage: no base address and no credential, the transfer URL is the whole permission.
+        services.AddHttpClient<StorageClient>(http => http.Timeout = Timeout.InfiniteTimeSpan).WithWorkerResilience();
+        return services;
+    }
+
+    private static IHttpClientBuilder WithWorkerResilience(this IHttpClientBuilder client)
+    {
+        // The client lives as long as the worker: recycle connections instead of handlers, so DNS changes are seen.
+        client.UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .AddStandardResilienceHandler(options =>
             {
@@ -33,7 +42,7 @@ public static class WorkerApiRegistration
                 options.CircuitBreaker.SamplingDuration = 2 * AttemptTimeout;
                 options.Retry.ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome));
             });
-        return services;
+        return client;
     }
 
     /// <summary>

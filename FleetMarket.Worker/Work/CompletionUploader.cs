@@ -1,6 +1,7 @@
 using System.Net;
 using FleetMarket.Protocol;
 using FleetMarket.Worker.Api;
+using FleetMarket.Worker.Inference;
 
 namespace FleetMarket.Worker.Work;
 
@@ -9,9 +10,11 @@ namespace FleetMarket.Worker.Work;
 /// answered: accepted, not accepted, or refused outright. Several waiting results go in one request
 /// (<see cref="WorkerRoutes.CompleteMany"/>) when the server takes batches. A result whose upload failed any other
 /// way stays kept and goes out again before the next unit. The server records a lease's completion once, so
-/// sending one twice is harmless.
+/// sending one twice is harmless. Outputs whose lease carried transfer URLs go to object storage first, and their
+/// completion only declares them (size and SHA-256); the server reads them back from there.
 /// </summary>
-public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions pending, UnitLeaser leaser, ILogger<CompletionUploader> logger)
+public sealed class CompletionUploader(WorkerApiClient api, DirectTransfers direct, PendingCompletions pending, UnitLeaser leaser,
+    ILogger<CompletionUploader> logger)
 {
     /// <summary>Well under the server's upload limit (the largest outputs it takes, plus 1 MiB): a larger result goes alone.</summary>
     public const long MaxBatchBytes = 64L * 1024 * 1024;
@@ -23,14 +26,16 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
     public static bool Fits(int count, long bytes, long nextBytes) =>
         count == 0 || (count < LeaseRequest.MaxUnitsPerRequest && bytes + nextBytes <= MaxBatchBytes);
 
+    /// <summary>Sends one result whose outputs, if bound for object storage, are there already.</summary>
     /// <exception cref="WorkerApiException">The upload failed; when <see cref="WorkerApiException.IsDefinitive"/>, the result is forgotten.</exception>
-    public async Task<CompletionResponse> UploadAsync(PendingCompletion completion, CancellationToken cancellationToken)
+    private async Task<CompletionResponse> UploadAsync(PendingCompletion completion, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(completion);
         CompletionResponse response;
         try
         {
-            response = await api.CompleteAsync(completion.LeaseId, completion.OutputsNpz, completion.ComputeMilliseconds, completion.InferenceCount, cancellationToken);
+            response = completion.OutputsUrl is null
+                ? await api.CompleteAsync(completion.LeaseId, completion.OutputsNpz, completion.ComputeMilliseconds, completion.InferenceCount, cancellationToken)
+                : await CompleteUploadedAsync(completion, cancellationToken);
         }
         catch (WorkerApiException e) when (e.IsDefinitive)
         {
@@ -56,18 +61,19 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
     public async Task<IReadOnlyList<CompletionOutcome>> UploadManyAsync(IReadOnlyList<PendingCompletion> completions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completions);
+        var outcomes = new List<CompletionOutcome>(completions.Count);
+        completions = await ToStorageAsync(completions, outcomes, cancellationToken);
         if (completions.Count > 1 && leaser.ServerTakesBatches)
         {
             try
             {
-                var response = await api.CompleteManyAsync(
-                    [.. completions.Select(c => (new UnitCompletion(c.LeaseId, c.ComputeMilliseconds, c.InferenceCount), c.OutputsNpz))], cancellationToken);
+                var response = await api.CompleteManyAsync([.. completions.Select(c => (Entry(c), c.OutputsUrl is null ? c.OutputsNpz : null))], cancellationToken);
                 foreach (var result in response.Results)
                 {
                     pending.Delete(result.LeaseId);
                 }
 
-                return [.. response.Results.Select(Outcome)];
+                return [.. outcomes, .. response.Results.Select(Outcome)];
             }
             catch (WorkerApiException e) when (e.IsDefinitive)
             {
@@ -80,7 +86,6 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
             }
         }
 
-        var outcomes = new List<CompletionOutcome>(completions.Count);
         foreach (var completion in completions)
         {
             try
@@ -96,6 +101,52 @@ public sealed class CompletionUploader(WorkerApiClient api, PendingCompletions p
 
         return outcomes;
     }
+
+    /// <summary>
+    /// Puts the outputs bound for object storage there, and answers which results may now be completed. An upload the
+    /// store refuses for good (its lease is gone, so no fresh URL came) forgets its result, with that refusal as its outcome.
+    /// </summary>
+    private async Task<IReadOnlyList<PendingCompletion>> ToStorageAsync(IReadOnlyList<PendingCompletion> completions, List<CompletionOutcome> outcomes,
+        CancellationToken cancellationToken)
+    {
+        var ready = new List<PendingCompletion>(completions.Count);
+        foreach (var completion in completions)
+        {
+            try
+            {
+                if (completion.OutputsUrl is { } url)
+                {
+                    await direct.UploadOutputsAsync(completion.LeaseId, url, completion.OutputsNpz, cancellationToken);
+                }
+
+                ready.Add(completion);
+            }
+            catch (WorkerApiException e) when (e.IsDefinitive)
+            {
+                pending.Delete(completion.LeaseId);
+                outcomes.Add(new CompletionOutcome(completion.LeaseId, false, e.Message, e));
+            }
+            catch
+            {
+                _mayHavePending = true;
+                throw;
+            }
+        }
+
+        return ready;
+    }
+
+    /// <summary>A result whose outputs are in object storage, completed alone: as a batch of one, the form that declares an upload.</summary>
+    private async Task<CompletionResponse> CompleteUploadedAsync(PendingCompletion completion, CancellationToken cancellationToken)
+    {
+        var result = (await api.CompleteManyAsync([(Entry(completion), null)], cancellationToken)).Results.Single();
+        return result.Refused
+            ? throw new WorkerApiException($"The server refused the result of lease {result.LeaseId}: {result.Reason}", HttpStatusCode.BadRequest)
+            : new CompletionResponse(result.Accepted, result.Reason);
+    }
+
+    private static UnitCompletion Entry(PendingCompletion completion) => new(completion.LeaseId, completion.ComputeMilliseconds, completion.InferenceCount,
+        completion.OutputsUrl is null ? null : new UploadedOutputs(ContentHash.Sha256(completion.OutputsNpz), completion.OutputsNpz.LongLength));
 
     /// <summary>Sends the kept results, oldest first. A failure other than a refusal stops it, for the caller to retry later.</summary>
     public async Task ResendPendingAsync(CancellationToken cancellationToken)

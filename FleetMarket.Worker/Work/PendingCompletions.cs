@@ -23,7 +23,7 @@ public sealed class PendingCompletions(string directory, ILogger<PendingCompleti
         ArgumentNullException.ThrowIfNull(completion);
         WorkerSettingsStore.CreateOwnerOnlyDirectory(directory);
         WriteAtomically(PathOf(completion.LeaseId, OutputsExtension), completion.OutputsNpz);
-        var metering = new Metering(completion.LeaseId, completion.WorkUnitId, completion.ComputeMilliseconds, completion.InferenceCount);
+        var metering = new Metering(completion.LeaseId, completion.WorkUnitId, completion.ComputeMilliseconds, completion.InferenceCount, completion.OutputsUrl);
         WriteAtomically(PathOf(completion.LeaseId, MeteringExtension), JsonSerializer.SerializeToUtf8Bytes(metering, Json));
     }
 
@@ -44,7 +44,8 @@ public sealed class PendingCompletions(string directory, ILogger<PendingCompleti
                 var metering = JsonSerializer.Deserialize<Metering>(File.ReadAllBytes(file.FullName), Json)
                     ?? throw new InvalidDataException("empty metering");
                 var outputs = File.ReadAllBytes(PathOf(metering.LeaseId, OutputsExtension));
-                completions.Add(new PendingCompletion(metering.LeaseId, metering.WorkUnitId, metering.ComputeMilliseconds, metering.InferenceCount, outputs));
+                completions.Add(new PendingCompletion(metering.LeaseId, metering.WorkUnitId, metering.ComputeMilliseconds, metering.InferenceCount, outputs,
+                    metering.OutputsUrl));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidDataException)
             {
@@ -87,5 +88,6 @@ public sealed class PendingCompletions(string directory, ILogger<PendingCompleti
         }
     }
 
-    private sealed record Metering(Guid LeaseId, Guid WorkUnitId, long ComputeMilliseconds, long InferenceCount);
+    /// <param name="OutputsUrl">Where the outputs go in object storage; null from workers before direct transfers, and for relayed leases.</param>
+    private sealed record Metering(Guid LeaseId, Guid WorkUnitId, long ComputeMilliseconds, long InferenceCount, Uri? OutputsUrl = null);
 }

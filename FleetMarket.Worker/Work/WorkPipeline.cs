@@ -105,7 +105,7 @@ public sealed class WorkPipeline(
                 {
                     using (inputs)
                     {
-                        await preparer.EnsureModelAsync(unit.Lease.ModelSha256, unit.Token);
+                        await preparer.EnsureModelAsync(unit.Lease, unit.Token);
                         using var span = WorkerMetrics.Source.StartActivity("inference");
                         span?.SetTag("fleetmarket.job.id", unit.Lease.JobId);
                         span?.SetTag("fleetmarket.work_unit.id", unit.Lease.WorkUnitId);
@@ -115,7 +115,8 @@ public sealed class WorkPipeline(
                         unit.Timings.Run = time.GetElapsedTime(started);
                         metrics.Ran(unit.Timings.Run, unit.Lease.RowCount);
                         var computeMilliseconds = (long)Math.Ceiling(unit.Timings.Run.TotalMilliseconds);
-                        result = new PendingCompletion(unit.Lease.LeaseId, unit.Lease.WorkUnitId, computeMilliseconds, unit.Lease.RowCount, outputsNpz);
+                        result = new PendingCompletion(unit.Lease.LeaseId, unit.Lease.WorkUnitId, computeMilliseconds, unit.Lease.RowCount, outputsNpz,
+                            unit.Lease.Transfer?.OutputsUrl);
                     }
                 }
                 catch (Exception e)

@@ -27,6 +27,7 @@ public static class WorkerServices
         services.AddSingleton(provider => new PendingCompletions(options.PendingDirectory, provider.GetRequiredService<ILogger<PendingCompletions>>()));
         services.AddSingleton<CompletionUploader>();
         services.AddSingleton<UnitLeaser>();
+        services.AddSingleton<DirectTransfers>();
         services.AddSingleton<UnitPreparer>();
         services.AddSingleton<WorkPipeline>();
         services.AddSingleton<WorkCycle>();

@@ -50,7 +50,7 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
         }
 
         // Work that waits: three units queued, none leased.
-        await market.SubmitSampleJobAsync(buyer, rows: 6, rowsPerUnit: 2);
+        var waiting = await market.SubmitSampleJobAsync(buyer, rows: 6, rowsPerUnit: 2);
         using var admin = await TestUsers.SignedInClientAsync(_app, await TestUsers.CreateAsync(_app, Roles.Admin));
 
         var metrics = "";
@@ -68,7 +68,7 @@ public sealed partial class MetricsEndpointTests : IAsyncLifetime
         Assert.True(Value(metrics, "fleetmarket_lease_duration_seconds_count", "granted=\"true\"") >= 3, "lease answers timed");
         Assert.True(Value(metrics, "fleetmarket_devices_online") >= 3, "the paired devices are online");
         Assert.Equal(0, Value(metrics, "fleetmarket_units_running"));
-        Assert.Equal(3, Value(metrics, "fleetmarket_job_units_queued"));
+        Assert.Equal(3, Value(metrics, "fleetmarket_job_units_queued", $"fleetmarket_job_id=\"{waiting}\""));
         Assert.True(Value(metrics, "fleetmarket_settlement_lag_seconds") >= 0, "settlement lag reported");
         Assert.Equal(0, Value(metrics, "fleetmarket_payouts_pending"));
         Assert.Contains("http_server_request_duration_seconds", metrics);

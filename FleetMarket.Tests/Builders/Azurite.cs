@@ -5,7 +5,7 @@ using FleetMarket.Web.Blobs;
 namespace FleetMarket.Tests.Builders;
 
 /// <summary>
-/// Azurite, Microsoft's Azure Storage emulator, from npm (tools/azurite, installed by the test project's build): its
+/// Azurite, Microsoft's Azure Storage emulator, from npm (tools/azurite, installed by the build: Azurite.targets): its
 /// blob service on a loopback port, in memory, one process for the whole test run. Each app gets a container of its
 /// own, so apps never see each other's blobs.
 /// </summary>
@@ -49,7 +49,7 @@ public sealed partial class Azurite
         var main = Path.Combine(Repository.Root, "tools", "azurite", "node_modules", "azurite", "dist", "src", "blob", "main.js");
         if (!File.Exists(main))
         {
-            throw new InvalidOperationException($"Azurite is not installed at {main}: building FleetMarket.Tests runs `npm ci` in tools/azurite (node and npm needed).");
+            throw new InvalidOperationException($"Azurite is not installed at {main}: building FleetMarket.Tests or the benchmarks runs `npm ci` in tools/azurite (node and npm needed).");
         }
 
         var start = new ProcessStartInfo("node")

@@ -13,6 +13,9 @@ namespace FleetMarket.Web.Blobs;
 /// </summary>
 public sealed class AzureBlobStore : IBlobStore, IDirectTransfers
 {
+    /// <summary>The largest blob Copy Blob From URL copies in one call; a larger one is copied by an asynchronous copy.</summary>
+    private const long MaxSyncCopyBytes = 256L * 1024 * 1024;
+
     private readonly BlobContainerClient _container;
     private readonly Uri? _publicEndpoint;
 
@@ -105,22 +108,31 @@ public sealed class AzureBlobStore : IBlobStore, IDirectTransfers
         ArgumentNullException.ThrowIfNull(upload);
         var source = Upload(upload.Name);
         var target = Blob(sha256);
-        // Content-addressed: a blob of that name holds these bytes already (only checked bytes are kept under a name).
-        if (!await target.ExistsAsync(cancellationToken))
+        var from = Signed(source, BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddMinutes(5), publicEndpoint: false);
+        // The copy takes the upload only as it was read (bytes written since were never checked), and never replaces a
+        // kept blob: content-addressed, one of that name holds these bytes already.
+        var onlyAsRead = new BlobRequestConditions { IfMatch = new ETag(upload.Version) };
+        var notKept = new BlobRequestConditions { IfNoneMatch = ETag.All };
+        try
         {
-            try
+            if (upload.Length <= MaxSyncCopyBytes)
             {
-                // The copy takes the upload only as it was read: bytes written since were never checked.
-                var copy = await target.StartCopyFromUriAsync(
-                    Signed(source, BlobSasPermissions.Read, DateTimeOffset.UtcNow.AddMinutes(5), publicEndpoint: false),
-                    new BlobCopyFromUriOptions { SourceConditions = new BlobRequestConditions { IfMatch = new ETag(upload.Version) } },
+                await target.SyncCopyFromUriAsync(from, new BlobCopyFromUriOptions { SourceConditions = onlyAsRead, DestinationConditions = notKept },
                     cancellationToken);
+            }
+            else
+            {
+                var copy = await target.StartCopyFromUriAsync(from,
+                    new BlobCopyFromUriOptions { SourceConditions = onlyAsRead, DestinationConditions = notKept }, cancellationToken);
                 await copy.WaitForCompletionAsync(cancellationToken);
             }
-            catch (RequestFailedException e) when (e.Status is 404 or 412)
-            {
-                throw new UploadChangedException(upload.Name);
-            }
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            throw new UploadChangedException(upload.Name);
         }
 
         await source.DeleteIfExistsAsync(cancellationToken: cancellationToken);

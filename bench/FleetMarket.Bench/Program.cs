@@ -9,6 +9,7 @@ public static class Program
     /// dotnet run -c Release --project bench/FleetMarket.Bench -- settle [--records 1000000] [--owners 1000]
     /// dotnet run -c Release --project bench/FleetMarket.Bench -- job [--rounds 3]
     /// dotnet run -c Release --project bench/FleetMarket.Bench -- models [--rounds 3] [--only NAME] [--floors-only]
+    /// dotnet run -c Release --project bench/FleetMarket.Bench -- transfers [--rounds 3] [--only NAME]
     /// </summary>
     public static async Task<int> Main(string[] args)
     {
@@ -20,6 +21,11 @@ public static class Program
         if (args is ["models", .. var modelArgs])
         {
             return await RealModels.ModelLatency.RunAsync(modelArgs);
+        }
+
+        if (args is ["transfers", .. var transferArgs])
+        {
+            return await RealModels.StorageComparison.RunAsync(transferArgs);
         }
 
         if (args is ["settle", .. var settleArgs])

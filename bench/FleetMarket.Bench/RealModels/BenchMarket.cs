@@ -35,10 +35,11 @@ internal sealed class BenchMarket : IAsyncDisposable
         _api = api;
     }
 
-    public static async Task<BenchMarket> StartAsync()
+    /// <param name="settings">Configuration on top of the app's (blobs in Azurite, say).</param>
+    public static async Task<BenchMarket> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
         // The app's own log would bury the benchmark's lines; warnings and errors still show.
-        var app = new FleetApp(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" });
+        var app = new FleetApp(new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Logging:LogLevel:Default"] = "Warning" });
         var market = new MarketplaceBuilder(app);
         var buyer = await market.BuyerWithBalanceAsync(1_000_000_00);
         var key = await app.InScopeAsync(s => s.GetRequiredService<ApiKeyService>().CreateAsync(buyer.Id, "bench"));

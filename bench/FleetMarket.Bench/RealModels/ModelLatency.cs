@@ -458,7 +458,7 @@ public static class ModelLatency
 
     private static TimeSpan Sum(IEnumerable<TimeSpan> values) => values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
 
-    private static TimeSpan Median(IEnumerable<TimeSpan> values)
+    internal static TimeSpan Median(IEnumerable<TimeSpan> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;

@@ -25,8 +25,8 @@ internal static class Headline
             unitsPerSecond = Rate(batched),
             floorPerSecond = Rate(floor),
             leaseP99Ms = Percentile(dispatch?.Operations.Single(o => o.Name == "lease"), 99),
-            cpuMsPerCycleBeyondFloor = CpuPerCycle(dispatch) - floorCpu,
-            cpuMsPerBatchedUnitBeyondFloor = CpuPerCycle(batched) - floorCpu,
+            cpuMsPerCycleBeyondFloor = Beyond(CpuPerCycle(dispatch), floorCpu),
+            cpuMsPerBatchedUnitBeyondFloor = Beyond(CpuPerCycle(batched), floorCpu),
             stores = stores.ToDictionary(
                 store => store.ToString().ToLowerInvariant(),
                 store => new { single = Figures(Single(runs, store)), batched = Figures(Batched(runs, store)) }),
@@ -66,6 +66,9 @@ internal static class Headline
     /// <summary>Milliseconds; null where the window saw none of the request (JSON has no NaN).</summary>
     private static double? Percentile(OperationStats? operation, double percentile) =>
         operation is null || operation.Requests == 0 ? null : operation.PercentileMilliseconds(percentile);
+
+    /// <summary>Rounded again: the difference of two rounded doubles prints as 14.324000000000002.</summary>
+    private static double? Beyond(double? value, double? floor) => value - floor is { } difference ? Math.Round(difference, 3) : null;
 
     private static double? Rate(RunResult? run) => run is null ? null : Math.Round(run.Cycles / run.Window.TotalSeconds);
 

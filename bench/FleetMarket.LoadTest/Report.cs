@@ -48,7 +48,11 @@ internal static class Report
         Row(text, runs, "completed requests or cycles/s", run => (run.Cycles / run.Window.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture));
         Row(text, runs, "CPU, share of all cores", run => run.Usage.CpuShare.ToString("P0", CultureInfo.InvariantCulture));
         Row(text, runs, "CPU per request or cycle (client + server)", run => run.Cycles == 0 ? "—" : Ms(run.Usage.Cpu.TotalMilliseconds / run.Cycles));
-        Row(text, runs, "storage emulator's own process: CPU per cycle", run => run.StoreCpu is not { } cpu || run.Cycles == 0 ? "—" : Ms(cpu.TotalMilliseconds / run.Cycles));
+        if (runs.Any(run => run.StoreCpu is not null))
+        {
+            Row(text, runs, "storage emulator's own process: CPU per cycle", run => run.StoreCpu is not { } cpu || run.Cycles == 0 ? "—" : Ms(cpu.TotalMilliseconds / run.Cycles));
+        }
+
         Row(text, runs, "bytes relayed by the web node per unit taken (aim: 0 on object storage)", run => PerUnit(run, run.Relayed));
         Row(text, runs, "bytes read back from storage by the web node per unit taken", run => PerUnit(run, run.ReadBack));
         Row(text, runs, "allocated per request or cycle (client + server)", run => run.Cycles == 0 ? "—" : Kb(run.Usage.Allocated / (double)run.Cycles));

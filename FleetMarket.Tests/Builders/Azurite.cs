@@ -32,6 +32,16 @@ public sealed partial class Azurite
     /// <summary>The blob service, with the account in its path as Azurite serves it.</summary>
     public Uri BlobEndpoint { get; }
 
+    /// <summary>CPU the emulator's process has used so far: a load test reports it beside its own process's.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
 

@@ -18,22 +18,29 @@ namespace FleetMarket.LoadTest;
 
 internal sealed record SimulatedDevice(int Number, Guid DeviceId, AuthenticationHeaderValue Authorization);
 
+/// <summary>A unit's correct outputs as the worker would upload them (an <c>.npz</c>), and their declaration for a direct upload.</summary>
+internal sealed record UnitOutputs(byte[] Npz, UploadedOutputs Declared);
+
 /// <summary>
 /// The real app (the integration tests' <see cref="FleetApp"/>) filled for a load test: owners with paired devices,
 /// a buyer with a large balance, and one job split into one-row units whose correct outputs are computed up front,
-/// so that a simulated device spends no time on inference.
+/// so that a simulated device spends no time on inference. Its blobs are in the app's data folder or, for
+/// <see cref="Store.Azurite"/>, in a fresh container of the shared Azurite.
 /// </summary>
 internal sealed class Fleet : IAsyncDisposable
 {
-    private readonly Dictionary<string, byte[]> _outputsByInput;
+    private readonly Dictionary<string, UnitOutputs> _outputsByInput;
 
-    private Fleet(FleetApp app, IReadOnlyList<SimulatedDevice> devices, Dictionary<string, byte[]> outputsByInput, int units)
+    private Fleet(Store store, FleetApp app, IReadOnlyList<SimulatedDevice> devices, Dictionary<string, UnitOutputs> outputsByInput, int units)
     {
+        Store = store;
         App = app;
         Devices = devices;
         _outputsByInput = outputsByInput;
         Units = units;
     }
+
+    public Store Store { get; }
 
     public FleetApp App { get; }
 
@@ -41,13 +48,13 @@ internal sealed class Fleet : IAsyncDisposable
 
     public int Units { get; }
 
-    /// <summary>The unit's correct outputs as the worker would upload them (an .npz), by the unit's input blob.</summary>
-    public byte[] OutputsFor(string inputSha256) => _outputsByInput[inputSha256];
+    /// <summary>The unit's correct outputs, by the unit's input blob.</summary>
+    public UnitOutputs OutputsFor(string inputSha256) => _outputsByInput[inputSha256];
 
-    public static async Task<Fleet> CreateAsync(LoadTestOptions options, TextWriter log)
+    public static async Task<Fleet> CreateAsync(LoadTestOptions options, Store store, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
-        var app = new FleetApp(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             // Pairing is throttled per client address; every simulated device pairs from 127.0.0.1.
             ["Marketplace:PairingAttemptsPerMinute"] = "10000",
@@ -56,17 +63,27 @@ internal sealed class Fleet : IAsyncDisposable
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             ["Logging:LogLevel:Hangfire"] = "Warning",
-        });
+        };
+        if (store == Store.Azurite)
+        {
+            foreach (var (key, value) in Azurite.Shared.Settings())
+            {
+                settings[key] = value;
+            }
+        }
+
+        var app = new FleetApp(settings);
         try
         {
-            log.WriteLine($"app started on {app.BaseAddress} ({clock.Elapsed.TotalSeconds:0.0} s); data in {app.DataPath}");
+            log.WriteLine($"app started on {app.BaseAddress} ({clock.Elapsed.TotalSeconds:0.0} s); data in {app.DataPath}" +
+                (store == Store.Azurite ? $", blobs in Azurite at {Azurite.Shared.BlobEndpoint}" : ""));
             var devices = await PairDevicesAsync(app, options, log);
             log.WriteLine($"{devices.Count} devices paired ({clock.Elapsed.TotalSeconds:0.0} s)");
 
             var units = options.EffectiveUnits;
             var outputs = await SubmitJobAsync(app, units);
             log.WriteLine($"job of {units} one-row units queued, outputs precomputed ({clock.Elapsed.TotalSeconds:0.0} s)");
-            return new Fleet(app, devices, outputs, units);
+            return new Fleet(store, app, devices, outputs, units);
         }
         catch
         {
@@ -113,7 +130,7 @@ internal sealed class Fleet : IAsyncDisposable
     /// Distinct random rows, so every unit has its own input blob and its own output blob (a completion really
     /// writes one); submitted through the buyer's own service, as the jobs API does.
     /// </summary>
-    private static async Task<Dictionary<string, byte[]>> SubmitJobAsync(FleetApp app, int units)
+    private static async Task<Dictionary<string, UnitOutputs>> SubmitJobAsync(FleetApp app, int units)
     {
         var buyer = await new MarketplaceBuilder(app).BuyerWithBalanceAsync(1_000_000_000_00);
         var random = new Random(20261124);
@@ -135,10 +152,14 @@ internal sealed class Fleet : IAsyncDisposable
             .ToListAsync());
         return slices.ToDictionary(
             slice => slice.InputSha256,
-            slice => Npz.ToBytes(new Dictionary<string, NpyArray>
+            slice =>
             {
-                [ReferenceModel.OutputName] = ReferenceModel.Compute(inputs.SliceRows(slice.RowStart, slice.RowCount)),
-            }));
+                var npz = Npz.ToBytes(new Dictionary<string, NpyArray>
+                {
+                    [ReferenceModel.OutputName] = ReferenceModel.Compute(inputs.SliceRows(slice.RowStart, slice.RowCount)),
+                });
+                return new UnitOutputs(npz, new UploadedOutputs(Web.Blobs.ContentHash.Of(npz), npz.Length));
+            });
     }
 
     /// <summary>How many units are still waiting for a device: zero means the queue ran dry and the figures are low.</summary>

@@ -6,7 +6,8 @@ using HdrHistogram;
 namespace FleetMarket.LoadTest;
 
 /// <summary>Latency and outcome counts of one kind of request, over the measured window only.</summary>
-internal sealed class OperationStats(string name)
+/// <param name="route">The app's route template that serves it, for its server-side latency; null for requests to others.</param>
+internal sealed class OperationStats(string name, string? route = null)
 {
     /// <summary>Microseconds, 1 µs to 60 s, three significant digits.</summary>
     private readonly LongConcurrentHistogram _latency = new(1, 60_000_000, 3);
@@ -14,6 +15,8 @@ internal sealed class OperationStats(string name)
     private long _succeeded;
 
     public string Name => name;
+
+    public string? Route => route;
 
     public long Succeeded => Interlocked.Read(ref _succeeded);
 
@@ -67,7 +70,8 @@ internal sealed class LoadClient : IDisposable
     private long _windowStart = long.MaxValue;
     private long _windowEnd = long.MaxValue;
 
-    public LoadClient(Uri baseAddress, int concurrency)
+    /// <param name="baseAddress">The server that relative URLs go to; null for a client of absolute URLs only.</param>
+    public LoadClient(Uri? baseAddress, int concurrency)
     {
         _gate = new SemaphoreSlim(concurrency, concurrency);
         var handler = new SocketsHttpHandler

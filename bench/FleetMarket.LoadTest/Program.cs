@@ -35,64 +35,53 @@ public static class Program
 
         var log = Console.Error;
         RuntimeSnapshot.CountExceptions();
-        using var server = new ServerRequestMetrics();
+        using var requests = new ServerRequestMetrics();
+        using var traffic = new NodeTraffic();
         using var database = options.Breakdown ? new DatabaseBreakdown() : null;
+        var server = new ServerInstruments(requests, database, traffic);
         var runs = new List<RunResult>();
-
-        Fleet? fleet = null;
-        int? queued = null;
+        var queues = new List<QueueAtEnd>();
         var plans = new Dictionary<string, IReadOnlyList<string>>();
-        try
+
+        if (options.Floor)
         {
-            if (options.Dispatch)
+            runs.Add(await FloorAsync("floor: bare endpoint, one SQLite INSERT (WAL)", FloorMode.Plain));
+            runs.Add(await FloorAsync("floor, writes through an async one-writer gate", FloorMode.Gated));
+            if (options.FloorSharedCache)
             {
-                fleet = await Fleet.CreateAsync(options, log);
-            }
-
-            if (options.Floor)
-            {
-                runs.Add(await FloorAsync("floor: bare endpoint, one SQLite INSERT (WAL)", FloorMode.Plain));
-                runs.Add(await FloorAsync("floor, writes through an async one-writer gate", FloorMode.Gated));
-                if (options.FloorSharedCache)
-                {
-                    runs.Add(await FloorAsync("floor, app's connection string (Cache=Shared)", FloorMode.SharedCache));
-                }
-            }
-
-            if (fleet is not null)
-            {
-                var dispatch = await Scenarios.DispatchAsync(fleet, options, server, database, log);
-                runs.Add(dispatch);
-                if (options.Batch > 0)
-                {
-                    runs.Add(await Scenarios.BatchedDispatchAsync(fleet, options, server, database, log));
-                }
-
-                queued = await fleet.QueuedUnitsAsync();
-                if (queued == 0)
-                {
-                    log.WriteLine($"warning: the queue ran dry ({fleet.Units} units); pass a larger --units for a true figure");
-                }
-
-                if (database is not null)
-                {
-                    foreach (var (what, sql) in database.Statements)
-                    {
-                        plans[what] = await fleet.ExplainAsync(sql);
-                    }
-                }
+                runs.Add(await FloorAsync("floor, app's connection string (Cache=Shared)", FloorMode.SharedCache));
             }
         }
-        finally
+
+        // One store after the other, each on an app of its own, so that neither run shares the process with the
+        // other's app, and both have the same devices, units and settings.
+        foreach (var store in options.Dispatch ? options.Stores : [])
         {
-            if (fleet is not null)
+            await using var fleet = await Fleet.CreateAsync(options, store, log);
+            runs.Add(await Scenarios.DispatchAsync(fleet, options, server, log));
+            if (options.Batch > 0)
             {
-                await fleet.DisposeAsync();
+                runs.Add(await Scenarios.BatchedDispatchAsync(fleet, options, server, log));
+            }
+
+            var queued = await fleet.QueuedUnitsAsync();
+            queues.Add(new QueueAtEnd(store, fleet.Units, queued));
+            if (queued == 0)
+            {
+                log.WriteLine($"warning: the queue ran dry in the {store.Label()} store ({fleet.Units} units); pass a larger --units for a true figure");
+            }
+
+            if (database is not null)
+            {
+                foreach (var (what, sql) in database.Statements)
+                {
+                    plans[what] = await fleet.ExplainAsync(sql);
+                }
             }
         }
 
         var command = "dotnet run -c Release --project bench/FleetMarket.LoadTest -- " + string.Join(' ', args);
-        var markdown = Report.Markdown(options, runs, database, plans, fleet is null ? null : (fleet.Units, queued ?? 0), command.TrimEnd());
+        var markdown = Report.Markdown(options, runs, database, plans, queues, command.TrimEnd());
         (options.Json ? Console.Error : Console.Out).WriteLine(markdown);
         if (options.Json)
         {
@@ -109,7 +98,7 @@ public static class Program
         async Task<RunResult> FloorAsync(string name, FloorMode mode)
         {
             await using var floor = await FloorServer.StartAsync(mode);
-            return await Scenarios.FloorAsync(name, floor, options.Devices, options, server, log);
+            return await Scenarios.FloorAsync(name, floor, options.Devices, options, requests, traffic, log);
         }
     }
 }

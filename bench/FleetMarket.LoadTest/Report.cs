@@ -4,19 +4,25 @@ using System.Text;
 
 namespace FleetMarket.LoadTest;
 
+/// <summary>A store's job at the end of its runs: zero still queued means the queue ran dry and the figures are low.</summary>
+internal sealed record QueueAtEnd(Store Store, int Units, int Queued);
+
 /// <summary>The runs as markdown, ready to paste into docs/benchmarks.md.</summary>
 internal static class Report
 {
     public static string Markdown(LoadTestOptions options, IReadOnlyList<RunResult> runs, DatabaseBreakdown? database,
-        IReadOnlyDictionary<string, IReadOnlyList<string>> plans, (int Units, int QueuedAtEnd)? queue, string commandLine)
+        IReadOnlyDictionary<string, IReadOnlyList<string>> plans, IReadOnlyList<QueueAtEnd> queues, string commandLine)
     {
+        // Each kind of run on one store beside the same on the other: the floors, then single-unit, then batched.
+        runs = [.. runs.OrderBy(run => run.Store is null ? 0 : run.Name.StartsWith("batched", StringComparison.Ordinal) ? 2 : 1)];
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"{Machine()}; {DateTime.UtcNow:yyyy-MM-dd}.");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{options.Devices} simulated devices, {options.Concurrency} requests in flight, {options.Seconds} s measured after {options.WarmupSeconds} s of warm-up.");
-        if (queue is var (units, queuedAtEnd))
+        foreach (var queue in queues)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"One job of {units:N0} one-row units queued at the start, {queuedAtEnd:N0} still queued at the end.");
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"{queue.Store.Label()} store: one job of {queue.Units:N0} one-row units queued at the start, {queue.Queued:N0} still queued at the end.");
         }
 
         text.AppendLine();
@@ -32,7 +38,7 @@ internal static class Report
             foreach (var operation in run.Operations)
             {
                 text.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {Label(run, operation)} | {operation.Requests / run.Window.TotalSeconds:N0} | {Ms(operation.PercentileMilliseconds(50))} | {Ms(operation.PercentileMilliseconds(95))} | {Ms(operation.PercentileMilliseconds(99))} | {Ms(operation.MaxMilliseconds)} | {ServerLatency(operation.Name, run.ServerRoutes)} | {Errors(operation)} |");
+                    $"| {Label(run, operation)} | {operation.Requests / run.Window.TotalSeconds:N0} | {Ms(operation.PercentileMilliseconds(50))} | {Ms(operation.PercentileMilliseconds(95))} | {Ms(operation.PercentileMilliseconds(99))} | {Ms(operation.MaxMilliseconds)} | {ServerLatency(operation, run.ServerRoutes)} | {Errors(operation)} |");
             }
         }
 
@@ -42,6 +48,13 @@ internal static class Report
         Row(text, runs, "completed requests or cycles/s", run => (run.Cycles / run.Window.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture));
         Row(text, runs, "CPU, share of all cores", run => run.Usage.CpuShare.ToString("P0", CultureInfo.InvariantCulture));
         Row(text, runs, "CPU per request or cycle (client + server)", run => run.Cycles == 0 ? "—" : Ms(run.Usage.Cpu.TotalMilliseconds / run.Cycles));
+        if (runs.Any(run => run.StoreCpu is not null))
+        {
+            Row(text, runs, "storage emulator's own process: CPU per cycle", run => run.StoreCpu is not { } cpu || run.Cycles == 0 ? "—" : Ms(cpu.TotalMilliseconds / run.Cycles));
+        }
+
+        Row(text, runs, "bytes relayed by the web node per unit taken (aim: 0 on object storage)", run => PerUnit(run, run.Relayed));
+        Row(text, runs, "bytes read back from storage by the web node per unit taken", run => PerUnit(run, run.ReadBack));
         Row(text, runs, "allocated per request or cycle (client + server)", run => run.Cycles == 0 ? "—" : Kb(run.Usage.Allocated / (double)run.Cycles));
         Row(text, runs, "GCs gen0 / gen1 / gen2; pause share", run =>
             $"{run.Usage.Gen0} / {run.Usage.Gen1} / {run.Usage.Gen2}; {run.Usage.GcPause / run.Usage.Wall:P1}");
@@ -98,30 +111,16 @@ internal static class Report
         return text.ToString();
     }
 
-    private static string Label(RunResult run, OperationStats operation) => operation.Name switch
-    {
-        "floor" => run.Name,
-        var name => name,
-    };
+    private static string Label(RunResult run, OperationStats operation) => run.Store is null ? run.Name : $"{run.Name}: {operation.Name}";
 
-    private static string ServerLatency(string operation, IReadOnlyDictionary<string, ServerLatency> routes)
-    {
-        var route = routes.FirstOrDefault(pair => Matches(operation, pair.Key));
-        return route.Key is null || route.Value.Count == 0
+    private static string ServerLatency(OperationStats operation, IReadOnlyDictionary<string, ServerLatency> routes) =>
+        operation.Route is not { } route || !routes.TryGetValue(route, out var latency) || latency.Count == 0
             ? "—"
-            : $"{Ms(route.Value.P50)} / {Ms(route.Value.P99)} / {Ms(route.Value.P999)} / {Ms(route.Value.Max)} ({route.Value.Over100Ms:N0} ≥ 100 ms)";
-    }
+            : $"{Ms(latency.P50)} / {Ms(latency.P99)} / {Ms(latency.P999)} / {Ms(latency.Max)} ({latency.Over100Ms:N0} ≥ 100 ms)";
 
-    private static bool Matches(string operation, string route) => operation switch
-    {
-        "heartbeat" => route.EndsWith("/heartbeat", StringComparison.Ordinal),
-        "lease" => route.EndsWith("/lease", StringComparison.Ordinal),
-        "complete" => route.EndsWith("{leaseId:guid}/complete", StringComparison.Ordinal),
-        "lease batch" => route.EndsWith("/leases", StringComparison.Ordinal),
-        "complete batch" => route.EndsWith("/leases/complete", StringComparison.Ordinal),
-        "floor" => route == FloorServer.Route,
-        _ => false,
-    };
+    /// <summary>Bytes per result the server took in the window; the floor moves no blobs.</summary>
+    private static string PerUnit(RunResult run, long bytes) =>
+        run.Store is null || run.UnitsTaken == 0 ? "—" : (bytes / (double)run.UnitsTaken).ToString("N0", CultureInfo.InvariantCulture) + " B";
 
     private static string Errors(OperationStats operation) =>
         operation.Errors.Count == 0

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
+using FleetMarket.Web.Telemetry;
 using HdrHistogram;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -120,6 +121,87 @@ internal sealed class ServerRequestMetrics : IDisposable
 
         _byRoute.GetOrAdd(route, _ => new LongConcurrentHistogram(1, 60_000_000, 3))
             .RecordValue(Math.Clamp((long)(seconds * 1_000_000), 1, 60_000_000));
+    }
+
+    public void Dispose() => _listener.Dispose();
+}
+
+/// <summary>
+/// Bytes of blobs the web node moved, from the app's own meter: relayed (inputs served to devices, outputs uploaded in
+/// completions) and read back (outputs a device put in object storage, read by the node to check them); and the
+/// results it took, so that bytes per unit are counted on the server's side of the window at both ends.
+/// </summary>
+internal sealed class NodeTraffic : IDisposable
+{
+    /// <summary>The <c>outcome</c> of a result stored and judged (CompletionService's, which keeps its names to itself).</summary>
+    private const string Taken = "taken";
+
+    private readonly MeterListener _listener = new();
+    private long _relayed;
+    private long _readBack;
+    private long _taken;
+    private volatile bool _recording;
+
+    public NodeTraffic()
+    {
+        _listener.InstrumentPublished = (instrument, meterListener) =>
+        {
+            if (instrument.Meter.Name == MarketplaceMetrics.MeterName
+                && instrument.Name is MarketplaceMetrics.BytesRelayed or MarketplaceMetrics.BytesReadBack or MarketplaceMetrics.Completions)
+            {
+                meterListener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>(OnMeasurement);
+        _listener.Start();
+    }
+
+    public bool Recording
+    {
+        get => _recording;
+        set => _recording = value;
+    }
+
+    public long Relayed => Interlocked.Read(ref _relayed);
+
+    public long ReadBack => Interlocked.Read(ref _readBack);
+
+    /// <summary>Results the server took (stored and judged), not those it refused or that came after their lease ran out.</summary>
+    public long UnitsTaken => Interlocked.Read(ref _taken);
+
+    public void Clear()
+    {
+        Interlocked.Exchange(ref _relayed, 0);
+        Interlocked.Exchange(ref _readBack, 0);
+        Interlocked.Exchange(ref _taken, 0);
+    }
+
+    private void OnMeasurement(Instrument instrument, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        if (!_recording)
+        {
+            return;
+        }
+
+        switch (instrument.Name)
+        {
+            case MarketplaceMetrics.BytesRelayed:
+                Interlocked.Add(ref _relayed, value);
+                break;
+            case MarketplaceMetrics.BytesReadBack:
+                Interlocked.Add(ref _readBack, value);
+                break;
+            default:
+                foreach (var tag in tags)
+                {
+                    if (tag is { Key: "outcome", Value: Taken })
+                    {
+                        Interlocked.Add(ref _taken, value);
+                    }
+                }
+
+                break;
+        }
     }
 
     public void Dispose() => _listener.Dispose();

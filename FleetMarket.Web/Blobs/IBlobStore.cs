@@ -3,6 +3,12 @@ namespace FleetMarket.Web.Blobs;
 /// <summary>Content-addressed storage for models, input slices and outputs: a blob's name is its SHA-256.</summary>
 public interface IBlobStore
 {
+    /// <summary>
+    /// How many blobs one task reads or writes at once: object storage answers each request after a round trip, so
+    /// a job's slices and outputs go several at a time, no more than this many in memory.
+    /// </summary>
+    const int ConcurrentRequests = 8;
+
     /// <summary>Stores the bytes and returns their lower-case hex SHA-256; storing the same bytes twice is free.</summary>
     Task<string> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default);
 

@@ -11,12 +11,11 @@ public static class InputSlices
     public static async Task<IReadOnlyList<string>> PutAsync(IBlobStore blobs, BoundInputs inputs, IEnumerable<(int Start, int Count)> ranges,
         CancellationToken cancellationToken)
     {
-        var slices = new List<string>();
-        foreach (var (start, count) in ranges)
-        {
-            slices.Add(await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(start, count)), cancellationToken));
-        }
-
+        var rows = ranges.ToList();
+        var slices = new string[rows.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = IBlobStore.ConcurrentRequests, CancellationToken = cancellationToken },
+            async (i, token) => slices[i] = await blobs.PutAsync(Npz.ToBytes(inputs.ForRows(rows[i].Start, rows[i].Count)), token));
         return slices;
     }
 }

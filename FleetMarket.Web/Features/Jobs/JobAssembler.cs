@@ -28,14 +28,14 @@ public sealed class JobAssembler(FleetDbContext db, IBlobStore blobs, TimeProvid
             return;
         }
 
-        var perUnit = new List<IReadOnlyDictionary<string, NpyArray>>();
-        foreach (var unit in accepted)
-        {
-            perUnit.Add(Npz.Read(await blobs.ReadAllAsync(unit.OutputSha256!, cancellationToken), new NpyLimits(marketplace.Value.MaxOutputBytes)));
-        }
+        var perUnit = new IReadOnlyDictionary<string, NpyArray>[accepted.Count];
+        var limits = new NpyLimits(marketplace.Value.MaxOutputBytes);
+        await Parallel.ForEachAsync(Enumerable.Range(0, accepted.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = IBlobStore.ConcurrentRequests, CancellationToken = cancellationToken },
+            async (i, token) => perUnit[i] = Npz.Read(await blobs.ReadAllAsync(accepted[i].OutputSha256!, token), limits));
 
         // One unit's outputs are the job's as they are: they need not have rows (see CompletionService).
-        var outputs = perUnit.Count == 1
+        var outputs = perUnit.Length == 1
             ? perUnit[0]
             : perUnit[0].Keys.ToDictionary(
                 name => name,

@@ -27,7 +27,11 @@ public static class StorageComparison
     /// <summary>Units of a few rows, so that each job has several and the per-unit bytes are an average, not one unit's.</summary>
     private const int RowsPerUnit = 8;
 
-    private sealed record Result(RealModel Model, Store Store, int Rows, List<TimeSpan> Took, List<TimeSpan> Floors, int Units, long Relayed, long ReadBack);
+    private sealed record Result(RealModel Model, Store Store, int Rows, List<TimeSpan> Took, List<TimeSpan> Floors, int Units, long Relayed, long ReadBack)
+    {
+        /// <summary>Where each round's time went, from the server's timestamps.</summary>
+        public List<string> Breakdowns { get; } = [];
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -58,12 +62,14 @@ public static class StorageComparison
                 var units = 0;
                 for (var round = 1; round <= rounds; round++)
                 {
-                    var (took, id, _, _) = await market.RunJobAsync(submitted, npz, outputNames, RowsPerUnit, $"{model.Name}, {store.Name}, round {round}");
+                    var (took, id, _, startedAt) = await market.RunJobAsync(submitted, npz, outputNames, RowsPerUnit, $"{model.Name}, {store.Name}, round {round}");
                     result.Took.Add(took);
+                    result.Breakdowns.Add(await market.BreakdownAsync(id, startedAt, took));
                     result.Floors.Add(RawOrt.SessionAndRun(submitted, inputs).Took);
                     units += (await market.UnitsAsync(id)).Count;
                 }
 
+                // The copy shares the rounds' breakdowns: a record's `with` copies the list's reference.
                 results.Add(result with { Units = units, Relayed = meter.Relayed, ReadBack = meter.ReadBack });
                 Console.WriteLine($"  {model.Name}, {store.Name}: {units} units, {meter.Relayed:N0} bytes relayed, {meter.ReadBack:N0} read back");
             }
@@ -76,6 +82,13 @@ public static class StorageComparison
         {
             Console.WriteLine($"| {r.Model.Name} | {r.Rows} ({RowsPerUnit}) | {r.Store.Name} | {ModelLatency.Median(r.Took).TotalSeconds:F2} s ({string.Join(", ", r.Took.Select(t => t.TotalSeconds.ToString("F2")))}) "
                               + $"| {ModelLatency.Median(r.Floors).TotalMilliseconds:N0} ms | {r.Relayed / Math.Max(1, r.Units):N0} | {r.ReadBack / Math.Max(1, r.Units):N0} |");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Where each round's time went (server timestamps):");
+        foreach (var r in results)
+        {
+            Console.WriteLine($"- {r.Model.Name}, {r.Store.Name}: {string.Join("; ", r.Breakdowns)}");
         }
 
         return 0;

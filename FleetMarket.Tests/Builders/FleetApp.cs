@@ -81,6 +81,18 @@ public sealed class FleetApp : WebApplicationFactory<Program>
     internal static FleetApp For(TestDatabase database, Dictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
         new(settings, services: services, database: database);
 
+    /// <summary>The app with its blobs in a fresh container of <see cref="Azurite"/>, and <paramref name="settings"/> on top.</summary>
+    internal static FleetApp OnObjectStorage(TimeSpan? transferUrlLifetime = null, Dictionary<string, string?>? settings = null)
+    {
+        var all = Azurite.Shared.Settings(transferUrlLifetime);
+        foreach (var (key, value) in settings ?? [])
+        {
+            all[key] = value;
+        }
+
+        return new FleetApp(all);
+    }
+
     private readonly bool _ownsData;
     private readonly Action<IServiceCollection>? _services;
     private readonly SqlServerTestDatabase? _sqlServer;

@@ -126,9 +126,12 @@ public sealed class MarketplaceBuilder(FleetApp app)
         await UploadAsync(device, lease.LeaseId, await HonestOutputsAsync(device, lease));
 
     /// <summary>The unit's correct outputs, computed in plain C# from the input slice the device may fetch.</summary>
-    public static async Task<byte[]> HonestOutputsAsync(HttpClient device, WorkUnitLease lease)
+    public static async Task<byte[]> HonestOutputsAsync(HttpClient device, WorkUnitLease lease) =>
+        HonestOutputs(await device.GetByteArrayAsync(WorkerRoutes.Blob(lease.InputSha256)));
+
+    /// <summary>The reference model's outputs of a unit's input slice, as an honest worker uploads them.</summary>
+    public static byte[] HonestOutputs(byte[] inputNpz)
     {
-        var inputNpz = await device.GetByteArrayAsync(WorkerRoutes.Blob(lease.InputSha256));
         var inputs = Npz.Read(inputNpz, new NpyLimits(inputNpz.Length));
         return Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.OutputName] = ReferenceModel.Compute(inputs[ReferenceModel.InputName]) });
     }
@@ -156,9 +159,7 @@ public sealed class MarketplaceBuilder(FleetApp app)
     {
         while (await LeaseAsync(device) is { Transfer: { } transfer } lease)
         {
-            var inputNpz = await storage.GetByteArrayAsync(transfer.InputUrl);
-            var inputs = Npz.Read(inputNpz, new NpyLimits(inputNpz.Length));
-            var outputs = Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.OutputName] = ReferenceModel.Compute(inputs[ReferenceModel.InputName]) });
+            var outputs = HonestOutputs(await storage.GetByteArrayAsync(transfer.InputUrl));
             (await PutToStoreAsync(storage, transfer.OutputsUrl, outputs)).EnsureSuccessStatusCode();
             (await CompleteUploadedAsync(device, lease.LeaseId, new UploadedOutputs(ContentHash.Of(outputs), outputs.Length))).EnsureSuccessStatusCode();
         }

@@ -20,13 +20,7 @@ public sealed class ObjectStorageWorkerTests : IAsyncDisposable
 
     private void Start(TimeSpan? transferUrlLifetime = null, Dictionary<string, string?>? settings = null)
     {
-        var all = Azurite.Shared.Settings(transferUrlLifetime);
-        foreach (var (key, value) in settings ?? [])
-        {
-            all[key] = value;
-        }
-
-        _app = new FleetApp(all);
+        _app = FleetApp.OnObjectStorage(transferUrlLifetime, settings);
         _market = new MarketplaceBuilder(_app);
     }
 

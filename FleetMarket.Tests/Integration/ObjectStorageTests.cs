@@ -28,13 +28,7 @@ public sealed class ObjectStorageTests : IAsyncDisposable
 
     private void Start(TimeSpan? transferUrlLifetime = null, Dictionary<string, string?>? settings = null)
     {
-        var all = Azurite.Shared.Settings(transferUrlLifetime);
-        foreach (var (key, value) in settings ?? [])
-        {
-            all[key] = value;
-        }
-
-        _app = new FleetApp(all);
+        _app = FleetApp.OnObjectStorage(transferUrlLifetime, settings);
         _market = new MarketplaceBuilder(_app);
     }
 
@@ -58,7 +52,7 @@ public sealed class ObjectStorageTests : IAsyncDisposable
         var lease = Assert.Single(await LeaseManyAsync(device));
         var transfer = lease.Transfer ?? throw new Xunit.Sdk.XunitException("The lease came without transfer URLs.");
         var model = await _storage.GetByteArrayAsync(transfer.ModelUrl);
-        var outputs = HonestOutputs(await _storage.GetByteArrayAsync(transfer.InputUrl));
+        var outputs = MarketplaceBuilder.HonestOutputs(await _storage.GetByteArrayAsync(transfer.InputUrl));
         (await PutAsync(transfer.OutputsUrl, outputs)).EnsureSuccessStatusCode();
         var answer = Assert.Single(await CompleteAsync(device, lease, Declared(outputs)));
 
@@ -77,7 +71,7 @@ public sealed class ObjectStorageTests : IAsyncDisposable
         var jobId = await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 2, rowsPerUnit: 2);
         using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
         var lease = Assert.Single(await LeaseManyAsync(device));
-        var honest = HonestOutputs(await _storage.GetByteArrayAsync(lease.Transfer!.InputUrl));
+        var honest = MarketplaceBuilder.HonestOutputs(await _storage.GetByteArrayAsync(lease.Transfer!.InputUrl));
 
         (await PutAsync(lease.Transfer.OutputsUrl, MarketplaceBuilder.ZeroOutputs(rows: 2))).EnsureSuccessStatusCode();
         var forged = Assert.Single(await CompleteAsync(device, lease, Declared(honest)));
@@ -214,12 +208,6 @@ public sealed class ObjectStorageTests : IAsyncDisposable
     }
 
     private static UploadedOutputs Declared(byte[] outputs) => new(ContentHash.Of(outputs), outputs.Length);
-
-    private static byte[] HonestOutputs(byte[] inputNpz)
-    {
-        var inputs = Npz.Read(inputNpz, new NpyLimits(inputNpz.Length));
-        return Npz.ToBytes(new Dictionary<string, NpyArray> { [ReferenceModel.OutputName] = ReferenceModel.Compute(inputs[ReferenceModel.InputName]) });
-    }
 
     private Task<HttpResponseMessage> PutAsync(Uri url, byte[] content) => MarketplaceBuilder.PutToStoreAsync(_storage, url, content);
 

@@ -164,6 +164,18 @@ public sealed class JobCardTests : MudTestContext
         Assert.Contains("spent USD 0.40123456 of USD 1.00 held", card.Find("[data-testid=job-spent]").TextContent);
     }
 
+    [Theory]
+    [InlineData(false, "the rest of its hold returns to your balance at settlement")]
+    [InlineData(true, "the rest of its hold is back in your balance")]
+    public void JobCard_FinishedJob_SaysWhetherTheRestOfItsHoldIsBackYet(bool settled, string says)
+    {
+        var job = Job(JobStatus.Completed, done: 4, running: 0, queued: 0) with { HoldReturned = settled };
+
+        var card = Render<JobCard>(p => p.Add(c => c.Job, job));
+
+        Assert.Contains(says, card.Find("[data-testid=job-spent]").TextContent);
+    }
+
     private static JobProgress Job(JobStatus status, int done, int running, int queued) => new(
         Guid.NewGuid(), "Nightly scoring", status, JobPriority.Normal, ReservationId: null, Units: 4, Queued: queued, Running: running, Done: done, Failed: 0,
         Checks: 0, Rejected: 0, Verification: VerificationMode.Adaptive, Rows: 16,

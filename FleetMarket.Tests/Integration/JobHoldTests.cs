@@ -83,6 +83,7 @@ public sealed class JobHoldTests : IAsyncLifetime
         var progress = await _app.InScopeAsync(s => s.GetRequiredService<JobService>().GetAsync(buyer.Id, jobId));
         Assert.Equal(600, progress.RowsDone);
         Assert.InRange(progress.StartedAt!.Value, progress.CreatedAt, progress.CompletedAt!.Value);
+        Assert.True(progress.HoldReturned, "settlement returned the rest of the hold, and the job says so");
 
         // Spent as estimated, to the millionth: the hold was within the margin of it, not a unit's worst case for each of 150 units.
         var usage = await _app.QueryAsync(db => db.UsageRecords.AsNoTracking().Where(u => u.JobId == jobId).ToListAsync());

@@ -38,11 +38,12 @@ public sealed record JobSubmission(string Name, byte[] Model, string InputsFileN
 /// The results have waited longer than the marketplace's limit with no such device online: the buyer may accept them
 /// unchecked (POST /api/jobs/{id}/accept-unchecked) or cancel.
 /// </param>
+/// <param name="HoldReturned">Settlement has returned what the finished job held beyond what it spent to the buyer's balance.</param>
 public sealed record JobProgress(Guid Id, string Name, JobStatus Status, JobPriority Priority, Guid? ReservationId, int Units, int Queued, int Running, int Done,
     int Failed, int Checks, int Rejected, VerificationMode Verification, int Rows, long HeldMinor, long SpentMinor, long SpentMicros, string Currency,
     DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureReason, string? OutputFileName, string? PauseReason = null,
     int AwaitingCheck = 0, DateTimeOffset? AwaitingCheckSince = null, int? CheckersOnline = null, bool MayWaiveChecks = false,
-    int RowsDone = 0, DateTimeOffset? StartedAt = null)
+    int RowsDone = 0, DateTimeOffset? StartedAt = null, bool HoldReturned = false)
 {
     public double Percent => Units == 0 ? 0 : 100.0 * Done / Units;
 
@@ -312,5 +313,6 @@ public sealed class JobService(FleetDbContext db, IBlobStore blobs, ModelInspect
             // Who could check and whether checks may be waived are worked out after the query.
             null, false,
             j.Units.Where(u => u.Replica == 0 && j.Units.Any(d => d.Index == u.Index && d.Status == WorkUnitStatus.Done)).Sum(u => u.RowCount),
-            j.Units.Min(u => u.LeasedAt)));
+            j.Units.Min(u => u.LeasedAt),
+            j.EscrowReleasedAt != null));
 }

@@ -3,7 +3,10 @@ using System.Net.Http.Json;
 using FleetMarket.Domain.Jobs;
 using FleetMarket.Protocol;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Data;
+using FleetMarket.Web.Features.WorkerProtocol;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FleetMarket.Tests.Integration;
 
@@ -35,6 +38,31 @@ public sealed class LongPollTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(jobId, (await response.Content.ReadFromJsonAsync<WorkUnitLease>())!.JobId);
+    }
+
+    [Fact]
+    public async Task AUnitQueuedInsideATransaction_WakesTheWaitersAtItsCommit_NotAtItsSave()
+    {
+        using var device = _market.DeviceClient(await _market.PairedDeviceAsync());
+        await _market.SubmitSampleJobAsync(await _market.BuyerWithBalanceAsync(), rows: 1, rowsPerUnit: 1);
+        var lease = (await MarketplaceBuilder.LeaseAsync(device))!;
+        var signal = _app.Services.GetRequiredService<WorkSignal>();
+
+        var (toldAtSave, toldAtCommit) = await _app.InScopeAsync(async services =>
+        {
+            var db = services.GetRequiredService<FleetDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            (await db.WorkUnits.SingleAsync(u => u.LeaseId == lease.LeaseId)).Release(lease.LeaseId, "given back inside a transaction");
+            var told = signal.Next;
+            await db.SaveChangesAsync();
+            var atSave = told.IsCompleted;
+            await transaction.CommitAsync();
+            return (atSave, told.IsCompleted);
+        });
+
+        // Told at the save, a waiter would look before the commit, find nothing, and wait for its next poll.
+        Assert.False(toldAtSave, "waiters are not told before the unit is committed");
+        Assert.True(toldAtCommit, "waiters are told once it is");
     }
 
     [Fact]

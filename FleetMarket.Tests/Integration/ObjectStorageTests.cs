@@ -6,6 +6,7 @@ using FleetMarket.Domain.Jobs;
 using FleetMarket.Protocol;
 using FleetMarket.Protocol.Tensors;
 using FleetMarket.Tests.Builders;
+using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.ApiKeys;
 using FleetMarket.Web.Features.Jobs;
 using FleetMarket.Worker.Inference;
@@ -187,6 +188,25 @@ public sealed class ObjectStorageTests : IAsyncDisposable
 
         Assert.Equal(HttpStatusCode.NotFound, stolen.StatusCode);
         Assert.Contains("No model was uploaded", await stolen.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task UploadsNobodyTook_AreDeletedByTheSweep_OnceUntouchedForTheRetention()
+    {
+        Start(settings: new() { ["BlobStorage:UploadRetention"] = "00:00:05" });
+        var buyer = await _market.BuyerWithBalanceAsync(20_00);
+        using var api = await ApiClientAsync(buyer.Id);
+        var abandoned = await UploadAsync(api, ReferenceModel.Build());
+
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var model = await UploadAsync(api, ReferenceModel.Build());
+        var inputs = await UploadAsync(api, Npy.ToBytes(MarketplaceBuilder.SampleInputs(4)));
+        await _app!.RunRecurringJobAsync(UploadSweepTask.Id);
+        using var late = await SubmitAsync(api, abandoned, inputs);
+        using var recent = await SubmitAsync(api, model, inputs);
+
+        Assert.Equal(HttpStatusCode.NotFound, late.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, recent.StatusCode);
     }
 
     [Fact]

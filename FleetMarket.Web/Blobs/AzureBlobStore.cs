@@ -16,6 +16,9 @@ public sealed class AzureBlobStore : IBlobStore, IDirectTransfers
     /// <summary>The largest blob Copy Blob From URL copies in one call; a larger one is copied by an asynchronous copy.</summary>
     private const long MaxSyncCopyBytes = 256L * 1024 * 1024;
 
+    private const string BlobsPrefix = "blobs/";
+    private const string UploadsPrefix = "uploads/";
+
     private readonly BlobContainerClient _container;
     private readonly Uri? _publicEndpoint;
 
@@ -141,9 +144,24 @@ public sealed class AzureBlobStore : IBlobStore, IDirectTransfers
     public Task DeleteUploadAsync(UploadName upload, CancellationToken cancellationToken = default) =>
         Upload(upload).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 
-    private BlobClient Blob(string sha256) => _container.GetBlobClient("blobs/" + ContentHash.CheckName(sha256));
+    public async Task<int> DeleteUploadsUntouchedSinceAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default)
+    {
+        var deleted = 0;
+        await foreach (var upload in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, UploadsPrefix, cancellationToken))
+        {
+            if (upload.Properties.LastModified < cutoff)
+            {
+                await _container.DeleteBlobIfExistsAsync(upload.Name, cancellationToken: cancellationToken);
+                deleted++;
+            }
+        }
 
-    private BlobClient Upload(UploadName upload) => _container.GetBlobClient("uploads/" + upload.Path);
+        return deleted;
+    }
+
+    private BlobClient Blob(string sha256) => _container.GetBlobClient(BlobsPrefix + ContentHash.CheckName(sha256));
+
+    private BlobClient Upload(UploadName upload) => _container.GetBlobClient(UploadsPrefix + upload.Path);
 
     /// <summary>A service SAS for one blob, with the given rights, until <paramref name="expiresAt"/>, at the endpoint its user reaches.</summary>
     private Uri Signed(BlobClient blob, BlobSasPermissions permissions, DateTimeOffset expiresAt, bool publicEndpoint = true,

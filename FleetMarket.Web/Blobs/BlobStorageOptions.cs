@@ -35,6 +35,10 @@ public sealed class BlobStorageOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan TransferUrlLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long an upload nobody took (never submitted, refused, its lease gone) stays before it is deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan UploadRetention { get; set; } = TimeSpan.FromDays(1);
+
     /// <summary>
     /// The blob service as devices and buyers reach it, when that differs from the connection string's endpoint (a
     /// compose network's <c>http://azurite:10000</c> is not reachable from a car). Its path replaces the service's.

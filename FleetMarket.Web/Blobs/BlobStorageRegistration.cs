@@ -10,6 +10,7 @@ public static class BlobStorageRegistration
             .Validate(o => o.Kind != BlobStorageKind.AzureBlob || !string.IsNullOrWhiteSpace(o.ConnectionString),
                 "BlobStorage:ConnectionString is required when BlobStorage:Kind is AzureBlob.")
             .ValidateOnStart();
+        services.AddScoped<UploadSweepTask>();
         if (BlobStorageOptions.KindIn(configuration) == BlobStorageKind.AzureBlob)
         {
             services.AddSingleton<AzureBlobStore>();

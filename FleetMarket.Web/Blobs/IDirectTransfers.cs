@@ -32,6 +32,9 @@ public interface IDirectTransfers
     Task KeepAsync(StagedUpload upload, string sha256, CancellationToken cancellationToken = default);
 
     Task DeleteUploadAsync(UploadName upload, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every upload last written before <paramref name="cutoff"/>; answers how many.</summary>
+    Task<int> DeleteUploadsUntouchedSinceAsync(DateTimeOffset cutoff, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Where an untrusted upload waits for its check: a lease's outputs, or a buyer's file.</summary>

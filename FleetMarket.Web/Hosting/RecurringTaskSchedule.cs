@@ -1,3 +1,4 @@
+using FleetMarket.Web.Blobs;
 using FleetMarket.Web.Features.Finance;
 using FleetMarket.Web.Features.Payouts;
 using FleetMarket.Web.Features.Settlement;
@@ -13,6 +14,7 @@ internal sealed class RecurringTaskSchedule(IRecurringJobManager recurring) : IH
     {
         recurring.AddOrUpdate<SettlementTask>(SettlementTask.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<LeaseSweepTask>(LeaseSweepTask.Id, job => job.RunAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<UploadSweepTask>(UploadSweepTask.Id, job => job.RunAsync(CancellationToken.None), Cron.Hourly());
         recurring.AddOrUpdate<PayoutRunTask>(PayoutRunTask.Id, job => job.RunAsync(CancellationToken.None), Cron.Daily(6));
         recurring.AddOrUpdate<ReconcileStripeTask>(ReconcileStripeTask.Id, job => job.RunAsync(CancellationToken.None), Cron.Daily(7));
         return Task.CompletedTask;

@@ -24,14 +24,7 @@ public sealed class AdminUsersBrowserTests(BrowserFixture browser) : IClassFixtu
         var admin = await TestUsers.CreateAsync(browser.App, Roles.Admin, $"only.admin.{device}@example.test");
         var owner = await TestUsers.CreateAsync(browser.App, Roles.Owner, $"new.finance.{device}@example.test");
         var page = await browser.NewPageAsync(width, height);
-        var violations = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-            {
-                violations.Add(message.Text);
-            }
-        };
+        var violations = CspViolations.Watch(page);
         var shell = await new LoginPage(page).SignInAsync(admin.Email, admin.Password);
         var users = new UsersPage(shell);
         await users.OpenAsync();

@@ -29,14 +29,7 @@ public sealed class FleetHealthBrowserTests(FleetHealthBrowserFixture browser) :
         var market = new MarketplaceBuilder(browser.App);
         var admin = await TestUsers.CreateAsync(browser.App, Roles.Admin);
         var page = await browser.NewPageAsync(width, height);
-        var violations = new List<string>();
-        page.Console += (_, message) =>
-        {
-            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
-            {
-                violations.Add(message.Text);
-            }
-        };
+        var violations = CspViolations.Watch(page);
         var shell = await new LoginPage(page).SignInAsync(admin.Email, admin.Password);
         var health = new FleetHealthPage(shell);
         await health.OpenAsync();

@@ -271,10 +271,12 @@ public sealed class CompletionService(FleetDbContext db, IBlobStore blobs, TimeP
         var maxBytes = marketplace.Value.MaxOutputBytes;
         var staged = await direct.ReadUploadAsync(name, maxBytes, cancellationToken)
                      ?? throw new DomainException($"No outputs were uploaded for lease {leaseId}: PUT them to the lease's outputs URL first.");
-        var problem = staged.Content is not { } content
+        // Hashed once, and only what was read: an upload over the limit never is.
+        var sha256 = staged.Content is { } content ? ContentHash.Of(content) : null;
+        var problem = sha256 is null
             ? $"The uploaded outputs are {staged.Length:N0} bytes; a unit's outputs may be at most {maxBytes:N0} bytes."
-            : staged.Length != declared.Bytes || ContentHash.Of(content) != declared.Sha256
-                ? $"The uploaded outputs are not those declared: {staged.Length:N0} bytes with SHA-256 {ContentHash.Of(content)}, " +
+            : staged.Length != declared.Bytes || sha256 != declared.Sha256
+                ? $"The uploaded outputs are not those declared: {staged.Length:N0} bytes with SHA-256 {sha256}, " +
                   $"not {declared.Bytes:N0} bytes with {declared.Sha256}."
                 : null;
         if (problem is not null)
